@@ -1,0 +1,74 @@
+package io.cnnsee;
+
+import java.util.Objects;
+
+/**
+ * A view of one channel of a {@link FeatureMap}: H x W values, read in place.
+ *
+ * @param map   the feature map the channel belongs to
+ * @param index the channel's index in the map, from 0
+ */
+public record Channel(FeatureMap map, int index) {
+
+    public Channel {
+        Objects.requireNonNull(map, "map");
+        if (index < 0 || index >= map.channelCount()) {
+            throw new IndexOutOfBoundsException("Channel " + index + " does not exist in "
+                    + map.tap().layerName() + ", which has channels 0 to " + (map.channelCount() - 1));
+        }
+    }
+
+    /** The tap the channel was read from; a ranker may want to know the block. */
+    public Tap tap() {
+        return map.tap();
+    }
+
+    public int height() {
+        return map.height();
+    }
+
+    public int width() {
+        return map.width();
+    }
+
+    /** Number of values: {@code height * width}. */
+    public int size() {
+        return map.shape().channelSize();
+    }
+
+    /** The value at row {@code y}, column {@code x}. */
+    public float get(int y, int x) {
+        return map.get(index, y, x);
+    }
+
+    /** The {@code i}-th value in row-major order, {@code 0 <= i < size()}. */
+    public float get(int i) {
+        if (i < 0 || i >= size()) {
+            throw new IndexOutOfBoundsException("Value " + i + " is outside channel " + index + " of "
+                    + map.tap().layerName() + ", which has " + size() + " values");
+        }
+        return map.valueAt(offset() + i);
+    }
+
+    /** Copies the channel's values, row-major, into {@code target} from {@code targetOffset}. */
+    public void copyTo(float[] target, int targetOffset) {
+        Objects.checkFromIndexSize(targetOffset, size(), target.length);
+        map.copyRange(offset(), target, targetOffset, size());
+    }
+
+    /** A copy of the channel's values, row-major. */
+    public float[] toArray() {
+        float[] copy = new float[size()];
+        copyTo(copy, 0);
+        return copy;
+    }
+
+    /** Sum, mean, extremes and spread of the channel, in one pass over its values. */
+    public ChannelStats stats() {
+        return ChannelStats.of(this);
+    }
+
+    int offset() {
+        return index * size();
+    }
+}

@@ -1,0 +1,266 @@
+package io.cnnsee;
+
+import io.cnnsee.render.Colormap;
+import io.cnnsee.render.GridRenderer;
+import io.cnnsee.render.Normalization;
+import io.cnnsee.spi.ModelProviders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.awt.image.BufferedImage;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Shows what a convolutional network sees in a picture: runs the picture through the model once,
+ * reads each tap's output, ranks its channels and renders the best ones as a grid.
+ *
+ * <p>One line with the defaults (the model of the provider found on the classpath, channels
+ * ranked by {@link ChannelRanker#SUM sum}, the top 12, viridis):
+ * <pre>{@code Inspection result = FeatureMapInspector.inspect(Path.of("cat.jpg"));}</pre>
+ * Anything else through the builder:
+ * <pre>{@code
+ * FeatureMapInspector inspector = FeatureMapInspector.builder()
+ *     .ranker(ChannelRanker.L2).channels(16).colormap(Colormap.MAGMA).build();
+ * Inspection result = inspector.run(Path.of("cat.jpg"));
+ * }</pre>
+ * An inspector is immutable and thread-safe when its model is (the models of cnnsee-dl4j are).
+ */
+public final class FeatureMapInspector {
+
+    /** Channels shown per tap by default. */
+    public static final int DEFAULT_CHANNELS = 12;
+
+    private static final Logger LOG = LoggerFactory.getLogger(FeatureMapInspector.class);
+
+    private final InspectableModel model;
+    private final ChannelRanker ranker;
+    private final int channels;
+    private final GridRenderer renderer;
+    private final List<Tap> taps;
+    private final ImageLoader loader;
+
+    private FeatureMapInspector(Builder b, InspectableModel model) {
+        this.model = model;
+        this.ranker = b.ranker;
+        this.channels = b.channels;
+        this.renderer = b.renderer;
+        this.loader = b.loader;
+        if (b.layerNames == null) {
+            this.taps = List.copyOf(model.taps());
+        } else {
+            List<Tap> chosen = new ArrayList<>();
+            for (String name : b.layerNames) {
+                chosen.add(model.tap(name));
+            }
+            this.taps = List.copyOf(chosen);
+        }
+        if (taps.isEmpty()) {
+            throw new IllegalArgumentException("Model " + model.name() + " has no taps to inspect");
+        }
+    }
+
+    /** Inspects {@code image} with the default inspector. */
+    public static Inspection inspect(BufferedImage image) {
+        return DefaultHolder.INSTANCE.run(image);
+    }
+
+    /** Inspects the picture in {@code file} with the default inspector. */
+    public static Inspection inspect(Path file) {
+        return DefaultHolder.INSTANCE.run(file);
+    }
+
+    /** Inspects the picture read from {@code in} (not closed) with the default inspector. */
+    public static Inspection inspect(InputStream in) {
+        return DefaultHolder.INSTANCE.run(in);
+    }
+
+    /**
+     * The default inspector: the model of the provider found on the classpath, made on first use
+     * and shared.
+     */
+    public static FeatureMapInspector defaultInspector() {
+        return DefaultHolder.INSTANCE;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Inspects {@code image}, called {@code "image"} in reports. */
+    public Inspection run(BufferedImage image) {
+        return run(image, "image");
+    }
+
+    /** Inspects the picture in {@code file}, called by its file name in reports. */
+    public Inspection run(Path file) {
+        Objects.requireNonNull(file, "file");
+        BufferedImage image = loader.read(file);
+        Path name = file.getFileName();
+        return run(image, name == null ? file.toString() : name.toString());
+    }
+
+    /** Inspects the picture read from {@code in}, which is not closed. */
+    public Inspection run(InputStream in) {
+        Objects.requireNonNull(in, "in");
+        return run(loader.read(in, "stream"), "stream");
+    }
+
+    /**
+     * Inspects {@code image}, called {@code source} in reports.
+     *
+     * @throws IllegalArgumentException if the picture is empty
+     */
+    public Inspection run(BufferedImage image, String source) {
+        Objects.requireNonNull(image, "image must not be null");
+        Objects.requireNonNull(source, "source");
+        if (image.getWidth() < 1 || image.getHeight() < 1) {
+            throw new IllegalArgumentException("Picture " + source + " has no pixels");
+        }
+        long start = System.nanoTime();
+        List<FeatureMap> maps = model.forward(image, taps);
+        if (maps.size() != taps.size()) {
+            throw new IllegalStateException("Model " + model.name() + " returned " + maps.size()
+                    + " feature maps for " + taps.size() + " taps");
+        }
+        long forward = System.nanoTime();
+        List<TapInspection> results = new ArrayList<>(taps.size());
+        for (int i = 0; i < taps.size(); i++) {
+            FeatureMap map = maps.get(i);
+            if (!map.tap().equals(taps.get(i))) {
+                throw new IllegalStateException("Model " + model.name() + " returned the output of "
+                        + map.tap() + " where " + taps.get(i) + " was asked for");
+            }
+            Ranking ranking = ranker.top(map, channels);
+            results.add(new TapInspection(map.tap(), map, ranking, renderer.render(map, ranking)));
+        }
+        LOG.debug("Inspected {}: forward pass {} ms, ranking and rendering {} ms", source,
+                (forward - start) / 1_000_000, (System.nanoTime() - forward) / 1_000_000);
+        return new Inspection(source, image, model.name(), model.weights(), ranker.name(),
+                renderer.colormap(), renderer.normalization(), results);
+    }
+
+    public InspectableModel model() {
+        return model;
+    }
+
+    public ChannelRanker ranker() {
+        return ranker;
+    }
+
+    /** Channels shown per tap (fewer where a tap has fewer). */
+    public int channels() {
+        return channels;
+    }
+
+    public GridRenderer renderer() {
+        return renderer;
+    }
+
+    /** The taps inspected, in network order. */
+    public List<Tap> taps() {
+        return taps;
+    }
+
+    /** Lazily made default; the holder idiom makes it once, thread-safely. */
+    private static final class DefaultHolder {
+        static final FeatureMapInspector INSTANCE = builder().build();
+    }
+
+    /** Options of a {@link FeatureMapInspector}. */
+    public static final class Builder {
+        private InspectableModel model;
+        private ChannelRanker ranker = ChannelRanker.SUM;
+        private int channels = DEFAULT_CHANNELS;
+        private GridRenderer renderer = GridRenderer.defaults();
+        private List<String> layerNames;
+        private ImageLoader loader = ImageLoader.defaults();
+
+        private Builder() {
+        }
+
+        /** The model to inspect; by default the one of the provider found on the classpath. */
+        public Builder model(InspectableModel model) {
+            this.model = Objects.requireNonNull(model, "model");
+            return this;
+        }
+
+        /** How channels are ranked; {@link ChannelRanker#SUM} by default. */
+        public Builder ranker(ChannelRanker ranker) {
+            this.ranker = Objects.requireNonNull(ranker, "ranker");
+            return this;
+        }
+
+        /**
+         * How many of the best channels each grid shows; 12 by default.
+         *
+         * @throws IllegalArgumentException if {@code n < 1}
+         */
+        public Builder channels(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("The number of channels to show must be at least 1, was " + n);
+            }
+            this.channels = n;
+            return this;
+        }
+
+        /** The grid colormap; {@link Colormap#VIRIDIS} by default. */
+        public Builder colormap(Colormap colormap) {
+            this.renderer = renderer.toBuilder().colormap(colormap).build();
+            return this;
+        }
+
+        /** How channels are scaled onto the colormap; per-channel min-max by default. */
+        public Builder normalization(Normalization normalization) {
+            this.renderer = renderer.toBuilder().normalization(normalization).build();
+            return this;
+        }
+
+        /** All grid settings at once (layout, padding, tile size, captions, colormap, normalization). */
+        public Builder renderer(GridRenderer renderer) {
+            this.renderer = Objects.requireNonNull(renderer, "renderer");
+            return this;
+        }
+
+        /**
+         * The layers to tap, by name in the model; the model's default taps if never called.
+         *
+         * @throws IllegalArgumentException if no name is given; an unknown name fails in {@link #build()}
+         */
+        public Builder taps(String... layerNames) {
+            Objects.requireNonNull(layerNames, "layerNames");
+            return taps(List.of(layerNames));
+        }
+
+        /** The layers to tap, by name in the model. */
+        public Builder taps(List<String> layerNames) {
+            Objects.requireNonNull(layerNames, "layerNames");
+            if (layerNames.isEmpty()) {
+                throw new IllegalArgumentException("At least one layer to tap must be named");
+            }
+            this.layerNames = List.copyOf(layerNames);
+            return this;
+        }
+
+        /** How pictures given as files or streams are read, e.g. their pixel limit. */
+        public Builder imageLoader(ImageLoader loader) {
+            this.loader = Objects.requireNonNull(loader, "loader");
+            return this;
+        }
+
+        /**
+         * The inspector. Without a model set, this finds the provider on the classpath and makes
+         * its default model, which may load (or download) weights.
+         *
+         * @throws IllegalArgumentException if a named tap is not a layer of the model
+         * @throws IllegalStateException    if no model is set and no provider is on the classpath
+         */
+        public FeatureMapInspector build() {
+            InspectableModel m = model != null ? model : ModelProviders.find().defaultModel();
+            return new FeatureMapInspector(this, m);
+        }
+    }
+}

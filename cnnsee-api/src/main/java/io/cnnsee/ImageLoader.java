@@ -1,0 +1,179 @@
+package io.cnnsee;
+
+import javax.imageio.IIOException;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Reads pictures safely and turns any picture into 8-bit RGB. Immutable and thread-safe.
+ *
+ * <p>A picture's size is read from its header and checked against a limit before its pixels are
+ * decoded, so a file that claims 100000 x 100000 pixels is refused instead of filling the heap.
+ * Damaged data (a truncated JPEG) is an error, not a half-grey picture.
+ */
+public final class ImageLoader {
+
+    /** Default limit: 100 million pixels (e.g. 10000 x 10000). */
+    public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
+
+    private static final ImageLoader DEFAULTS = new ImageLoader(DEFAULT_MAX_PIXELS);
+
+    private final long maxPixels;
+
+    private ImageLoader(long maxPixels) {
+        this.maxPixels = maxPixels;
+    }
+
+    public static ImageLoader defaults() {
+        return DEFAULTS;
+    }
+
+    /** A loader that refuses pictures of more than {@code maxPixels} pixels. */
+    public static ImageLoader withMaxPixels(long maxPixels) {
+        if (maxPixels < 1) {
+            throw new IllegalArgumentException("The pixel limit must be at least 1, was " + maxPixels);
+        }
+        return new ImageLoader(maxPixels);
+    }
+
+    public long maxPixels() {
+        return maxPixels;
+    }
+
+    /**
+     * Reads the picture in {@code file}.
+     *
+     * @throws IllegalArgumentException naming the file and the reason when it is missing, not a
+     *                                  picture, damaged or too large
+     * @throws java.io.UncheckedIOException when reading fails for another reason
+     */
+    public BufferedImage read(Path file) {
+        Objects.requireNonNull(file, "file");
+        if (!Files.exists(file)) {
+            throw new IllegalArgumentException("Cannot read picture " + file + ": no such file");
+        }
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException("Cannot read picture " + file + ": it is a directory");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, file.toString());
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("Cannot read picture " + file + ": no such file", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Cannot read picture " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a picture from {@code in}, which is not closed.
+     *
+     * @param name how the picture is called in error messages
+     */
+    public BufferedImage read(InputStream in, String name) {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(name, "name");
+        try (ImageInputStream stream = ImageIO.createImageInputStream(in)) {
+            if (stream == null) {
+                throw new IllegalArgumentException("Cannot read picture " + name + ": no image input available");
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
+            if (!readers.hasNext()) {
+                throw new IllegalArgumentException("Cannot read picture " + name + ": not a picture format Java can decode"
+                        + " (supported: " + String.join(", ", supportedFormats()) + ")");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(stream, true, true);
+                String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+                long width = reader.getWidth(0);
+                long height = reader.getHeight(0);
+                if (width * height > maxPixels) {
+                    throw new IllegalArgumentException("Cannot read picture " + name + ": it is " + width + " x " + height
+                            + " pixels, more than the limit of " + maxPixels + " pixels (ImageLoader.withMaxPixels)");
+                }
+                StringBuilder warnings = new StringBuilder();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.append(warning).append(' '));
+                BufferedImage image = reader.read(0);
+                if (warnings.length() > 0) {
+                    throw new IllegalArgumentException("Cannot read picture " + name + ": the " + format
+                            + " data is damaged (" + warnings.toString().strip() + ")");
+                }
+                return image;
+            } finally {
+                reader.dispose();
+            }
+        } catch (IIOException e) {
+            throw new IllegalArgumentException("Cannot read picture " + name + ": " + describe(e), e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Cannot read picture " + name + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            if (e instanceof IllegalArgumentException) {
+                throw e;
+            }
+            // Some decoders fail on damaged data with runtime exceptions of their own.
+            throw new IllegalArgumentException("Cannot read picture " + name + ": the data is damaged or unsupported ("
+                    + e + ")", e);
+        }
+    }
+
+    private static String describe(IIOException e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        return e.getCause() != null && e.getCause().getMessage() != null
+                ? message + " (" + e.getCause().getMessage() + ")" : message;
+    }
+
+    private static String[] supportedFormats() {
+        return java.util.Arrays.stream(ImageIO.getReaderFormatNames())
+                .map(s -> s.toLowerCase(Locale.ROOT)).distinct().sorted().toArray(String[]::new);
+    }
+
+    /**
+     * {@code image} as 8-bit RGB ({@link BufferedImage#TYPE_INT_RGB}); the image itself if it is
+     * already. Grey levels are copied as they are (Java would otherwise apply a gamma curve),
+     * 16-bit samples keep their top 8 bits' worth (scaled, rounded), palettes are looked up, and
+     * alpha is dropped without blending, as Keras' {@code load_img} does.
+     */
+    public static BufferedImage toRgb(BufferedImage image) {
+        Objects.requireNonNull(image, "image");
+        if (image.getType() == BufferedImage.TYPE_INT_RGB) {
+            return image;
+        }
+        int w = image.getWidth();
+        int h = image.getHeight();
+        BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Raster raster = image.getRaster();
+        boolean gray = image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY
+                && image.getColorModel().getNumColorComponents() == 1
+                && !(image.getColorModel() instanceof java.awt.image.IndexColorModel);
+        if (gray) {
+            int bits = image.getColorModel().getComponentSize(0);
+            long maxValue = (1L << bits) - 1;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int sample = raster.getSample(x, y, 0);
+                    int v = bits == 8 ? sample : (int) Math.round(sample * 255.0 / maxValue);
+                    rgb.setRGB(x, y, (v << 16) | (v << 8) | v);
+                }
+            }
+        } else {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    rgb.setRGB(x, y, image.getRGB(x, y) & 0xFFFFFF);
+                }
+            }
+        }
+        return rgb;
+    }
+}

@@ -1,0 +1,47 @@
+package io.cnnsee;
+
+import java.awt.image.BufferedImage;
+import java.util.List;
+
+/**
+ * A network whose layers can be observed: the model side of cnnsee, implemented by an engine
+ * module such as {@code cnnsee-dl4j}.
+ *
+ * <p>Implementations must allow {@link #forward} from several threads at once (by locking or by
+ * copies of the network); the facade relies on it.
+ */
+public interface InspectableModel extends AutoCloseable {
+
+    /** The model's name, e.g. {@code "VGG16"}. */
+    String name();
+
+    /** Where the weights came from; says so when they are random. */
+    WeightsInfo weights();
+
+    /** The input the network takes: 3 colour channels of height x width pixels. */
+    MapShape inputShape();
+
+    /** The taps observed by default, in network order: for VGG16 the last conv layer of each block. */
+    List<Tap> taps();
+
+    /**
+     * The tap of any layer, by its name in the model.
+     *
+     * @throws IllegalArgumentException naming the model's layers if there is no such layer
+     */
+    Tap tap(String layerName);
+
+    /**
+     * Runs {@code image} through the network once and returns the output of each tap, in the
+     * order of {@code taps}. The model resizes and preprocesses the picture itself.
+     *
+     * @param image a picture of any size and colour model
+     * @param taps  the taps to read, at least one, each from {@link #taps()} or {@link #tap(String)}
+     */
+    List<FeatureMap> forward(BufferedImage image, List<Tap> taps);
+
+    /** Frees what the model holds (native memory); the model cannot be used afterwards. */
+    @Override
+    default void close() {
+    }
+}

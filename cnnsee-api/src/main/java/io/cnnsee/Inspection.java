@@ -1,0 +1,118 @@
+package io.cnnsee;
+
+import io.cnnsee.render.Colormap;
+import io.cnnsee.render.Normalization;
+import io.cnnsee.report.Report;
+import io.cnnsee.report.ReportWriter;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The result of inspecting one picture: per tap, the layer's output, its ranked channels and
+ * their grid, plus everything a report says about how it was made. Immutable.
+ */
+public final class Inspection {
+
+    private final String source;
+    private final BufferedImage image;
+    private final String modelName;
+    private final WeightsInfo weights;
+    private final String rankerName;
+    private final Colormap colormap;
+    private final Normalization normalization;
+    private final List<TapInspection> taps;
+
+    /**
+     * @param source        what the picture is called (its file name, or a name you give)
+     * @param image         the picture as given (copied, as 8-bit RGB)
+     * @param modelName     the model's name
+     * @param weights       where the model's weights came from
+     * @param rankerName    the ranker's name
+     * @param colormap      the colormap of the grids
+     * @param normalization how channels were scaled onto the colormap
+     * @param taps          one entry per tap, in network order
+     */
+    public Inspection(String source, BufferedImage image, String modelName, WeightsInfo weights, String rankerName,
+                      Colormap colormap, Normalization normalization, List<TapInspection> taps) {
+        this.source = Objects.requireNonNull(source, "source");
+        this.image = copy(ImageLoader.toRgb(Objects.requireNonNull(image, "image")));
+        this.modelName = Objects.requireNonNull(modelName, "modelName");
+        this.weights = Objects.requireNonNull(weights, "weights");
+        this.rankerName = Objects.requireNonNull(rankerName, "rankerName");
+        this.colormap = Objects.requireNonNull(colormap, "colormap");
+        this.normalization = Objects.requireNonNull(normalization, "normalization");
+        this.taps = List.copyOf(taps);
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /** A copy of the inspected picture, 8-bit RGB, at its original size. */
+    public BufferedImage image() {
+        return copy(image);
+    }
+
+    public String modelName() {
+        return modelName;
+    }
+
+    public WeightsInfo weights() {
+        return weights;
+    }
+
+    public String rankerName() {
+        return rankerName;
+    }
+
+    public Colormap colormap() {
+        return colormap;
+    }
+
+    public Normalization normalization() {
+        return normalization;
+    }
+
+    /** One entry per tap, in network order. */
+    public List<TapInspection> taps() {
+        return taps;
+    }
+
+    /**
+     * The entry of the tap on layer {@code layerName}.
+     *
+     * @throws IllegalArgumentException naming the inspected layers if it was not inspected
+     */
+    public TapInspection tap(String layerName) {
+        for (TapInspection t : taps) {
+            if (t.tap().layerName().equals(layerName)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("Layer '" + layerName + "' was not inspected; inspected layers: "
+                + taps.stream().map(t -> t.tap().layerName()).toList());
+    }
+
+    /**
+     * Writes the report into {@code directory}: {@code report.html}, {@code report.md} and the
+     * PNG files they show. Each file appears whole or not at all.
+     */
+    public Report writeReport(Path directory) throws IOException {
+        return ReportWriter.write(this, directory);
+    }
+
+    private static BufferedImage copy(BufferedImage rgb) {
+        BufferedImage copy = new BufferedImage(rgb.getWidth(), rgb.getHeight(), BufferedImage.TYPE_INT_RGB);
+        copy.setData(rgb.getRaster());
+        return copy;
+    }
+
+    @Override
+    public String toString() {
+        return "Inspection[" + source + ", " + modelName + ", " + taps.size() + " taps]";
+    }
+}
