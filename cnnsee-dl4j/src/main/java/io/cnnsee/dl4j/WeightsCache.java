@@ -1,0 +1,229 @@
+package io.cnnsee.dl4j;
+
+import io.cnnsee.report.AtomicFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The folder where downloaded weights are kept ({@code ~/.cache/cnnsee} unless the system
+ * property {@code cnnsee.cache} or the environment variable {@code CNNSEE_CACHE} names another),
+ * and the download into it.
+ *
+ * <p>A download goes to a temporary file in the cache folder, its MD5 is checked against the
+ * official hash, and only then is it renamed to its final name. No partial or unverified file is
+ * ever left under the final name, whatever fails (network, hash, disk, interruption).
+ */
+public final class WeightsCache {
+
+    /** System property naming the cache folder. */
+    public static final String CACHE_PROPERTY = "cnnsee.cache";
+    /** Environment variable naming the cache folder. */
+    public static final String CACHE_ENV = "CNNSEE_CACHE";
+
+    private static final Logger LOG = LoggerFactory.getLogger(WeightsCache.class);
+    private static final long PROGRESS_INTERVAL_NANOS = 1_000_000_000L;
+
+    private final Path directory;
+    private final DownloadProgress progress;
+    private final HttpClient http;
+
+    /**
+     * @param directory where verified files are kept
+     * @param progress  told how downloads go
+     */
+    public WeightsCache(Path directory, DownloadProgress progress) {
+        this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath();
+        this.progress = Objects.requireNonNull(progress, "progress");
+        this.http = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(20))
+                .build();
+    }
+
+    /** The cache named by {@code cnnsee.cache}, {@code CNNSEE_CACHE}, or {@code ~/.cache/cnnsee}, logging progress. */
+    public static WeightsCache defaults() {
+        return new WeightsCache(defaultDirectory(), DownloadProgress.logging());
+    }
+
+    /** The default cache folder. */
+    public static Path defaultDirectory() {
+        String property = System.getProperty(CACHE_PROPERTY);
+        if (property != null && !property.isBlank()) {
+            return Path.of(property);
+        }
+        String env = System.getenv(CACHE_ENV);
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "cnnsee");
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /** Where {@code file} is (or would be) kept. */
+    public Path pathOf(OfficialWeightsFile file) {
+        return directory.resolve(file.fileName());
+    }
+
+    /**
+     * The path of {@code file} in the cache, downloading it first if it is not there.
+     *
+     * @throws WeightsUnavailableException saying where to get the file and where to put it when
+     *                                     no address gave a file with the right hash
+     */
+    public Path resolve(OfficialWeightsFile file) {
+        Path target = pathOf(file);
+        if (Files.isRegularFile(target)) {
+            LOG.debug("Using cached weights {}", target);
+            return target;
+        }
+        List<String> failures = new ArrayList<>();
+        for (URI url : file.urls()) {
+            try {
+                download(file, url, target);
+                return target;
+            } catch (InterruptedIOException e) {
+                Thread.currentThread().interrupt();
+                throw new WeightsUnavailableException("Download of " + file.fileName() + " was interrupted; "
+                        + "nothing was kept in " + directory, e);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Could not download {} from {}: {}", file.fileName(), url, e.getMessage());
+                failures.add(url + ": " + e.getMessage());
+            }
+        }
+        throw new WeightsUnavailableException(missingMessage(file, failures), null);
+    }
+
+    private String missingMessage(OfficialWeightsFile file, List<String> failures) {
+        StringBuilder m = new StringBuilder();
+        m.append("The VGG16 weights file ").append(file.fileName()).append(" is not in the cache ").append(directory)
+                .append(" and could not be downloaded");
+        for (String f : failures) {
+            m.append("\n  - ").append(f);
+        }
+        m.append("\nDownload it yourself from ").append(file.urls().isEmpty() ? "the Keras applications release"
+                : file.urls().get(0));
+        if (file.urls().size() > 1) {
+            m.append(" (or ").append(file.urls().get(1)).append(')');
+        }
+        m.append(" and put it at ").append(pathOf(file))
+                .append(", or point the system property ").append(Vgg16Weights.WEIGHTS_PROPERTY)
+                .append(" or the environment variable ").append(Vgg16Weights.WEIGHTS_ENV).append(" at it")
+                .append(" (MD5 ").append(file.md5()).append(").")
+                .append(" To see the pipeline run without trained weights, use Vgg16Weights.random(seed)")
+                .append(" (--weights random on the command line).");
+        return m.toString();
+    }
+
+    private void download(OfficialWeightsFile file, URI url, Path target) throws IOException {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new IOException("cannot create the cache folder " + directory + " (" + e + ")", e);
+        }
+        Path temp;
+        try {
+            temp = Files.createTempFile(directory, "." + file.fileName() + ".", ".part");
+        } catch (IOException e) {
+            throw new IOException("cannot write in the cache folder " + directory + " (" + e + ")", e);
+        }
+        try {
+            LOG.info("Downloading {} from {} into {}", file.fileName(), url, directory);
+            HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(30)).GET().build();
+            HttpResponse<InputStream> response;
+            try {
+                response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            } catch (InterruptedException e) {
+                throw new InterruptedIOException("interrupted while connecting to " + url);
+            }
+            try (InputStream body = response.body()) {
+                if (response.statusCode() != 200) {
+                    throw new IOException("HTTP status " + response.statusCode());
+                }
+                long total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+                String md5 = copyWithProgress(body, temp, file.fileName(), total);
+                if (!md5.equalsIgnoreCase(file.md5())) {
+                    throw new IOException("the downloaded file has MD5 " + md5 + ", expected " + file.md5()
+                            + " (damaged or altered); it was discarded");
+                }
+            }
+            AtomicFiles.moveIntoPlace(temp, target);
+            LOG.info("Saved verified weights {}", target);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private String copyWithProgress(InputStream body, Path temp, String name, long total) throws IOException {
+        MessageDigest md5 = md5();
+        long start = System.nanoTime();
+        long lastReport = start;
+        long bytes = 0;
+        byte[] buffer = new byte[1 << 16];
+        try (DigestInputStream in = new DigestInputStream(body, md5); OutputStream out = Files.newOutputStream(temp)) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedIOException("interrupted after " + bytes + " bytes");
+                }
+                out.write(buffer, 0, n);
+                bytes += n;
+                long now = System.nanoTime();
+                if (now - lastReport >= PROGRESS_INTERVAL_NANOS) {
+                    progress.update(name, bytes, total, rate(bytes, now - start), false);
+                    lastReport = now;
+                }
+            }
+        }
+        if (total >= 0 && bytes != total) {
+            throw new IOException("the connection ended after " + bytes + " of " + total + " bytes");
+        }
+        progress.update(name, bytes, total, rate(bytes, System.nanoTime() - start), true);
+        return HexFormat.of().formatHex(md5.digest());
+    }
+
+    private static double rate(long bytes, long nanos) {
+        return nanos <= 0 ? 0 : bytes * 1e9 / nanos;
+    }
+
+    /** The lower-case hex MD5 of {@code file}. */
+    public static String md5Of(Path file) throws IOException {
+        MessageDigest md5 = md5();
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), md5)) {
+            while (in.read(buffer) >= 0) {
+                // reading feeds the digest
+            }
+        }
+        return HexFormat.of().formatHex(md5.digest());
+    }
+
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("This Java runtime has no MD5", e);
+        }
+    }
+}
