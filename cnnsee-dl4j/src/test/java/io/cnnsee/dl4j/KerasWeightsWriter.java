@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 
 /**
  * Writes weights files in the layout of the official Keras VGG16 files: root attributes
@@ -53,6 +54,12 @@ final class KerasWeightsWriter {
 
     /** Writes {@code weights} for the layers of {@code architecture} into {@code file}. */
     static void write(Path file, Vgg16Architecture architecture, Map<String, LayerWeights> weights) {
+        write(file, architecture, weights, name -> name);
+    }
+
+    /** As {@link #write(Path, Vgg16Architecture, Map)}, with layers renamed as in another model. */
+    static void write(Path file, Vgg16Architecture architecture, Map<String, LayerWeights> weights,
+                      UnaryOperator<String> rename) {
         List<String> layerNames = new ArrayList<>();
         layerNames.add("input_1");
         architecture.layers().forEach(l -> layerNames.add(l.name()));
@@ -60,12 +67,13 @@ final class KerasWeightsWriter {
             layerNames.add(layerNames.indexOf("fc1"), "flatten");
         }
         try (WritableHdfFile hdf = HdfFile.write(file)) {
-            hdf.putAttribute("layer_names", layerNames.toArray(String[]::new));
+            hdf.putAttribute("layer_names", layerNames.stream().map(rename).toArray(String[]::new));
             hdf.putAttribute("backend", "tensorflow");
             hdf.putAttribute("keras_version", "2.0.8");
-            for (String name : layerNames) {
+            for (String layer : layerNames) {
+                String name = rename.apply(layer);
                 WritableGroup group = hdf.putGroup(name);
-                LayerWeights w = weights.get(name);
+                LayerWeights w = weights.get(layer);
                 if (w == null) {
                     continue;
                 }
