@@ -1,0 +1,67 @@
+package io.cnnsee.dl4j;
+
+import io.cnnsee.FeatureMap;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class Vgg16ModelTest {
+
+    static final Vgg16Architecture TINY = new Vgg16Architecture(new int[] {2, 2, 3, 3, 4}, 32, false, 0, 0);
+
+    @Test
+    void randomWeightsAreOnlyEverAskedForAndAreSaidEverywhere() {
+        try (Vgg16Model model = Vgg16.builder().architecture(TINY).weights(Vgg16Weights.random(42)).build()) {
+            assertThat(model.weights().random()).isTrue();
+            assertThat(model.weights().source()).startsWith("random weights (seed 42)");
+            assertThat(model.weights().license()).isEmpty();
+            assertThat(model.toString()).contains("random weights");
+        }
+    }
+
+    @Test
+    void randomWeightsAreReproducibleForASeed() {
+        try (Vgg16Model a = Vgg16.builder().architecture(TINY).weights(Vgg16Weights.random(7)).build();
+             Vgg16Model b = Vgg16.builder().architecture(TINY).weights(Vgg16Weights.random(7)).build()) {
+            var image = TestImages.noise(40, 30, 3);
+            FeatureMap fa = a.forward(image, List.of(a.tap("block5_conv3"))).get(0);
+            FeatureMap fb = b.forward(image, List.of(b.tap("block5_conv3"))).get(0);
+            assertThat(fa).isEqualTo(fb);
+        }
+    }
+
+    @Test
+    void anyLayerCanBeTappedByNameAndUnknownNamesAreListed() {
+        try (Vgg16Model model = Vgg16.builder().architecture(TINY).weights(Vgg16Weights.random(1)).build()) {
+            assertThat(model.tap("block3_pool").shape().toString()).isEqualTo("3 x 4 x 4");
+            assertThat(model.tap("block1_conv1").shape().toString()).isEqualTo("2 x 32 x 32");
+            assertThatThrownBy(() -> model.tap("fc1"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("VGG16 has no layer 'fc1' (the dense layers need the top: includeTop); "
+                            + "its layers: [block1_conv1, block1_conv2, block1_pool, block2_conv1");
+            assertThatThrownBy(() -> model.predict(TestImages.noise(32, 32, 1)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("Predictions need the dense top: build the model with includeTop(true)");
+        }
+    }
+
+    @Test
+    void aClosedModelSaysSo() {
+        Vgg16Model model = Vgg16.builder().architecture(TINY).weights(Vgg16Weights.random(1)).build();
+        model.close();
+        assertThatThrownBy(() -> model.forward(TestImages.noise(8, 8, 1), model.taps()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageEndingWith("has been closed");
+    }
+
+    @Test
+    void architecturesAreChecked() {
+        assertThatThrownBy(() -> new Vgg16Architecture(new int[] {1, 2, 3}, 224, false, 0, 0))
+                .hasMessage("VGG16 has 5 blocks, 3 widths were given");
+        assertThatThrownBy(() -> Vgg16Architecture.standard(false).withInputSize(100))
+                .hasMessage("The input size must be a multiple of 32 (five 2x2 pools), at least 32, was 100");
+    }
+}
