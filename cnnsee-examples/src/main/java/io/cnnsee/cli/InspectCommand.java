@@ -1,0 +1,228 @@
+package io.cnnsee.cli;
+
+import io.cnnsee.ChannelRanker;
+import io.cnnsee.FeatureMapInspector;
+import io.cnnsee.ImageLoader;
+import io.cnnsee.Inspection;
+import io.cnnsee.render.Colormap;
+import io.cnnsee.render.Normalization;
+import io.cnnsee.report.AtomicFiles;
+import io.cnnsee.report.Html;
+import io.cnnsee.dl4j.DownloadProgress;
+import io.cnnsee.dl4j.Vgg16;
+import io.cnnsee.dl4j.Vgg16Model;
+import io.cnnsee.dl4j.Vgg16Weights;
+import io.cnnsee.dl4j.WeightsCache;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** {@code cnnsee inspect}: one report per picture, and an index when there are several. */
+@Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs each picture through VGG16 and writes a report of what each block sees:",
+                "per block the top channels as a grid, in report.html and report.md."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every picture was inspected", "1:bad input: a picture (the others are still inspected) "
+                + "or the weights could not be used", "2:usage error"})
+final class InspectCommand implements Callable<Integer> {
+
+    static final String RANDOM = "random";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Pictures to inspect (PNG, JPEG, GIF, BMP).")
+    List<Path> images;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "cnnsee-report",
+            description = "Folder for the reports, one sub-folder per picture (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--top", paramLabel = "N", defaultValue = "12",
+            description = "Channels shown per block (default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @Option(names = "--ranker", paramLabel = "NAME", defaultValue = "sum",
+            description = "How channels are ranked: sum, mean, max, l2, variance, active (default: ${DEFAULT-VALUE}).")
+    String ranker;
+
+    @Option(names = "--colormap", paramLabel = "NAME", defaultValue = "viridis",
+            description = "Colormap: viridis, gray, magma, inferno, plasma, turbo (default: ${DEFAULT-VALUE}).")
+    String colormap;
+
+    @Option(names = "--normalize", paramLabel = "MODE", defaultValue = "channel",
+            description = "Scaling onto the colormap: channel (each tile its own min-max), grid (one range for "
+                    + "the grid), percentile (1-99 %% per tile) (default: ${DEFAULT-VALUE}).")
+    String normalize;
+
+    @Option(names = "--taps", paramLabel = "LAYERS", split = ",",
+            description = "Layers to show, comma-separated (default: block1_conv2,block2_conv2,block3_conv3,"
+                    + "block4_conv3,block5_conv3).")
+    List<String> taps;
+
+    @Option(names = "--weights", paramLabel = "PATH|random",
+            description = "A Keras VGG16 weights file, or 'random' for untrained weights (labelled as such). "
+                    + "Default: the ImageNet weights from the cache (~/.cache/cnnsee), downloaded on first use.")
+    String weights;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+            description = "Seed of --weights random (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--include-top", description = "Also load the dense layers (553 MB of weights instead of 58.9 MB).")
+    boolean includeTop;
+
+    @Option(names = "--center-crop", description = "Crop each picture to its central square before resizing to 224x224.")
+    boolean centerCrop;
+
+    @Option(names = "--verbose", description = "Log more, and show stack traces of errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        if (verbose) {
+            // Read by slf4j-simple when the first logger is made, which is after parsing.
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = spec.commandLine().getOut();
+        FeatureMapInspector.Builder builder = FeatureMapInspector.builder();
+        try {
+            if (top < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--top must be at least 1, was " + top);
+            }
+            builder.channels(top)
+                    .ranker(ChannelRanker.builtIn(ranker))
+                    .colormap(Colormap.named(colormap))
+                    .normalization(Normalization.named(normalize));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+
+        FeatureMapInspector inspector;
+        try {
+            err.println("Loading VGG16 (" + describeWeights() + ") ...");
+            err.flush();
+            long start = System.nanoTime();
+            Vgg16Model model = Vgg16.builder().includeTop(includeTop).centerCrop(centerCrop).weights(chosenWeights(err)).build();
+            builder.model(model);
+            if (taps != null && !taps.isEmpty()) {
+                builder.taps(taps);
+            }
+            inspector = builder.build();
+            err.printf(Locale.ROOT, "Loaded in %.1f s: %s%n", (System.nanoTime() - start) / 1e9, model.weights().source());
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("VGG16 has no layer")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--taps: " + e.getMessage());
+            }
+            return fail(err, e);
+        } catch (RuntimeException e) {
+            return fail(err, e);
+        }
+
+        List<Path> written = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        Set<String> taken = new HashSet<>();
+        int failures = 0;
+        for (int i = 0; i < images.size(); i++) {
+            Path image = images.get(i);
+            err.printf("[%d/%d] %s ...%n", i + 1, images.size(), image);
+            err.flush();
+            long start = System.nanoTime();
+            try {
+                Inspection result = inspector.run(ImageLoader.defaults().read(image), String.valueOf(image.getFileName()));
+                String folder = ReportFolders.unique(ReportFolders.nameFor(image), taken);
+                Path report = result.writeReport(out.resolve(folder)).html();
+                written.add(report);
+                names.add(String.valueOf(image.getFileName()));
+                err.printf(Locale.ROOT, "[%d/%d] %s: done in %.1f s%n", i + 1, images.size(), image,
+                        (System.nanoTime() - start) / 1e9);
+                stdout.println(report);
+            } catch (IllegalArgumentException | IOException e) {
+                failures++;
+                err.println("cnnsee: " + image + ": " + oneLine(e));
+                if (verbose) {
+                    e.printStackTrace(err);
+                }
+            }
+            stdout.flush();
+        }
+        if (images.size() > 1 && !written.isEmpty()) {
+            try {
+                Path index = writeIndex(written, names);
+                stdout.println(index);
+                err.println("Index of all reports: " + index);
+            } catch (IOException e) {
+                failures++;
+                err.println("cnnsee: cannot write the index: " + oneLine(e));
+            }
+        }
+        stdout.flush();
+        err.flush();
+        return failures == 0 ? 0 : 1;
+    }
+
+    private String describeWeights() {
+        if (weights == null) {
+            return "ImageNet weights";
+        }
+        return RANDOM.equalsIgnoreCase(weights) ? "random weights, seed " + seed + ": not trained" : "weights from " + weights;
+    }
+
+    private Vgg16Weights chosenWeights(PrintWriter err) {
+        if (weights == null) {
+            DownloadProgress progress = (file, bytes, total, rate, done) -> {
+                err.println((done ? "Downloaded " : "Downloading ") + DownloadProgress.describe(file, bytes, total, rate));
+                err.flush();
+            };
+            return Vgg16Weights.imagenet(new WeightsCache(WeightsCache.defaultDirectory(), progress));
+        }
+        return RANDOM.equalsIgnoreCase(weights) ? Vgg16Weights.random(seed) : Vgg16Weights.file(Path.of(weights));
+    }
+
+    private Path writeIndex(List<Path> reports, List<String> names) throws IOException {
+        StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                + "<title>cnnsee reports</title>\n<style>body{font-family:system-ui,sans-serif;max-width:48rem;"
+                + "margin:2rem auto;padding:0 1rem}</style>\n</head>\n<body>\n<h1>What VGG16 sees</h1>\n<ul>\n");
+        Path base = out.toAbsolutePath().normalize();
+        for (int i = 0; i < reports.size(); i++) {
+            String link = base.relativize(reports.get(i).toAbsolutePath().normalize()).toString().replace('\\', '/');
+            h.append("<li><a href=\"").append(Html.escape(link)).append("\">").append(Html.escape(names.get(i)))
+                    .append("</a></li>\n");
+        }
+        h.append("</ul>\n</body>\n</html>\n");
+        Path index = out.resolve("index.html");
+        AtomicFiles.write(index, h.toString().getBytes(StandardCharsets.UTF_8));
+        return index;
+    }
+
+    private int fail(PrintWriter err, RuntimeException e) {
+        err.println("cnnsee: " + (verbose ? e.getMessage() : oneLine(e)));
+        if (verbose) {
+            e.printStackTrace(err);
+        } else if (e.getMessage() != null && e.getMessage().contains("\n")) {
+            // Multi-line advice (where to download the weights) is worth printing whole.
+            err.println(e.getMessage().substring(e.getMessage().indexOf('\n') + 1));
+        }
+        err.flush();
+        return 1;
+    }
+
+    private static String oneLine(Exception e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

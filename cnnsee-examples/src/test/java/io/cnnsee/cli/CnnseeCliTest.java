@@ -1,0 +1,211 @@
+package io.cnnsee.cli;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import javax.imageio.ImageIO;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CnnseeCliTest {
+
+    /** The sample picture shipped with the examples. */
+    static final Path CHELSEA = Path.of("images", "chelsea.png");
+
+    @TempDir
+    static Path dir;
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    static Run cnnsee(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Cnnsee.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static InspectCommand parse(String... args) {
+        CommandLine cli = Cnnsee.commandLine();
+        CommandLine.ParseResult result = cli.parseArgs(args);
+        return (InspectCommand) result.subcommand().commandSpec().userObject();
+    }
+
+    @BeforeAll
+    static void sampleExists() {
+        assertThat(CHELSEA).exists();
+    }
+
+    @Test
+    void everyOptionIsParsed() {
+        InspectCommand c = parse("inspect", "a.png", "b.jpg", "--out", "o", "--top", "5", "--ranker", "l2",
+                "--colormap", "magma", "--normalize", "percentile", "--taps", "block1_conv2,block3_pool",
+                "--weights", "random", "--seed", "3", "--include-top", "--center-crop", "--verbose");
+        assertThat(c.images).containsExactly(Path.of("a.png"), Path.of("b.jpg"));
+        assertThat(c.out).isEqualTo(Path.of("o"));
+        assertThat(c.top).isEqualTo(5);
+        assertThat(c.ranker).isEqualTo("l2");
+        assertThat(c.colormap).isEqualTo("magma");
+        assertThat(c.normalize).isEqualTo("percentile");
+        assertThat(c.taps).containsExactly("block1_conv2", "block3_pool");
+        assertThat(c.weights).isEqualTo("random");
+        assertThat(c.seed).isEqualTo(3);
+        assertThat(c.includeTop).isTrue();
+        assertThat(c.centerCrop).isTrue();
+        assertThat(c.verbose).isTrue();
+    }
+
+    @Test
+    void defaultsAreTheArticles() {
+        InspectCommand c = parse("inspect", "a.png");
+        assertThat(c.out).isEqualTo(Path.of("cnnsee-report"));
+        assertThat(c.top).isEqualTo(12);
+        assertThat(c.ranker).isEqualTo("sum");
+        assertThat(c.colormap).isEqualTo("viridis");
+        assertThat(c.normalize).isEqualTo("channel");
+        assertThat(c.taps).isNull();
+        assertThat(c.weights).isNull();
+    }
+
+    @Test
+    void badOptionsExitWithTwoAndSayWhy() {
+        Run unknown = cnnsee("inspect", "a.png", "--colour", "red");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("cnnsee: Unknown option: '--colour'")
+                .contains("Possible solutions: --colormap").contains("Try 'cnnsee inspect --help' for more information.");
+
+        Run ranker = cnnsee("inspect", "a.png", "--ranker", "median", "--weights", "random");
+        assertThat(ranker.exitCode()).isEqualTo(2);
+        assertThat(ranker.err()).contains("Unknown ranker 'median': choose one of [sum, mean, max, l2, variance, active]");
+
+        Run colormap = cnnsee("inspect", "a.png", "--colormap", "jet", "--weights", "random");
+        assertThat(colormap.exitCode()).isEqualTo(2);
+        assertThat(colormap.err()).contains("Unknown colormap 'jet'");
+
+        Run top = cnnsee("inspect", "a.png", "--top", "0", "--weights", "random");
+        assertThat(top.exitCode()).isEqualTo(2);
+        assertThat(top.err()).contains("--top must be at least 1, was 0");
+
+        Run notANumber = cnnsee("inspect", "a.png", "--top", "many");
+        assertThat(notANumber.exitCode()).isEqualTo(2);
+        assertThat(notANumber.err()).contains("Invalid value for option '--top': 'many' is not an int");
+
+        Run noImage = cnnsee("inspect");
+        assertThat(noImage.exitCode()).isEqualTo(2);
+        assertThat(noImage.err()).contains("Missing required parameter: 'IMAGE'");
+
+        Run noCommand = cnnsee();
+        assertThat(noCommand.exitCode()).isEqualTo(2);
+        assertThat(noCommand.err()).contains("Missing command");
+    }
+
+    @Test
+    void helpDocumentsEveryOptionWithItsDefault() {
+        Run help = cnnsee("inspect", "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("--out=DIR", "(default: cnnsee-report)", "--top=N", "(default: 12)",
+                "--ranker=NAME", "(default: sum)", "--colormap=NAME", "(default: viridis)", "--normalize=MODE",
+                "(default: channel)", "--taps=LAYERS", "--weights=PATH|random", "--include-top", "--verbose",
+                "Exit codes:");
+        Run top = cnnsee("--help");
+        assertThat(top.exitCode()).isZero();
+        assertThat(top.out()).contains("inspect");
+    }
+
+    @Test
+    void inspectsPicturesWithRandomWeightsAndKeepsGoingPastBadOnes() throws Exception {
+        Path out = dir.resolve("reports");
+        Path truncated = dir.resolve("truncated.jpg");
+        byte[] jpeg = Files.readAllBytes(writeJpeg(dir.resolve("whole.jpg")));
+        Files.write(truncated, java.util.Arrays.copyOf(jpeg, jpeg.length / 3));
+        Path text = dir.resolve("notes.jpg");
+        Files.writeString(text, "not a picture");
+
+        Run run = cnnsee("inspect", CHELSEA.toString(), truncated.toString(), text.toString(),
+                "images/coffee.png", "--weights", "random", "--top", "4", "--taps", "block1_conv2,block5_conv3",
+                "--out", out.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("random weights, seed 42")
+                .contains("[1/4] images/chelsea.png: done in")
+                .contains("cnnsee: " + truncated + ": Cannot read picture " + truncated)
+                .contains("cnnsee: " + text + ": Cannot read picture " + text + ": not a picture format")
+                .doesNotContain("Exception", "\tat ");
+        assertThat(run.out().lines().toList()).containsExactly(
+                out.resolve("chelsea/report.html").toString(),
+                out.resolve("coffee/report.html").toString(),
+                out.resolve("index.html").toString());
+
+        for (String name : List.of("chelsea", "coffee")) {
+            Path report = out.resolve(name);
+            try (Stream<Path> files = Files.list(report)) {
+                assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
+                        "report.html", "report.md", "original.png", "block1_conv2.png", "block5_conv3.png");
+            }
+            String html = Files.readString(report.resolve("report.html"));
+            assertThat(html).contains("Random weights.", "Number of output images at this step: 64",
+                    "Image dimensions: 224x224 px", "Image dimensions: 14x14 px");
+            assertReferencedFilesExist(report, html);
+        }
+        String index = Files.readString(out.resolve("index.html"));
+        assertThat(index).contains("chelsea.png", "coffee.png");
+        assertReferencedFilesExist(out, index);
+        assertThat(ImageIO.read(out.resolve("chelsea/block1_conv2.png").toFile()).getWidth())
+                .isEqualTo(4 * 224 + 5 * 2);
+    }
+
+    @Test
+    void aMissingWeightsFileIsBadInputWithOneLineAndNoStackTrace() {
+        Run run = cnnsee("inspect", CHELSEA.toString(), "--weights", dir.resolve("nope.h5").toString(),
+                "--out", dir.resolve("x").toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("cnnsee: Weights file " + dir.resolve("nope.h5") + " does not exist or is not a file")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void unknownTapsAreAUsageError() {
+        Run run = cnnsee("inspect", CHELSEA.toString(), "--weights", "random", "--taps", "block9_conv1");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--taps: VGG16 has no layer 'block9_conv1'");
+    }
+
+    @Test
+    void reportFoldersStayInsideTheOutputFolder() {
+        assertThat(ReportFolders.nameFor(Path.of("../../etc/passwd"))).isEqualTo("passwd");
+        assertThat(ReportFolders.nameFor(Path.of("/tmp/..hidden.png"))).isEqualTo("hidden");
+        assertThat(ReportFolders.nameFor(Path.of("a b<c>.jpg"))).isEqualTo("a_b_c_");
+        assertThat(ReportFolders.nameFor(Path.of("index.png"))).isEqualTo("index_");
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        assertThat(ReportFolders.unique("cat", taken)).isEqualTo("cat");
+        assertThat(ReportFolders.unique("cat", taken)).isEqualTo("cat-2");
+    }
+
+    private static Path writeJpeg(Path file) throws Exception {
+        ImageIO.write(ImageIO.read(CHELSEA.toFile()), "jpg", file.toFile());
+        return file;
+    }
+
+    private static void assertReferencedFilesExist(Path base, String html) {
+        Matcher m = Pattern.compile("(?:src|href)=\"([^\"]+)\"").matcher(html);
+        int count = 0;
+        while (m.find()) {
+            assertThat(base.resolve(m.group(1))).exists();
+            count++;
+        }
+        assertThat(count).isPositive();
+    }
+}
