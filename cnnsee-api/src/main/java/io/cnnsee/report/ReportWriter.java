@@ -142,6 +142,8 @@ public final class ReportWriter {
                 .append("padding:0 1rem;color:#222;line-height:1.5}\n")
                 .append("img{max-width:100%;image-rendering:pixelated;border:1px solid #ddd}\n")
                 .append("img.original{image-rendering:auto;max-height:24rem}\n")
+                // Grids fill the column whatever their map size, as in the article; pixels stay square.
+                .append("img.grid{width:100%;height:auto}\n")
                 .append("table{border-collapse:collapse}td{padding:.1rem .8rem .1rem 0;vertical-align:top}\n")
                 .append(".warning{background:#fff3cd;border:1px solid #e0c060;padding:.6rem 1rem}\n")
                 .append(".layer{color:#777;font-weight:normal;font-size:.8em}\n.shown{color:#555;font-size:.9em}\n")
@@ -164,7 +166,7 @@ public final class ReportWriter {
                     .append(Html.escape(t.tap().layerName())).append("</span></h2>\n")
                     .append("<p>").append(Html.escape(dimensionsLine(t))).append("<br>\n")
                     .append(Html.escape(countLine(t))).append("</p>\n")
-                    .append("<p><img src=\"").append(Html.escape(gridFiles.get(i))).append("\" alt=\"")
+                    .append("<p><img class=\"grid\" src=\"").append(Html.escape(gridFiles.get(i))).append("\" alt=\"")
                     .append(Html.escape("top channels of " + t.tap().layerName())).append("\"></p>\n")
                     .append("<p class=\"shown\">").append(shownLine(inspection, t, Html::escape)).append("</p>\n</section>\n");
         }
