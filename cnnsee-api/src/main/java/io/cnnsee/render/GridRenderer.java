@@ -190,7 +190,7 @@ public final class GridRenderer {
     private static int[] nearest(int target, int source) {
         int[] index = new int[target];
         for (int i = 0; i < target; i++) {
-            index[i] = (int) Math.min(source - 1, (long) (2L * i + 1) * source / (2L * target));
+            index[i] = (int) Math.min(source - 1, (2L * i + 1) * source / (2L * target));
         }
         return index;
     }
