@@ -21,7 +21,9 @@ import java.util.Objects;
  *
  * <p>A picture's size is read from its header and checked against a limit before its pixels are
  * decoded, so a file that claims 100000 x 100000 pixels is refused instead of filling the heap.
- * Damaged data (a truncated JPEG) is an error, not a half-grey picture.
+ * Damaged data (a truncated JPEG) is an error, not a half-grey picture. CMYK JPEGs are converted
+ * to RGB here (naively, without their ICC profile), as Java's own decoder gets their colours wrong;
+ * an animated GIF gives its first frame.
  */
 public final class ImageLoader {
 
@@ -95,22 +97,13 @@ public final class ImageLoader {
             }
             ImageReader reader = readers.next();
             try {
-                reader.setInput(stream, true, true);
                 String format = reader.getFormatName().toLowerCase(Locale.ROOT);
-                long width = reader.getWidth(0);
-                long height = reader.getHeight(0);
-                if (width * height > maxPixels) {
-                    throw new IllegalArgumentException("Cannot read picture " + name + ": it is " + width + " x " + height
-                            + " pixels, more than the limit of " + maxPixels + " pixels (ImageLoader.withMaxPixels)");
-                }
-                StringBuilder warnings = new StringBuilder();
-                reader.addIIOReadWarningListener((source, warning) -> warnings.append(warning).append(' '));
-                BufferedImage image = reader.read(0);
-                if (warnings.length() > 0) {
+                try {
+                    return decode(reader, stream, name, format);
+                } catch (IIOException e) {
                     throw new IllegalArgumentException("Cannot read picture " + name + ": the " + format
-                            + " data is damaged (" + warnings.toString().strip() + ")");
+                            + " data is damaged or unsupported (" + describe(e) + ")", e);
                 }
-                return image;
             } finally {
                 reader.dispose();
             }
@@ -126,6 +119,27 @@ public final class ImageLoader {
             throw new IllegalArgumentException("Cannot read picture " + name + ": the data is damaged or unsupported ("
                     + e + ")", e);
         }
+    }
+
+    private BufferedImage decode(ImageReader reader, ImageInputStream stream, String name, String format) throws IOException {
+        CmykJpeg.Header jpeg = format.equals("jpeg") ? CmykJpeg.scan(stream) : CmykJpeg.Header.UNKNOWN;
+        reader.setInput(stream, true, true);
+        long width = reader.getWidth(0);
+        long height = reader.getHeight(0);
+        if (width * height > maxPixels) {
+            throw new IllegalArgumentException("Cannot read picture " + name + ": it is " + width + " x " + height
+                    + " pixels, more than the limit of " + maxPixels + " pixels (ImageLoader.withMaxPixels)");
+        }
+        StringBuilder warnings = new StringBuilder();
+        reader.addIIOReadWarningListener((source, warning) -> warnings.append(warning).append(' '));
+        BufferedImage image = jpeg.isCmyk()
+                ? CmykJpeg.toRgb(reader.readRaster(0, null), jpeg.adobeTransform())
+                : reader.read(0); // for an animated GIF: its first frame
+        if (warnings.length() > 0) {
+            throw new IllegalArgumentException("Cannot read picture " + name + ": the " + format
+                    + " data is damaged (" + warnings.toString().strip() + ")");
+        }
+        return image;
     }
 
     private static String describe(IIOException e) {

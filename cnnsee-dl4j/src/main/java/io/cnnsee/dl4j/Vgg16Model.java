@@ -110,13 +110,20 @@ public final class Vgg16Model implements InspectableModel {
             }
             // One pass, stopping at the deepest tap; element 0 is the input.
             activations = network.feedForwardToLayer(last, input, false);
+            network.clear(); // the layers keep their inputs; drop those references before freeing them
         }
-        List<FeatureMap> maps = new ArrayList<>(taps.size());
-        for (int i = 0; i < taps.size(); i++) {
-            INDArray a = activations.get(indices[i] + 1);
-            maps.add(FeatureMap.fill(taps.get(i), target -> copyInto(a, target)));
+        try {
+            List<FeatureMap> maps = new ArrayList<>(taps.size());
+            for (int i = 0; i < taps.size(); i++) {
+                INDArray a = activations.get(indices[i] + 1);
+                maps.add(FeatureMap.fill(taps.get(i), target -> copyInto(a, target)));
+            }
+            return maps;
+        } finally {
+            // Free the activations' native memory now rather than when the garbage collector gets to
+            // them: a full-size pass holds about 100 MB of it, and long runs must stay flat.
+            release(activations);
         }
-        return maps;
     }
 
     /**
@@ -130,6 +137,14 @@ public final class Vgg16Model implements InspectableModel {
         }
         int last = architecture.layers().size() - 1;
         return forward(image, List.of(tap(architecture.layers().get(last).name()))).get(0).toArray();
+    }
+
+    private static void release(List<INDArray> arrays) {
+        for (INDArray a : arrays) {
+            if (a != null && a.closeable()) {
+                a.close();
+            }
+        }
     }
 
     private static void copyInto(INDArray activation, float[] target) {

@@ -94,11 +94,18 @@ public final class WeightsCache {
      */
     public Path resolve(OfficialWeightsFile file) {
         Path target = pathOf(file);
-        if (Files.isRegularFile(target)) {
-            LOG.debug("Using cached weights {}", target);
-            return target;
-        }
         List<String> failures = new ArrayList<>();
+        if (Files.isRegularFile(target)) {
+            // Checked on every use, as Keras does: a file damaged on disk or replaced by hand is not used.
+            String md5 = md5OrNull(target);
+            if (file.md5().equalsIgnoreCase(md5)) {
+                LOG.debug("Using cached weights {}", target);
+                return target;
+            }
+            String damaged = "the cached copy " + target + " is damaged (MD5 " + md5 + ", expected " + file.md5() + ")";
+            LOG.warn("{}: downloading it again", damaged);
+            failures.add(damaged);
+        }
         for (URI url : file.urls()) {
             try {
                 download(file, url, target);
@@ -107,6 +114,13 @@ public final class WeightsCache {
                 Thread.currentThread().interrupt();
                 throw new WeightsUnavailableException("Download of " + file.fileName() + " was interrupted; "
                         + "nothing was kept in " + directory, e);
+            } catch (CacheFolderException e) {
+                // Another address would not help: the file has nowhere to go.
+                throw new WeightsUnavailableException("Cannot keep " + file.fileName() + " in the cache: " + e.getMessage()
+                        + ". Choose a writable cache folder with the system property " + CACHE_PROPERTY
+                        + " or the environment variable " + CACHE_ENV + ", or download the file yourself from "
+                        + (file.urls().isEmpty() ? "the Keras applications release" : file.urls().get(0))
+                        + " and point " + Vgg16Weights.WEIGHTS_PROPERTY + " at it.", e);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("Could not download {} from {}: {}", file.fileName(), url, e.getMessage());
                 failures.add(url + ": " + e.getMessage());
@@ -140,13 +154,13 @@ public final class WeightsCache {
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
-            throw new IOException("cannot create the cache folder " + directory + " (" + e + ")", e);
+            throw new CacheFolderException("cannot create the cache folder " + directory + " (" + e + ")", e);
         }
         Path temp;
         try {
             temp = Files.createTempFile(directory, "." + file.fileName() + ".", ".part");
         } catch (IOException e) {
-            throw new IOException("cannot write in the cache folder " + directory + " (" + e + ")", e);
+            throw new CacheFolderException("cannot write in the cache folder " + directory + " (" + e + ")", e);
         }
         try {
             LOG.info("Downloading {} from {} into {}", file.fileName(), url, directory);
@@ -187,7 +201,12 @@ public final class WeightsCache {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedIOException("interrupted after " + bytes + " bytes");
                 }
-                out.write(buffer, 0, n);
+                try {
+                    out.write(buffer, 0, n);
+                } catch (IOException e) {
+                    throw new CacheFolderException("cannot write in the cache folder " + directory
+                            + " after " + bytes + " bytes (" + e.getMessage() + ", a full disk?)", e);
+                }
                 bytes += n;
                 long now = System.nanoTime();
                 if (now - lastReport >= PROGRESS_INTERVAL_NANOS) {
@@ -205,6 +224,21 @@ public final class WeightsCache {
 
     private static double rate(long bytes, long nanos) {
         return nanos <= 0 ? 0 : bytes * 1e9 / nanos;
+    }
+
+    private static String md5OrNull(Path file) {
+        try {
+            return md5Of(file);
+        } catch (IOException e) {
+            return "unreadable: " + e.getMessage();
+        }
+    }
+
+    /** The cache folder itself is the problem, not the address: no use trying another. */
+    private static final class CacheFolderException extends IOException {
+        CacheFolderException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** The lower-case hex MD5 of {@code file}. */

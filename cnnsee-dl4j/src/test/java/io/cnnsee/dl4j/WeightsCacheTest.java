@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +25,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Download, hash check and cache, against a web server on the loopback address. */
 class WeightsCacheTest {
@@ -178,6 +180,47 @@ class WeightsCacheTest {
         assertThatThrownBy(() -> new WeightsCache(notADirectory, DownloadProgress.logging()).resolve(file))
                 .isInstanceOf(WeightsUnavailableException.class)
                 .hasMessageContaining("cannot create the cache folder " + notADirectory.toAbsolutePath());
+    }
+
+    @Test
+    void aCacheFolderThatCannotBeWrittenIsNamedAndNothingIsDownloaded() throws Exception {
+        // /proc/self exists and refuses new files even to root, so this works wherever the tests run as.
+        Path readOnly = Path.of("/proc/self");
+        assumeTrue(Files.isDirectory(readOnly), "needs Linux's /proc");
+        served.put("/w.h5", CONTENT);
+        OfficialWeightsFile file = new OfficialWeightsFile("w.h5", md5(CONTENT), List.of(url("/w.h5"), url("/mirror/w.h5")));
+        assertThatThrownBy(() -> new WeightsCache(readOnly, DownloadProgress.logging()).resolve(file))
+                .isInstanceOf(WeightsUnavailableException.class)
+                .hasMessageStartingWith("Cannot keep w.h5 in the cache: cannot write in the cache folder " + readOnly)
+                .hasMessageContaining("Choose a writable cache folder with the system property cnnsee.cache or the "
+                        + "environment variable CNNSEE_CACHE, or download the file yourself from " + url("/w.h5")
+                        + " and point cnnsee.weights at it.");
+        assertThat(requests).as("no download into a folder that cannot keep it").hasValue(0);
+    }
+
+    @Test
+    void aDamagedCachedFileIsDownloadedAgainAndReplaced() throws Exception {
+        served.put("/w.h5", CONTENT);
+        OfficialWeightsFile file = new OfficialWeightsFile("w.h5", md5(CONTENT), List.of(url("/w.h5")));
+        Files.write(cacheDir.resolve("w.h5"), Arrays.copyOf(CONTENT, CONTENT.length / 3));
+
+        Path path = cache().resolve(file);
+
+        assertThat(Files.readAllBytes(path)).isEqualTo(CONTENT);
+        assertThat(requests).hasValue(1);
+        assertThat(cacheFiles()).containsExactly("w.h5");
+    }
+
+    @Test
+    void aDamagedCachedFileOfflineIsNamedInTheError() throws Exception {
+        OfficialWeightsFile file = new OfficialWeightsFile("w.h5", md5(CONTENT), List.of(url("/gone/w.h5")));
+        byte[] damaged = Arrays.copyOf(CONTENT, CONTENT.length / 3);
+        Files.write(cacheDir.resolve("w.h5"), damaged);
+        assertThatThrownBy(() -> cache().resolve(file))
+                .isInstanceOf(WeightsUnavailableException.class)
+                .hasMessageContaining("the cached copy " + cacheDir.resolve("w.h5").toAbsolutePath() + " is damaged (MD5 "
+                        + md5(damaged) + ", expected " + md5(CONTENT) + ")");
+        assertThat(Files.readAllBytes(cacheDir.resolve("w.h5"))).as("left as it was for the user to look at").isEqualTo(damaged);
     }
 
     @Test

@@ -1,0 +1,123 @@
+package io.cnnsee.report;
+
+import io.cnnsee.FeatureMap;
+import io.cnnsee.FeatureMapInspector;
+import io.cnnsee.InspectableModel;
+import io.cnnsee.Inspection;
+import io.cnnsee.MapShape;
+import io.cnnsee.Tap;
+import io.cnnsee.WeightsInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The report stays inside its folder whatever the names, escapes them, and is never half-written. */
+class ReportWriterTest {
+
+    static final List<String> HOSTILE = List.of("../../escape", "/etc/passwd", "..", "original", "a b<c>&\"'é", "x/y", "x_y",
+            "C:\\windows\\evil");
+
+    /** A model whose layers have the names above; every channel holds its index. */
+    record NamedLayersModel(List<String> names) implements InspectableModel {
+        @Override
+        public String name() {
+            return "Named<Net>";
+        }
+
+        @Override
+        public WeightsInfo weights() {
+            return new WeightsInfo("test", "", false);
+        }
+
+        @Override
+        public MapShape inputShape() {
+            return new MapShape(3, 4, 4);
+        }
+
+        @Override
+        public List<Tap> taps() {
+            return names.stream().map(n -> new Tap("layer " + n, n, new MapShape(2, 4, 4))).toList();
+        }
+
+        @Override
+        public Tap tap(String layerName) {
+            return taps().stream().filter(t -> t.layerName().equals(layerName)).findFirst().orElseThrow();
+        }
+
+        @Override
+        public List<FeatureMap> forward(BufferedImage image, List<Tap> taps) {
+            return taps.stream().map(t -> FeatureMap.fill(t, v -> {
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = i / 16;
+                }
+            })).toList();
+        }
+    }
+
+    static Inspection inspect(String source) {
+        return FeatureMapInspector.builder().model(new NamedLayersModel(HOSTILE)).channels(2).build()
+                .run(new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB), source);
+    }
+
+    @Test
+    void everyFileStaysInsideTheFolderWithItsOwnName(@TempDir Path root) throws Exception {
+        Path dir = root.resolve("report");
+        Report report = inspect("../../../etc/passwd").writeReport(dir);
+        try (Stream<Path> all = Files.walk(root)) {
+            assertThat(all.filter(Files::isRegularFile).map(f -> f.getParent().toString()).distinct())
+                    .containsExactly(dir.toString());
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder(
+                    "original.png", "__.._escape.png", "_etc_passwd.png", "_.png", "original_2.png", "a_b_c_____.png",
+                    "x_y.png", "x_y_2.png", "C__windows_evil.png", "report.md", "report.html");
+        }
+        // Every picture the HTML shows exists, and the one for "original" is not the picture itself.
+        String html = Files.readString(report.html());
+        Matcher m = Pattern.compile("src=\"([^\"]+)\"").matcher(html);
+        int shown = 0;
+        while (m.find()) {
+            assertThat(dir.resolve(m.group(1)).normalize().getParent()).isEqualTo(dir);
+            assertThat(dir.resolve(m.group(1))).isRegularFile();
+            shown++;
+        }
+        assertThat(shown).isEqualTo(1 + HOSTILE.size());
+        assertThat(html).contains("a b&lt;c&gt;&amp;&quot;&#39;é", "Named&lt;Net&gt;").doesNotContain("<c>", "Named<Net>");
+    }
+
+    @Test
+    void fileNamesAreMadeOfSafeCharactersOnly() {
+        assertThat(ReportWriter.fileNameOf("")).isEqualTo("layer.png"); // a model's own Tap never has a blank name
+        for (String name : HOSTILE) {
+            String file = ReportWriter.fileNameOf(name);
+            assertThat(file).as(name).matches("[A-Za-z0-9_][A-Za-z0-9._-]*\\.png");
+        }
+    }
+
+    @Test
+    void aFailedWriteLeavesNoPartialFileAndKeepsTheFormerReport(@TempDir Path dir) throws Exception {
+        Inspection result = inspect("picture.png");
+        Report first = result.writeReport(dir);
+        String before = Files.readString(first.html());
+        // The Markdown report's place is taken by a folder: the write fails halfway through.
+        Files.delete(first.markdown());
+        Files.createDirectory(first.markdown());
+        Files.writeString(first.markdown().resolve("keep.txt"), "x");
+        assertThatThrownBy(() -> result.writeReport(dir)).isInstanceOf(IOException.class);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".part"));
+        }
+        assertThat(Files.readString(first.html())).isEqualTo(before);
+    }
+}
