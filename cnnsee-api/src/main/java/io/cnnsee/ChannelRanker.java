@@ -17,9 +17,9 @@ import java.util.Objects;
 public interface ChannelRanker {
 
     /** Sum of all activations of the channel (the default). */
-    ChannelRanker SUM = named("sum", c -> c.stats().sum());
+    ChannelRanker SUM = named("sum", Channel::sum);
     /** Mean activation. */
-    ChannelRanker MEAN = named("mean", c -> c.stats().mean());
+    ChannelRanker MEAN = named("mean", c -> c.sum() / c.size());
     /** Strongest single activation. */
     ChannelRanker MAX = named("max", c -> c.stats().max());
     /** L2 norm: the square root of the channel's energy (sum of squares). */

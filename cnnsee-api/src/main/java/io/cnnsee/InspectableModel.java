@@ -40,6 +40,20 @@ public interface InspectableModel extends AutoCloseable {
      */
     List<FeatureMap> forward(BufferedImage image, List<Tap> taps);
 
+    /**
+     * {@link #forward} for several pictures; element i holds picture i's maps. Engines that can
+     * run a batch in one pass, which costs less per picture, override this; by default the
+     * pictures go one by one.
+     */
+    default List<List<FeatureMap>> forwardAll(List<BufferedImage> images, List<Tap> taps) {
+        java.util.Objects.requireNonNull(images, "images");
+        List<List<FeatureMap>> out = new java.util.ArrayList<>(images.size());
+        for (BufferedImage image : images) {
+            out.add(forward(image, taps));
+        }
+        return out;
+    }
+
     /** Frees what the model holds (native memory); the model cannot be used afterwards. */
     @Override
     default void close() {

@@ -35,6 +35,19 @@ class FeatureMapInspectorTest {
     }
 
     @Test
+    void aModelWithoutItsOwnBatchRunsThePicturesOneByOne() {
+        FakeModel model = new FakeModel();
+        BufferedImage red = picture(8, 8, 0xFF0000);
+        BufferedImage black = picture(8, 8, 0x000000);
+        java.util.List<java.util.List<FeatureMap>> both = model.forwardAll(java.util.List.of(red, black), model.taps());
+        assertThat(both).hasSize(2);
+        assertThat(both.get(0)).isEqualTo(model.forward(red, model.taps()));
+        assertThat(both.get(1)).isEqualTo(model.forward(black, model.taps()));
+        assertThat(both.get(0).get(0)).isNotEqualTo(both.get(1).get(0));
+        assertThat(model.forwardAll(java.util.List.of(), model.taps())).isEmpty();
+    }
+
+    @Test
     void oneLineWithTheDefaultsUsesTheProviderFoundOnTheClasspath() {
         Inspection result = FeatureMapInspector.inspect(picture(16, 16, 0xFF0000));
 

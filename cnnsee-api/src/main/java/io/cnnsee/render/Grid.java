@@ -64,15 +64,7 @@ public final class Grid {
 
     /** The grid as PNG bytes. */
     public byte[] toPng() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(width() * height());
-        try {
-            if (!ImageIO.write(image, "png", out)) {
-                throw new IllegalStateException("This Java runtime has no PNG writer");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot encode grid as PNG", e);
-        }
-        return out.toByteArray();
+        return Png.encode(image);
     }
 
     /** Writes the grid as a PNG file; the file appears whole or not at all. */

@@ -4,9 +4,8 @@ import io.cnnsee.Inspection;
 import io.cnnsee.RankedChannel;
 import io.cnnsee.TapInspection;
 import io.cnnsee.render.GridRenderer;
+import io.cnnsee.render.Png;
 
-import javax.imageio.ImageIO;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
@@ -45,16 +45,23 @@ public final class ReportWriter {
         Objects.requireNonNull(directory, "directory");
         Files.createDirectories(directory);
 
-        List<Path> images = new ArrayList<>();
-        Path original = directory.resolve(ORIGINAL);
-        AtomicFiles.write(original, png(inspection));
-        images.add(original);
         List<String> gridFiles = new ArrayList<>();
         for (TapInspection t : inspection.taps()) {
-            String name = uniqueName(fileNameOf(t.tap().layerName()), gridFiles);
-            gridFiles.add(name);
-            Path file = directory.resolve(name);
-            AtomicFiles.write(file, t.grid().toPng());
+            gridFiles.add(uniqueName(fileNameOf(t.tap().layerName()), gridFiles));
+        }
+        // Encoding is the slow part: the pictures are encoded in parallel, then written in order.
+        List<Supplier<byte[]>> pictures = new ArrayList<>();
+        pictures.add(() -> Png.encode(inspection.image()));
+        inspection.taps().forEach(t -> pictures.add(t.grid()::toPng));
+        List<byte[]> encoded = pictures.parallelStream().map(Supplier::get).toList();
+
+        List<Path> images = new ArrayList<>();
+        Path original = directory.resolve(ORIGINAL);
+        AtomicFiles.write(original, encoded.get(0));
+        images.add(original);
+        for (int i = 0; i < gridFiles.size(); i++) {
+            Path file = directory.resolve(gridFiles.get(i));
+            AtomicFiles.write(file, encoded.get(i + 1));
             images.add(file);
         }
         Path md = directory.resolve(MARKDOWN);
@@ -79,12 +86,6 @@ public final class ReportWriter {
             candidate = name.substring(0, name.length() - 4) + "_" + i + ".png";
         }
         return candidate;
-    }
-
-    private static byte[] png(Inspection inspection) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(inspection.image(), "png", out);
-        return out.toByteArray();
     }
 
     /** "Block 1" from "block 1". */

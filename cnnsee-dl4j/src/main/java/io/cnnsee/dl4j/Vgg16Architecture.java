@@ -92,6 +92,17 @@ public record Vgg16Architecture(int[] widths, int inputSize, boolean includeTop,
         return layers().stream().filter(LayerSpec::hasWeights).toList();
     }
 
+    /** The index of the first dense layer ({@code fc1}); the number of layers when there is no top. */
+    public int firstDenseIndex() {
+        List<LayerSpec> layers = layers();
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i).kind() == LayerSpec.Kind.DENSE || layers.get(i).kind() == LayerSpec.Kind.SOFTMAX) {
+                return i;
+            }
+        }
+        return layers.size();
+    }
+
     /** Side of the last pool's output: input size / 32. */
     public int finalSpatialSize() {
         return inputSize / 32;

@@ -12,13 +12,16 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * VGG16 in Deeplearning4j, ready to be inspected. Made with {@link Vgg16#builder()}.
  *
  * <p>Thread-safe: forward passes are serialised on the network, which DL4J does not allow to be
- * used by two threads at once.
+ * used by two threads at once. The pass itself runs ND4J's operations on the network's parameters
+ * in channels-last layout (see {@link Vgg16Inference}); {@link #network()} gives the
+ * Deeplearning4j network for everything else.
  */
 public final class Vgg16Model implements InspectableModel {
 
@@ -27,6 +30,7 @@ public final class Vgg16Model implements InspectableModel {
     private final WeightsInfo weights;
     private final Preprocessing preprocessing;
     private final List<Tap> defaultTaps;
+    private final Vgg16Inference inference;
     private volatile boolean closed;
 
     Vgg16Model(Vgg16Architecture architecture, MultiLayerNetwork network, WeightsInfo weights, Preprocessing preprocessing) {
@@ -35,6 +39,7 @@ public final class Vgg16Model implements InspectableModel {
         this.weights = weights;
         this.preprocessing = preprocessing;
         this.defaultTaps = architecture.defaultTaps();
+        this.inference = new Vgg16Inference(architecture, network);
     }
 
     @Override
@@ -50,6 +55,15 @@ public final class Vgg16Model implements InspectableModel {
     @Override
     public MapShape inputShape() {
         return new MapShape(3, architecture.inputSize(), architecture.inputSize());
+    }
+
+    /**
+     * The Deeplearning4j network, layer by layer with the Keras names, holding the weights. Not
+     * thread-safe, and not guarded by this model's lock: use it from one thread, for DL4J's own
+     * API (feedForward, summary, saving).
+     */
+    public MultiLayerNetwork network() {
+        return network;
     }
 
     public Vgg16Architecture architecture() {
@@ -86,7 +100,17 @@ public final class Vgg16Model implements InspectableModel {
     @Override
     public List<FeatureMap> forward(BufferedImage image, List<Tap> taps) {
         Objects.requireNonNull(image, "image must not be null");
+        return forwardAll(List.of(image), taps).get(0);
+    }
+
+    /** One pass for the whole batch: cheaper per picture than one pass each. */
+    @Override
+    public List<List<FeatureMap>> forwardAll(List<BufferedImage> images, List<Tap> taps) {
+        Objects.requireNonNull(images, "images");
         Objects.requireNonNull(taps, "taps");
+        if (images.isEmpty()) {
+            return List.of();
+        }
         if (taps.isEmpty()) {
             throw new IllegalArgumentException("Name at least one tap to read");
         }
@@ -101,28 +125,66 @@ public final class Vgg16Model implements InspectableModel {
             }
             last = Math.max(last, indices[i]);
         }
-        INDArray input = Nd4j.create(preprocessing.apply(image),
-                new long[] {1, 3, architecture.inputSize(), architecture.inputSize()}, 'c');
-        List<INDArray> activations;
-        synchronized (network) {
-            if (closed) {
-                throw new IllegalStateException(name() + " has been closed");
-            }
-            // One pass, stopping at the deepest tap; element 0 is the input.
-            activations = network.feedForwardToLayer(last, input, false);
-            network.clear(); // the layers keep their inputs; drop those references before freeing them
+        int size = architecture.inputSize();
+        java.util.Set<Integer> keep = new java.util.HashSet<>();
+        for (int index : indices) {
+            keep.add(index);
         }
+        // Convolutions run picture by picture: oneDNN is no faster per picture on a batch here, and
+        // one picture's activations stay in cache. The dense top runs on the whole batch, so its
+        // 120 M weights are read once per batch rather than once per picture.
+        int firstDense = architecture.firstDenseIndex();
+        int lastConvolutional = Math.min(last, firstDense - 1);
+        java.util.Set<Integer> keepConvolutional = new java.util.HashSet<>(keep);
+        if (last >= firstDense) {
+            keepConvolutional.add(firstDense - 1);
+        }
+        List<Map<Integer, INDArray>> perPicture = new ArrayList<>(images.size());
+        Map<Integer, INDArray> dense = Map.of();
+        List<INDArray> inputs = new ArrayList<>(images.size());
         try {
-            List<FeatureMap> maps = new ArrayList<>(taps.size());
-            for (int i = 0; i < taps.size(); i++) {
-                INDArray a = activations.get(indices[i] + 1);
-                maps.add(FeatureMap.fill(taps.get(i), target -> copyInto(a, target)));
+            for (BufferedImage image : images) {
+                // Preprocessing outside the lock, so other threads' pictures get ready meanwhile.
+                float[] planar = preprocessing.apply(Objects.requireNonNull(image, "image must not be null"));
+                try (INDArray planes = Nd4j.create(planar, new long[] {1, 3, size, size}, 'c')) {
+                    inputs.add(planes.permute(0, 2, 3, 1).dup('c')); // channels-last, as the pass runs
+                }
             }
-            return maps;
+            synchronized (network) {
+                if (closed) {
+                    throw new IllegalStateException(name() + " has been closed");
+                }
+                for (INDArray input : inputs) {
+                    perPicture.add(inference.run(input, 0, lastConvolutional, keepConvolutional));
+                }
+                if (last >= firstDense) {
+                    INDArray[] pooled = new INDArray[images.size()];
+                    for (int n = 0; n < images.size(); n++) {
+                        pooled[n] = perPicture.get(n).get(firstDense - 1);
+                    }
+                    try (INDArray stacked = Nd4j.concat(0, pooled)) {
+                        dense = inference.run(stacked, firstDense, last, keep);
+                    }
+                }
+            }
+            List<List<FeatureMap>> out = new ArrayList<>(images.size());
+            for (int n = 0; n < images.size(); n++) {
+                List<FeatureMap> maps = new ArrayList<>(taps.size());
+                for (int i = 0; i < taps.size(); i++) {
+                    boolean isDense = indices[i] >= firstDense;
+                    INDArray a = isDense ? dense.get(indices[i]) : perPicture.get(n).get(indices[i]);
+                    int example = isDense ? n : 0;
+                    maps.add(FeatureMap.fill(taps.get(i), target -> copyInto(a, example, target)));
+                }
+                out.add(maps);
+            }
+            return out;
         } finally {
-            // Free the activations' native memory now rather than when the garbage collector gets to
-            // them: a full-size pass holds about 100 MB of it, and long runs must stay flat.
-            release(activations);
+            // Free the outputs' native memory now rather than when the garbage collector gets to
+            // them: long runs must stay flat.
+            perPicture.forEach(m -> m.values().forEach(INDArray::close));
+            dense.values().forEach(INDArray::close);
+            inputs.forEach(INDArray::close);
         }
     }
 
@@ -139,21 +201,32 @@ public final class Vgg16Model implements InspectableModel {
         return forward(image, List.of(tap(architecture.layers().get(last).name()))).get(0).toArray();
     }
 
-    private static void release(List<INDArray> arrays) {
-        for (INDArray a : arrays) {
-            if (a != null && a.closeable()) {
-                a.close();
+    /**
+     * Copies picture {@code n} of {@code activation} into {@code target} in channel-major order
+     * (c, y, x): straight from the native buffer, one position's channels at a time, with no
+     * intermediate copy of the volume.
+     */
+    private static void copyInto(INDArray activation, int n, float[] target) {
+        long perExample = activation.length() / activation.size(0);
+        if (perExample != target.length || activation.ordering() != 'c' || activation.isView()) {
+            throw new IllegalStateException("Activation of shape " + java.util.Arrays.toString(activation.shape())
+                    + " does not fit " + target.length + " values per picture");
+        }
+        java.nio.FloatBuffer all = activation.data().asNioFloat();
+        int base = (int) (n * perExample);
+        if (activation.rank() == 2) {
+            all.get(base, target);
+            return;
+        }
+        int channels = (int) activation.size(3);
+        int positions = (int) (activation.size(1) * activation.size(2));
+        float[] pixel = new float[channels];
+        for (int p = 0; p < positions; p++) {
+            all.get(base + p * channels, pixel);
+            for (int c = 0; c < channels; c++) {
+                target[c * positions + p] = pixel[c];
             }
         }
-    }
-
-    private static void copyInto(INDArray activation, float[] target) {
-        INDArray c = activation.ordering() == 'c' && !activation.isView() ? activation : activation.dup('c');
-        if (c.length() != target.length) {
-            throw new IllegalStateException("Activation of shape " + java.util.Arrays.toString(c.shape())
-                    + " does not fit " + target.length + " values");
-        }
-        c.data().asNioFloat().get(target);
     }
 
     @Override

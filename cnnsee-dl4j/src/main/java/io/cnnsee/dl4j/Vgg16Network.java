@@ -26,6 +26,10 @@ import java.util.Map;
  */
 final class Vgg16Network {
 
+    static {
+        NativeBuild.select(); // before ND4J loads its natives, which the first network does
+    }
+
     private Vgg16Network() {
     }
 

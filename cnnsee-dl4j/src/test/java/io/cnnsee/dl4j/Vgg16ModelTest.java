@@ -49,6 +49,32 @@ class Vgg16ModelTest {
     }
 
     @Test
+    void aBatchGivesEachPictureItsOwnMaps() {
+        Vgg16Architecture withTop = new Vgg16Architecture(new int[] {2, 2, 3, 3, 4}, 32, true, 6, 5);
+        try (Vgg16Model model = Vgg16.builder().architecture(withTop).weights(Vgg16Weights.random(4)).build()) {
+            List<java.awt.image.BufferedImage> pictures = List.of(TestImages.noise(40, 30, 1), TestImages.noise(32, 32, 2),
+                    TestImages.noise(10, 50, 3));
+            List<io.cnnsee.Tap> taps = List.of(model.tap("block1_conv2"), model.tap("block5_conv3"), model.tap("predictions"));
+            List<List<FeatureMap>> batch = model.forwardAll(pictures, taps);
+            assertThat(batch).hasSize(3);
+            for (int n = 0; n < pictures.size(); n++) {
+                List<FeatureMap> single = model.forward(pictures.get(n), taps);
+                for (int t = 0; t < taps.size(); t++) {
+                    float[] expected = single.get(t).toArray();
+                    float[] actual = batch.get(n).get(t).toArray();
+                    assertThat(actual).as("picture %d, %s", n, taps.get(t).layerName()).hasSameSizeAs(expected);
+                    for (int i = 0; i < expected.length; i++) {
+                        assertThat((double) actual[i]).as("picture %d, %s, value %d", n, taps.get(t).layerName(), i)
+                                .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(expected[i]))));
+                    }
+                }
+            }
+            assertThat(batch.get(0).get(0)).as("different pictures, different maps").isNotEqualTo(batch.get(1).get(0));
+            assertThat(model.forwardAll(List.of(), taps)).isEmpty();
+        }
+    }
+
+    @Test
     void aClosedModelSaysSo() {
         Vgg16Model model = Vgg16.builder().architecture(TINY).weights(Vgg16Weights.random(1)).build();
         model.close();

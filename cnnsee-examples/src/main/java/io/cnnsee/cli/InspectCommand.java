@@ -123,6 +123,10 @@ final class InspectCommand implements Callable<Integer> {
             }
             inspector = builder.build();
             err.printf(Locale.ROOT, "Loaded in %.1f s: %s%n", (System.nanoTime() - start) / 1e9, model.weights().source());
+            if (verbose) {
+                err.println("ND4J native build: " + io.cnnsee.dl4j.NativeBuild.selected().orElse("not chosen by cnnsee")
+                        + io.cnnsee.dl4j.NativeBuild.loadedLibrary().map(p -> " (" + p + ")").orElse(""));
+            }
         } catch (IllegalArgumentException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("VGG16 has no layer")) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--taps: " + e.getMessage());

@@ -1,0 +1,35 @@
+package io.cnnsee.bench;
+
+import io.cnnsee.ImageLoader;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+/** The picture the benchmarks inspect: the README's sample when run from the repository, else noise of its size. */
+final class Pictures {
+
+    static final Path SAMPLE = Path.of("cnnsee-examples", "images", "chelsea.png");
+
+    private Pictures() {
+    }
+
+    static BufferedImage sample() {
+        if (Files.isRegularFile(SAMPLE)) {
+            return ImageLoader.toRgb(ImageLoader.defaults().read(SAMPLE));
+        }
+        return noise(451, 300, 1);
+    }
+
+    static BufferedImage noise(int width, int height, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, random.nextInt(1 << 24));
+            }
+        }
+        return image;
+    }
+}
