@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Shows what a convolutional network sees in a picture: runs the picture through the model once,
@@ -33,6 +34,8 @@ public final class FeatureMapInspector {
 
     /** Channels shown per tap by default. */
     public static final int DEFAULT_CHANNELS = 12;
+    /** Most probable classes reported by default, when the model classifies. */
+    public static final int DEFAULT_PREDICTIONS = 5;
 
     private static final Logger LOG = LoggerFactory.getLogger(FeatureMapInspector.class);
 
@@ -42,6 +45,7 @@ public final class FeatureMapInspector {
     private final GridRenderer renderer;
     private final List<Tap> taps;
     private final ImageLoader loader;
+    private final int predictions;
 
     private FeatureMapInspector(Builder b, InspectableModel model) {
         this.model = model;
@@ -49,6 +53,7 @@ public final class FeatureMapInspector {
         this.channels = b.channels;
         this.renderer = b.renderer;
         this.loader = b.loader;
+        this.predictions = b.predictions;
         if (b.layerNames == null) {
             this.taps = List.copyOf(model.taps());
         } else {
@@ -121,11 +126,16 @@ public final class FeatureMapInspector {
             throw new IllegalArgumentException("Picture " + source + " has no pixels");
         }
         long start = System.nanoTime();
-        List<FeatureMap> maps = model.forward(image, taps);
-        if (maps.size() != taps.size()) {
-            throw new IllegalStateException("Model " + model.name() + " returned " + maps.size()
-                    + " feature maps for " + taps.size() + " taps");
+        Optional<Tap> classifier = predictions > 0 ? model.classifier() : Optional.empty();
+        List<Tap> read = classifier.isPresent() ? concat(taps, classifier.get()) : taps;
+        List<FeatureMap> all = model.forward(image, read);
+        if (all.size() != read.size()) {
+            throw new IllegalStateException("Model " + model.name() + " returned " + all.size()
+                    + " feature maps for " + read.size() + " taps");
         }
+        List<FeatureMap> maps = all.subList(0, taps.size());
+        List<Prediction> predicted = classifier.isPresent()
+                ? Prediction.top(all.get(taps.size()), predictions, model::classLabel) : List.of();
         long forward = System.nanoTime();
         List<TapInspection> results = new ArrayList<>(taps.size());
         for (int i = 0; i < taps.size(); i++) {
@@ -140,7 +150,13 @@ public final class FeatureMapInspector {
         LOG.debug("Inspected {}: forward pass {} ms, ranking and rendering {} ms", source,
                 (forward - start) / 1_000_000, (System.nanoTime() - forward) / 1_000_000);
         return new Inspection(source, image, model.name(), model.weights(), ranker.name(),
-                renderer.colormap(), renderer.normalization(), results);
+                renderer.colormap(), renderer.normalization(), results, predicted);
+    }
+
+    private static List<Tap> concat(List<Tap> taps, Tap extra) {
+        List<Tap> all = new ArrayList<>(taps);
+        all.add(extra);
+        return all;
     }
 
     public InspectableModel model() {
@@ -175,6 +191,7 @@ public final class FeatureMapInspector {
         private InspectableModel model;
         private ChannelRanker ranker = ChannelRanker.SUM;
         private int channels = DEFAULT_CHANNELS;
+        private int predictions = DEFAULT_PREDICTIONS;
         private GridRenderer renderer = GridRenderer.defaults();
         private List<String> layerNames;
         private ImageLoader loader = ImageLoader.defaults();
@@ -204,6 +221,20 @@ public final class FeatureMapInspector {
                 throw new IllegalArgumentException("The number of channels to show must be at least 1, was " + n);
             }
             this.channels = n;
+            return this;
+        }
+
+        /**
+         * How many of the most probable classes to report when the model classifies (VGG16 with
+         * its top); 5 by default, 0 for none. They come from the same forward pass as the taps.
+         *
+         * @throws IllegalArgumentException if {@code n < 0}
+         */
+        public Builder predictions(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("The number of predictions must be at least 0, was " + n);
+            }
+            this.predictions = n;
             return this;
         }
 

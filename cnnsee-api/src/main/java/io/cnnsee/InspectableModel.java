@@ -54,6 +54,19 @@ public interface InspectableModel extends AutoCloseable {
         return out;
     }
 
+    /**
+     * The layer whose output is the class probabilities, when the model classifies (VGG16 built
+     * with its top); empty otherwise. The inspector reads it in the same pass as the taps.
+     */
+    default java.util.Optional<Tap> classifier() {
+        return java.util.Optional.empty();
+    }
+
+    /** The name of class {@code index} of the {@link #classifier()}, e.g. "tabby, tabby cat". */
+    default String classLabel(int index) {
+        return "class " + index;
+    }
+
     /** Frees what the model holds (native memory); the model cannot be used afterwards. */
     @Override
     default void close() {

@@ -25,6 +25,7 @@ public final class Inspection {
     private final Colormap colormap;
     private final Normalization normalization;
     private final List<TapInspection> taps;
+    private final List<Prediction> predictions;
 
     /**
      * @param source        what the picture is called (its file name, or a name you give)
@@ -38,6 +39,17 @@ public final class Inspection {
      */
     public Inspection(String source, BufferedImage image, String modelName, WeightsInfo weights, String rankerName,
                       Colormap colormap, Normalization normalization, List<TapInspection> taps) {
+        this(source, image, modelName, weights, rankerName, colormap, normalization, taps, List.of());
+    }
+
+    /**
+     * As above, with the classes the model sees in the picture.
+     *
+     * @param predictions the most probable classes, most probable first; empty when the model does not classify
+     */
+    public Inspection(String source, BufferedImage image, String modelName, WeightsInfo weights, String rankerName,
+                      Colormap colormap, Normalization normalization, List<TapInspection> taps,
+                      List<Prediction> predictions) {
         this.source = Objects.requireNonNull(source, "source");
         this.image = copy(ImageLoader.toRgb(Objects.requireNonNull(image, "image")));
         this.modelName = Objects.requireNonNull(modelName, "modelName");
@@ -46,6 +58,12 @@ public final class Inspection {
         this.colormap = Objects.requireNonNull(colormap, "colormap");
         this.normalization = Objects.requireNonNull(normalization, "normalization");
         this.taps = List.copyOf(taps);
+        this.predictions = List.copyOf(predictions);
+    }
+
+    /** The most probable classes, most probable first; empty when the model does not classify. */
+    public List<Prediction> predictions() {
+        return predictions;
     }
 
     public String source() {

@@ -1,6 +1,7 @@
 package io.cnnsee.report;
 
 import io.cnnsee.Inspection;
+import io.cnnsee.Prediction;
 import io.cnnsee.RankedChannel;
 import io.cnnsee.TapInspection;
 import io.cnnsee.render.GridRenderer;
@@ -125,6 +126,15 @@ public final class ReportWriter {
         return rows;
     }
 
+    private static String predictionsLine(Inspection inspection) {
+        return "The " + inspection.predictions().size() + " most probable classes"
+                + (inspection.weights().random() ? " (random weights: these mean nothing)" : "") + ":";
+    }
+
+    private static String percent(Prediction p) {
+        return String.format(Locale.ROOT, "%.1f %%", 100 * p.probability());
+    }
+
     private static String randomWarning() {
         return "These maps come from a network with random weights: they show the pipeline working, "
                 + "not features learned from ImageNet.";
@@ -161,6 +171,15 @@ public final class ReportWriter {
             h.append("<tr><td>").append(Html.escape(row[0])).append("</td><td>").append(Html.escape(row[1])).append("</td></tr>\n");
         }
         h.append("</table>\n");
+        if (!inspection.predictions().isEmpty()) {
+            h.append("<section>\n<h2>What the network sees</h2>\n<p>").append(Html.escape(predictionsLine(inspection)))
+                    .append("</p>\n<table class=\"predictions\">\n");
+            for (Prediction p : inspection.predictions()) {
+                h.append("<tr><td>").append(percent(p)).append("</td><td>").append(Html.escape(p.label()))
+                        .append("</td><td class=\"layer\">class ").append(p.classIndex()).append("</td></tr>\n");
+            }
+            h.append("</table>\n</section>\n");
+        }
         for (int i = 0; i < inspection.taps().size(); i++) {
             TapInspection t = inspection.taps().get(i);
             h.append("<section>\n<h2>").append(Html.escape(heading(t))).append(" <span class=\"layer\">")
@@ -190,6 +209,14 @@ public final class ReportWriter {
                 .append(inspection.image().getHeight()).append(" px.\n\n");
         for (String[] row : settings(inspection)) {
             m.append("- ").append(row[0]).append(": ").append(Markdown.escape(row[1])).append('\n');
+        }
+        if (!inspection.predictions().isEmpty()) {
+            m.append("\n## What the network sees\n\n").append(predictionsLine(inspection)).append("\n\n")
+                    .append("| probability | class | index |\n| ---: | --- | ---: |\n");
+            for (Prediction p : inspection.predictions()) {
+                m.append("| ").append(percent(p)).append(" | ").append(Markdown.escape(p.label()))
+                        .append(" | ").append(p.classIndex()).append(" |\n");
+            }
         }
         for (int i = 0; i < inspection.taps().size(); i++) {
             TapInspection t = inspection.taps().get(i);

@@ -5,7 +5,6 @@ import io.cnnsee.dl4j.NativeBuild;
 import io.cnnsee.dl4j.Vgg16;
 import io.cnnsee.dl4j.Vgg16Model;
 import io.cnnsee.dl4j.Vgg16Weights;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -17,8 +16,9 @@ import java.nio.file.Path;
 
 /**
  * Peak memory and its flatness: one model (without or with top), N inspections of the sample
- * picture with one inspector, sampling heap after a collection, ND4J's native memory and the
- * process's resident memory every N/5, then the peaks. Run in a fresh JVM per model:
+ * picture with one inspector, sampling heap after a collection and the process's resident memory
+ * (native memory included: ND4J's counters do not see what its operations allocate) every N/5,
+ * then the peaks. Run in a fresh JVM per model:
  *
  * <pre>java -cp cnnsee-benchmarks/target/benchmarks.jar io.cnnsee.bench.MemoryReport notop 500</pre>
  */
@@ -35,8 +35,8 @@ public final class MemoryReport {
             FeatureMapInspector inspector = FeatureMapInspector.builder().model(model).build();
             System.out.printf("VGG16 %s, native build %s (%s)%n", top ? "with top" : "without top",
                     NativeBuild.selected().orElse("?"), NativeBuild.loadedLibrary().orElse("not known"));
-            System.out.println("| inspections | heap after GC | ND4J native | resident |");
-            System.out.println("| ---: | ---: | ---: | ---: |");
+            System.out.println("| inspections | heap after GC | resident |");
+            System.out.println("| ---: | ---: | ---: |");
             long start = System.nanoTime();
             for (int i = 1; i <= n; i++) {
                 inspector.run(picture, "sample.png");
@@ -47,8 +47,8 @@ public final class MemoryReport {
                     System.gc();
                     Thread.sleep(50);
                     Runtime rt = Runtime.getRuntime();
-                    System.out.printf("| %d | %.1f MB | %.1f MB | %.0f MB |%n", i, (rt.totalMemory() - rt.freeMemory()) / 1e6,
-                            Nd4j.getMemoryManager().allocatedMemory(0) / 1e6, status("VmRSS") / 1e6);
+                    System.out.printf("| %d | %.1f MB | %.0f MB |%n", i, (rt.totalMemory() - rt.freeMemory()) / 1e6,
+                            status("VmRSS") / 1e6);
                 }
             }
             System.out.printf("%d inspections in %.1f s%n", n, (System.nanoTime() - start) / 1e9);

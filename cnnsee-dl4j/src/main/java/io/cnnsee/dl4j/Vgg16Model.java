@@ -188,6 +188,21 @@ public final class Vgg16Model implements InspectableModel {
         }
     }
 
+    /** The {@code predictions} layer when the model has its top; empty without. */
+    @Override
+    public java.util.Optional<Tap> classifier() {
+        if (!architecture.includeTop()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(tap(architecture.layers().get(architecture.layers().size() - 1).name()));
+    }
+
+    /** The ImageNet class name for the standard 1000 classes; "class i" for a network of other classes. */
+    @Override
+    public String classLabel(int index) {
+        return architecture.classes() == ImageNetClasses.COUNT ? ImageNetClasses.label(index) : "class " + index;
+    }
+
     /**
      * The class probabilities for {@code image}, one per class.
      *

@@ -10,10 +10,11 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * What a long run must keep flat: heap after a collection, ND4J's native memory (its own count: it
- * does not allocate through JavaCPP's), the process's resident memory, temporary files.
+ * What a long run must keep flat: heap after a collection, the process's resident memory (which
+ * holds ND4J's native memory: neither JavaCPP's nor ND4J's own counters see the arrays its
+ * operations allocate), temporary files.
  */
-record MemoryProbe(long heapBytes, long nativeBytes, long residentBytes, List<String> tempFiles) {
+record MemoryProbe(long heapBytes, long residentBytes, List<String> tempFiles) {
 
     static MemoryProbe now() {
         for (int i = 0; i < 3; i++) {
@@ -25,8 +26,7 @@ record MemoryProbe(long heapBytes, long nativeBytes, long residentBytes, List<St
             }
         }
         Runtime rt = Runtime.getRuntime();
-        return new MemoryProbe(rt.totalMemory() - rt.freeMemory(),
-                org.nd4j.linalg.factory.Nd4j.getMemoryManager().allocatedMemory(0), Pointer.physicalBytes(), listTempFiles());
+        return new MemoryProbe(rt.totalMemory() - rt.freeMemory(), Pointer.physicalBytes(), listTempFiles());
     }
 
     /** Temporary files of the kinds this library's work could leave: ImageIO caches and partial writes. */
@@ -41,7 +41,6 @@ record MemoryProbe(long heapBytes, long nativeBytes, long residentBytes, List<St
     }
 
     String describe() {
-        return String.format("heap %.1f MB, ND4J native %.1f MB, resident %.1f MB",
-                heapBytes / 1e6, nativeBytes / 1e6, residentBytes / 1e6);
+        return String.format("heap %.1f MB, resident %.1f MB", heapBytes / 1e6, residentBytes / 1e6);
     }
 }

@@ -81,7 +81,7 @@ final class InspectCommand implements Callable<Integer> {
             description = "Seed of --weights random (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--include-top", description = "Also load the dense layers (553 MB of weights instead of 58.9 MB).")
+    @Option(names = "--include-top", description = "Also load the dense layers (553 MB of weights instead of 58.9 MB); the report then shows the 5 most probable ImageNet classes.")
     boolean includeTop;
 
     @Option(names = "--center-crop", description = "Crop each picture to its central square before resizing to 224x224.")
@@ -151,8 +151,10 @@ final class InspectCommand implements Callable<Integer> {
                 Path report = result.writeReport(out.resolve(folder)).html();
                 written.add(report);
                 names.add(String.valueOf(image.getFileName()));
-                err.printf(Locale.ROOT, "[%d/%d] %s: done in %.1f s%n", i + 1, images.size(), image,
-                        (System.nanoTime() - start) / 1e9);
+                err.printf(Locale.ROOT, "[%d/%d] %s: done in %.1f s%s%n", i + 1, images.size(), image,
+                        (System.nanoTime() - start) / 1e9, result.predictions().isEmpty() ? ""
+                                : String.format(Locale.ROOT, "; sees %s (%.1f %%)", result.predictions().get(0).label(),
+                                        100 * result.predictions().get(0).probability()));
                 stdout.println(report);
             } catch (IllegalArgumentException | IOException e) {
                 failures++;

@@ -168,6 +168,17 @@ class CnnseeCliTest {
     }
 
     @Test
+    void withTheTopTheReportSaysWhatTheNetworkSees() throws Exception {
+        Path out = dir.resolve("top");
+        Run run = cnnsee("inspect", CHELSEA.toString(), "--weights", "random", "--include-top", "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).containsPattern("done in [0-9.]+ s; sees .+ \\([0-9.]+ %\\)");
+        String html = Files.readString(out.resolve("chelsea/report.html"));
+        assertThat(html).contains("<h2>What the network sees</h2>", "The 5 most probable classes (random weights: these mean nothing):");
+        assertThat(html.split("<td class=\"layer\">class ", -1)).hasSize(6);
+    }
+
+    @Test
     void aMissingWeightsFileIsBadInputWithOneLineAndNoStackTrace() {
         Run run = cnnsee("inspect", CHELSEA.toString(), "--weights", dir.resolve("nope.h5").toString(),
                 "--out", dir.resolve("x").toString());
