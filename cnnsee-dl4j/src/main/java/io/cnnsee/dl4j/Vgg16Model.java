@@ -188,6 +188,36 @@ public final class Vgg16Model implements InspectableModel {
         }
     }
 
+    /**
+     * The kernels of {@code block1_conv1} for {@link io.cnnsee.render.Filters}: kernel after kernel,
+     * each as its red, green and blue planes of 3 x 3 weights. (The network takes BGR input, as
+     * Keras' preprocessing gives it, so the planes are put back in RGB order here.)
+     */
+    public float[] firstLayerKernels() {
+        float[] bgr;
+        long out;
+        long k;
+        synchronized (network) {
+            if (closed) {
+                throw new IllegalStateException(name() + " has been closed");
+            }
+            INDArray w = network.getLayer(0).getParam("W"); // [out, in, kh, kw]
+            out = w.size(0);
+            k = w.size(2);
+            try (INDArray copy = w.dup('c')) {
+                bgr = copy.data().asFloat();
+            }
+        }
+        int plane = (int) (k * k);
+        float[] rgb = new float[bgr.length];
+        for (int o = 0; o < out; o++) {
+            for (int c = 0; c < 3; c++) {
+                System.arraycopy(bgr, (o * 3 + (2 - c)) * plane, rgb, (o * 3 + c) * plane, plane);
+            }
+        }
+        return rgb;
+    }
+
     /** The {@code predictions} layer when the model has its top; empty without. */
     @Override
     public java.util.Optional<Tap> classifier() {

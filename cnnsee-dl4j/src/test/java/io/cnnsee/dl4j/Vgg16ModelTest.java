@@ -75,6 +75,27 @@ class Vgg16ModelTest {
     }
 
     @Test
+    void firstLayerKernelsComeInRgbOrder() {
+        try (Vgg16Model model = Vgg16.builder().architecture(TINY).weights(Vgg16Weights.random(5)).build()) {
+            float[] kernels = model.firstLayerKernels();
+            var w = model.network().getLayer(0).getParam("W"); // [out, in (B, G, R), 3, 3]
+            assertThat(kernels).hasSize(2 * 3 * 3 * 3);
+            for (int o = 0; o < 2; o++) {
+                for (int c = 0; c < 3; c++) {
+                    for (int y = 0; y < 3; y++) {
+                        for (int x = 0; x < 3; x++) {
+                            assertThat(kernels[((o * 3 + c) * 3 + y) * 3 + x]).as("kernel %d, colour %d, (%d, %d)", o, c, y, x)
+                                    .isEqualTo(w.getFloat(o, 2 - c, y, x));
+                        }
+                    }
+                }
+            }
+            var picture = io.cnnsee.render.Filters.render(kernels, 2, 3, 4, 8);
+            assertThat(picture.getWidth()).isEqualTo(2 * 12 + 1);
+        }
+    }
+
+    @Test
     void aClosedModelSaysSo() {
         Vgg16Model model = Vgg16.builder().architecture(TINY).weights(Vgg16Weights.random(1)).build();
         model.close();
