@@ -122,8 +122,8 @@ public final class WeightsCache {
                         + (file.urls().isEmpty() ? "the Keras applications release" : file.urls().get(0))
                         + " and point " + Vgg16Weights.WEIGHTS_PROPERTY + " at it.", e);
             } catch (IOException | RuntimeException e) {
-                LOG.warn("Could not download {} from {}: {}", file.fileName(), url, e.getMessage());
-                failures.add(url + ": " + e.getMessage());
+                LOG.warn("Could not download {} from {}: {}", file.fileName(), url, reason(e));
+                failures.add(url + ": " + reason(e));
             }
         }
         throw new WeightsUnavailableException(missingMessage(file, failures), null);
@@ -224,6 +224,19 @@ public final class WeightsCache {
 
     private static double rate(long bytes, long nanos) {
         return nanos <= 0 ? 0 : bytes * 1e9 / nanos;
+    }
+
+    /** Why a download failed, in words: some network errors have no message of their own. */
+    static String reason(Throwable e) {
+        String message = e.getMessage();
+        if (message != null && !message.isBlank()) {
+            return message;
+        }
+        String name = e.getClass().getSimpleName();
+        if (e instanceof java.net.ConnectException) {
+            name = "cannot connect (" + name + ")";
+        }
+        return e.getCause() != null && e.getCause() != e ? name + ": " + reason(e.getCause()) : name;
     }
 
     private static String md5OrNull(Path file) {

@@ -158,7 +158,9 @@ class WeightsCacheTest {
                 .hasMessageContaining("put it at " + cacheDir.toAbsolutePath().resolve(file.fileName()))
                 .hasMessageContaining("cnnsee.weights")
                 .hasMessageContaining("CNNSEE_WEIGHTS")
-                .hasMessageContaining("Vgg16Weights.random(seed)");
+                .hasMessageContaining("Vgg16Weights.random(seed)")
+                .hasMessageContaining(url("/a/notop.h5") + ": cannot connect (ConnectException)")
+                .hasMessageNotContaining(": null");
         assertThat(cacheFiles()).isEmpty();
     }
 
