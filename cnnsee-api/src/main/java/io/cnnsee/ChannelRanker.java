@@ -28,6 +28,16 @@ public interface ChannelRanker {
     ChannelRanker VARIANCE = named("variance", c -> c.stats().variance());
     /** Share of positive activations, from 0 to 1. */
     ChannelRanker ACTIVE_FRACTION = named("active", c -> c.stats().activeFraction());
+    /**
+     * Grad-CAM weight of each channel for the class being explained (the most probable one unless
+     * chosen): the channels that mattered for the class come first. It needs the class gradient
+     * of each picture, which {@link FeatureMapInspector} computes when given this ranker (the model
+     * must classify); scoring a channel directly fails: use {@link GradCam#ranker()} for that.
+     */
+    ChannelRanker GRAD_CAM = named("grad-cam", c -> {
+        throw new UnsupportedOperationException("Grad-CAM ranking needs the class gradient of the picture: "
+                + "give ChannelRanker.GRAD_CAM to a FeatureMapInspector, or rank with GradCam.ranker()");
+    });
 
     /** The score of one channel; higher ranks first. */
     double score(Channel channel);
@@ -81,25 +91,31 @@ public interface ChannelRanker {
         };
     }
 
-    /** The built-in rankers, in the order documented. */
+    /**
+     * The built-in rankers that score a channel from its values alone, in the order documented
+     * ({@link #GRAD_CAM} is not among them: it needs the class gradient).
+     */
     static List<ChannelRanker> builtIns() {
         return List.of(SUM, MEAN, MAX, L2, VARIANCE, ACTIVE_FRACTION);
     }
 
     /**
      * The built-in ranker called {@code name} ({@code sum}, {@code mean}, {@code max},
-     * {@code l2}, {@code variance}, {@code active}), ignoring case.
+     * {@code l2}, {@code variance}, {@code active}, or {@code grad-cam}, which only an inspector
+     * can use), ignoring case.
      *
      * @throws IllegalArgumentException naming the known rankers if there is none by that name
      */
     static ChannelRanker builtIn(String name) {
         Objects.requireNonNull(name, "name");
-        for (ChannelRanker r : builtIns()) {
+        List<ChannelRanker> known = new ArrayList<>(builtIns());
+        known.add(GRAD_CAM);
+        for (ChannelRanker r : known) {
             if (r.name().equalsIgnoreCase(name.strip())) {
                 return r;
             }
         }
         throw new IllegalArgumentException("Unknown ranker '" + name + "': choose one of "
-                + builtIns().stream().map(ChannelRanker::name).toList());
+                + known.stream().map(ChannelRanker::name).toList());
     }
 }

@@ -67,6 +67,29 @@ public interface InspectableModel extends AutoCloseable {
         return "class " + index;
     }
 
+    /**
+     * The gradient of one class score (before softmax) with respect to the outputs of
+     * {@code taps}, with those outputs and the class probabilities, from one forward and one
+     * backward pass: what {@link GradCam} is made of. Models that cannot differentiate keep this
+     * default, which throws.
+     *
+     * @param classIndex the class, or {@link ClassGradient#MOST_PROBABLE_CLASS} for the picture's most probable
+     * @param taps       the layers, at least one; convolutional layers for Grad-CAM
+     * @throws UnsupportedOperationException if the model does not classify or cannot compute gradients
+     * @throws IllegalArgumentException      if the class is not one of the model's, or a tap cannot be differentiated
+     */
+    default ClassGradient classGradient(BufferedImage image, int classIndex, List<Tap> taps) {
+        throw new UnsupportedOperationException(name() + " cannot compute class gradients, which Grad-CAM needs");
+    }
+
+    /**
+     * The kernels of the first convolution, for {@link io.cnnsee.render.Filters}: empty when the
+     * model does not expose them.
+     */
+    default java.util.Optional<FirstLayerKernels> firstLayerKernels() {
+        return java.util.Optional.empty();
+    }
+
     /** Frees what the model holds (native memory); the model cannot be used afterwards. */
     @Override
     default void close() {

@@ -90,6 +90,16 @@ class ChannelRankerTest {
         assertThat(ChannelRanker.builtIn("active")).isSameAs(ChannelRanker.ACTIVE_FRACTION);
         assertThatThrownBy(() -> ChannelRanker.builtIn("median"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Unknown ranker 'median': choose one of [sum, mean, max, l2, variance, active]");
+                .hasMessage("Unknown ranker 'median': choose one of [sum, mean, max, l2, variance, active, grad-cam]");
+    }
+
+    @Test
+    void gradCamRankingIsFoundByNameButCannotScoreAChannelAlone() {
+        assertThat(ChannelRanker.builtIn(" Grad-CAM ")).isSameAs(ChannelRanker.GRAD_CAM);
+        assertThat(ChannelRanker.builtIns()).doesNotContain(ChannelRanker.GRAD_CAM);
+        FeatureMap map = FeatureMap.copyOf(Tap.of("conv", new MapShape(1, 1, 2)), new float[] {1, 2});
+        assertThatThrownBy(() -> ChannelRanker.GRAD_CAM.rank(map))
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("give ChannelRanker.GRAD_CAM to a FeatureMapInspector, or rank with GradCam.ranker()");
     }
 }

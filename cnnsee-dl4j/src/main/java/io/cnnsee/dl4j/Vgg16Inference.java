@@ -79,6 +79,146 @@ final class Vgg16Inference {
         }
     }
 
+    /**
+     * Backpropagates {@code gradient}, the gradient of a scalar with respect to the output of
+     * layer {@code from} ({@code [1, units]} or {@code [1, h, w, c]}), down to the output of layer
+     * {@code to < from}, and returns the gradients with respect to the outputs of the layers in
+     * {@code keep} (channels-last, like {@link #run}). {@code outputs} must hold the forward
+     * outputs of layers {@code to} to {@code from}: the ReLUs and pools route the gradient by them.
+     * The caller closes the returned arrays; {@code gradient} stays the caller's.
+     */
+    Map<Integer, INDArray> backward(INDArray gradient, int from, int to, Map<Integer, INDArray> outputs, Set<Integer> keep) {
+        Map<Integer, INDArray> kept = new HashMap<>();
+        INDArray g = gradient;
+        boolean gKept = true;
+        try {
+            for (int i = from; i > to; i--) {
+                if (keep.contains(i) && !kept.containsKey(i)) {
+                    kept.put(i, g.dup('c'));
+                }
+                LayerSpec spec = architecture.layers().get(i);
+                INDArray below = outputs.get(i - 1);
+                INDArray next = switch (spec.kind()) {
+                    case CONV -> convBackward(g, outputs.get(i), i);
+                    case POOL -> poolBackward(g, below);
+                    case DENSE, SOFTMAX -> denseBackward(g, outputs.get(i), below, i, spec.kind() == LayerSpec.Kind.DENSE);
+                };
+                if (!gKept) {
+                    g.close();
+                }
+                g = next;
+                gKept = false;
+            }
+            if (keep.contains(to)) {
+                kept.put(to, gKept ? g.dup('c') : g);
+            } else if (!gKept) {
+                g.close();
+            }
+            return kept;
+        } catch (RuntimeException | Error e) {
+            kept.values().forEach(INDArray::close);
+            throw e;
+        }
+    }
+
+    /** The class scores before softmax, {@code [n, classes]}, from the output of the layer before the last. */
+    INDArray logits(INDArray penultimate) {
+        var params = network.getLayer(architecture.layers().size() - 1);
+        return penultimate.mmul(params.getParam("W")).addiRowVector(params.getParam("b"));
+    }
+
+    /** Row {@code classIndex} of the last layer's kernel: the gradient of that logit with respect to its input. */
+    INDArray logitGradient(int classIndex) {
+        INDArray w = network.getLayer(architecture.layers().size() - 1).getParam("W"); // [in, classes]
+        float[] column;
+        try (INDArray copy = w.getColumn(classIndex).dup('c')) {
+            column = copy.data().asFloat();
+        }
+        return Nd4j.create(column, new long[] {1, column.length}, 'c');
+    }
+
+    /** Through ReLU(conv): mask by the output, then correlate with the kernels turned around. */
+    private INDArray convBackward(INDArray g, INDArray output, int layer) {
+        try (INDArray mask = Transforms.step(output, true);
+             INDArray pre = g.mul(mask);
+             INDArray kernel = transposedKernel(layer)) {
+            return Nd4j.cnn().conv2d(pre, kernel, CONV);
+        }
+    }
+
+    /**
+     * {@code W'[i][o][y][x] = W[o][i][2 - y][2 - x]}: the gradient of a same-padded stride-1
+     * correlation with respect to its input is the correlation of the output gradient with W'.
+     */
+    private INDArray transposedKernel(int layer) {
+        INDArray w = network.getLayer(layer).getParam("W");
+        int out = (int) w.size(0);
+        int in = (int) w.size(1);
+        float[] src;
+        try (INDArray copy = w.dup('c')) {
+            src = copy.data().asFloat();
+        }
+        float[] dst = new float[src.length];
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < in; i++) {
+                for (int k = 0; k < 9; k++) {
+                    dst[(i * out + o) * 9 + (8 - k)] = src[(o * in + i) * 9 + k];
+                }
+            }
+        }
+        return Nd4j.create(dst, new long[] {in, out, 3, 3}, 'c');
+    }
+
+    /** Through a 2x2 max pool: each window's gradient goes to its first largest input, as the pool took it. */
+    private static INDArray poolBackward(INDArray g, INDArray input) {
+        int h = (int) input.size(1);
+        int w = (int) input.size(2);
+        int c = (int) input.size(3);
+        float[] x;
+        float[] gp;
+        try (INDArray xc = input.dup('c'); INDArray gc = g.dup('c')) {
+            x = xc.data().asFloat();
+            gp = gc.data().asFloat();
+        }
+        float[] gx = new float[x.length];
+        int half = w / 2;
+        for (int py = 0; py < h / 2; py++) {
+            for (int px = 0; px < half; px++) {
+                for (int ch = 0; ch < c; ch++) {
+                    int best = ((2 * py) * w + 2 * px) * c + ch;
+                    for (int d = 1; d < 4; d++) {
+                        int at = ((2 * py + d / 2) * w + 2 * px + d % 2) * c + ch;
+                        if (x[at] > x[best]) {
+                            best = at;
+                        }
+                    }
+                    gx[best] = gp[(py * half + px) * c + ch];
+                }
+            }
+        }
+        return Nd4j.create(gx, input.shape(), 'c');
+    }
+
+    /** Through a dense layer: mask by its ReLU (not for the logits), then multiply by the kernel's transpose. */
+    private INDArray denseBackward(INDArray g, INDArray output, INDArray input, int layer, boolean relu) {
+        INDArray w = network.getLayer(layer).getParam("W"); // [in, out]
+        INDArray gIn;
+        if (relu) {
+            try (INDArray mask = Transforms.step(output, true); INDArray pre = g.mul(mask)) {
+                gIn = pre.mmul(w.transpose());
+            }
+        } else {
+            gIn = g.mmul(w.transpose());
+        }
+        if (input.rank() == 4) {
+            // fc1 reads pool5 flattened in (c, h, w) order (see dense); put the gradient back channels-last.
+            INDArray hwc = gIn.reshape('c', 1, input.size(3), input.size(1), input.size(2)).permute(0, 2, 3, 1).dup('c');
+            gIn.close(); // the reshaped view shares its buffer, so only the original is closed
+            return hwc;
+        }
+        return gIn;
+    }
+
     private INDArray conv(INDArray x, int layer) {
         var params = network.getLayer(layer);
         INDArray w = params.getParam("W"); // [out, in, 3, 3]: oneDNN reorders it as it likes

@@ -1,6 +1,8 @@
 package io.cnnsee.dl4j;
 
+import io.cnnsee.ClassGradient;
 import io.cnnsee.FeatureMap;
+import io.cnnsee.FirstLayerKernels;
 import io.cnnsee.InspectableModel;
 import io.cnnsee.MapShape;
 import io.cnnsee.Tap;
@@ -8,6 +10,7 @@ import io.cnnsee.WeightsInfo;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -158,9 +161,7 @@ public final class Vgg16Model implements InspectableModel {
                 }
             }
             synchronized (network) {
-                if (closed) {
-                    throw new IllegalStateException(name() + " has been closed");
-                }
+                checkOpen();
                 for (INDArray input : inputs) {
                     perPicture.add(inference.run(input, 0, lastConvolutional, keepConvolutional));
                 }
@@ -196,33 +197,130 @@ public final class Vgg16Model implements InspectableModel {
     }
 
     /**
-     * The kernels of {@code block1_conv1} for {@link io.cnnsee.render.Filters}: kernel after kernel,
-     * each as its red, green and blue planes of 3 x 3 weights. (The network takes BGR input, as
-     * Keras' preprocessing gives it, so the planes are put back in RGB order here.)
+     * The kernels of {@code block1_conv1} for {@link io.cnnsee.render.Filters}, in RGB order. (The
+     * network takes BGR input, as Keras' preprocessing gives it, so the planes are put back in
+     * RGB order here.) Always present.
      */
-    public float[] firstLayerKernels() {
+    @Override
+    public Optional<FirstLayerKernels> firstLayerKernels() {
         float[] bgr;
-        long out;
-        long k;
+        int out;
+        int k;
         synchronized (network) {
-            if (closed) {
-                throw new IllegalStateException(name() + " has been closed");
-            }
+            checkOpen();
             INDArray w = network.getLayer(0).getParam("W"); // [out, in, kh, kw]
-            out = w.size(0);
-            k = w.size(2);
+            out = (int) w.size(0);
+            k = (int) w.size(2);
             try (INDArray copy = w.dup('c')) {
                 bgr = copy.data().asFloat();
             }
         }
-        int plane = (int) (k * k);
+        int plane = k * k;
         float[] rgb = new float[bgr.length];
         for (int o = 0; o < out; o++) {
             for (int c = 0; c < 3; c++) {
                 System.arraycopy(bgr, (o * 3 + (2 - c)) * plane, rgb, (o * 3 + c) * plane, plane);
             }
         }
-        return rgb;
+        return Optional.of(new FirstLayerKernels(architecture.layers().get(0).name(), out, k, rgb));
+    }
+
+    /**
+     * The gradient of a class score with respect to convolutional or pooling layers, by one
+     * forward pass and one backward pass through the network's own parameters (ReLUs masked by
+     * their outputs, pools routed to their largest input, convolutions as correlations with the
+     * turned kernels). Needs the model's top.
+     */
+    @Override
+    public ClassGradient classGradient(BufferedImage image, int classIndex, List<Tap> taps) {
+        Objects.requireNonNull(image, "image must not be null");
+        Objects.requireNonNull(taps, "taps");
+        Tap classifier = classifier().orElseThrow(() -> new UnsupportedOperationException(
+                "Class gradients (Grad-CAM) need the class scores: build the model with includeTop(true)"
+                        + " (on the command line: --include-top)"));
+        if (taps.isEmpty()) {
+            throw new IllegalArgumentException("Name at least one layer to differentiate");
+        }
+        if (classIndex != ClassGradient.MOST_PROBABLE_CLASS && (classIndex < 0 || classIndex >= architecture.classes())) {
+            throw new IllegalArgumentException("Class " + classIndex + " is not one of " + name() + "'s classes 0 to "
+                    + (architecture.classes() - 1));
+        }
+        int firstDense = architecture.firstDenseIndex();
+        int[] indices = new int[taps.size()];
+        int lowest = Integer.MAX_VALUE;
+        for (int i = 0; i < taps.size(); i++) {
+            Tap t = taps.get(i);
+            indices[i] = architecture.indexOf(t.layerName());
+            if (indices[i] < 0 || !architecture.outputShape(indices[i]).equals(t.shape())) {
+                throw new IllegalArgumentException("Tap " + t + " is not a layer of " + name()
+                        + "; ask the model for its taps with taps() or tap(name)");
+            }
+            if (indices[i] >= firstDense) {
+                throw new IllegalArgumentException("Grad-CAM needs a convolutional layer; " + t.layerName()
+                        + " is dense: choose one of block1_conv1 ... block5_pool");
+            }
+            lowest = Math.min(lowest, indices[i]);
+        }
+        int penultimate = architecture.layers().size() - 2;
+        Set<Integer> wanted = new HashSet<>();
+        for (int index : indices) {
+            wanted.add(index);
+        }
+        Set<Integer> needed = new HashSet<>();
+        for (int i = lowest; i <= penultimate; i++) {
+            needed.add(i);
+        }
+        float[] planar = preprocessing.apply(image);
+        int size = architecture.inputSize();
+        Map<Integer, INDArray> outputs = Map.of();
+        Map<Integer, INDArray> gradients = Map.of();
+        try (INDArray planes = Nd4j.create(planar, new long[] {1, 3, size, size}, 'c');
+             INDArray input = planes.permute(0, 2, 3, 1).dup('c')) {
+            float[] probabilities;
+            int chosen;
+            float score;
+            synchronized (network) {
+                checkOpen();
+                outputs = inference.run(input, 0, penultimate, needed);
+                try (INDArray logits = inference.logits(outputs.get(penultimate));
+                     INDArray softmax = Transforms.softmax(logits, true)) {
+                    probabilities = softmax.data().asFloat();
+                    chosen = classIndex == ClassGradient.MOST_PROBABLE_CLASS ? argmax(probabilities) : classIndex;
+                    score = logits.getFloat(0, chosen);
+                }
+                try (INDArray start = inference.logitGradient(chosen)) {
+                    gradients = inference.backward(start, penultimate, lowest, outputs, wanted);
+                }
+            }
+            List<FeatureMap> activations = new ArrayList<>(taps.size());
+            List<FeatureMap> grads = new ArrayList<>(taps.size());
+            for (int i = 0; i < taps.size(); i++) {
+                INDArray a = outputs.get(indices[i]);
+                INDArray g = gradients.get(indices[i]);
+                activations.add(FeatureMap.fill(taps.get(i), target -> copyInto(a, 0, target)));
+                grads.add(FeatureMap.fill(taps.get(i), target -> copyInto(g, 0, target)));
+            }
+            return new ClassGradient(chosen, score, FeatureMap.copyOf(classifier, probabilities), activations, grads);
+        } finally {
+            outputs.values().forEach(INDArray::close);
+            gradients.values().forEach(INDArray::close);
+        }
+    }
+
+    private static int argmax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException(name() + " has been closed");
+        }
     }
 
     /** The {@code predictions} layer when the model has its top; empty without. */

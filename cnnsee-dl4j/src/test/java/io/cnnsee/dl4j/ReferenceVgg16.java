@@ -1,7 +1,10 @@
 package io.cnnsee.dl4j;
 
+import io.cnnsee.MapShape;
+
 import java.awt.image.BufferedImage;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -63,6 +66,35 @@ final class ReferenceVgg16 {
             out.put(spec.name(), x);
         }
         return out;
+    }
+
+    /**
+     * The class scores before softmax when the output of layer {@code layerName} is
+     * {@code activation} ((h, w, c) order): the rest of the network, run from there.
+     */
+    double[] logitsFrom(String layerName, double[] activation) {
+        List<LayerSpec> layers = architecture.layers();
+        int index = architecture.indexOf(layerName);
+        MapShape shape = architecture.outputShape(index);
+        int side = shape.height();
+        int channels = shape.channels();
+        double[] x = activation;
+        for (LayerSpec spec : layers.subList(index + 1, layers.size())) {
+            LayerWeights w = weights.get(spec.name());
+            switch (spec.kind()) {
+                case CONV -> {
+                    x = conv(x, side, channels, w);
+                    channels = spec.outputs();
+                }
+                case POOL -> {
+                    x = pool(x, side, channels);
+                    side /= 2;
+                }
+                case DENSE -> x = dense(x, w, true);
+                case SOFTMAX -> x = dense(x, w, false);
+            }
+        }
+        return x;
     }
 
     private static double[] conv(double[] in, int side, int cin, LayerWeights w) {

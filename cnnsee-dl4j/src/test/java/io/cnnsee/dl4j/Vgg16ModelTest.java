@@ -77,7 +77,11 @@ class Vgg16ModelTest {
     @Test
     void firstLayerKernelsComeInRgbOrder() {
         try (Vgg16Model model = Vgg16.builder().architecture(TINY).weights(Vgg16Weights.random(5)).build()) {
-            float[] kernels = model.firstLayerKernels();
+            io.cnnsee.FirstLayerKernels first = model.firstLayerKernels().orElseThrow();
+            assertThat(first.layerName()).isEqualTo("block1_conv1");
+            assertThat(first.count()).isEqualTo(2);
+            assertThat(first.size()).isEqualTo(3);
+            float[] kernels = first.values();
             var w = model.network().getLayer(0).getParam("W"); // [out, in (B, G, R), 3, 3]
             assertThat(kernels).hasSize(2 * 3 * 3 * 3);
             for (int o = 0; o < 2; o++) {
@@ -90,7 +94,7 @@ class Vgg16ModelTest {
                     }
                 }
             }
-            var picture = io.cnnsee.render.Filters.render(kernels, 2, 3, 4, 8);
+            var picture = first.render(4, 8);
             assertThat(picture.getWidth()).isEqualTo(2 * 12 + 1);
         }
     }
