@@ -3,6 +3,8 @@ package io.cnnsee;
 import io.cnnsee.render.Colormap;
 import io.cnnsee.render.GridRenderer;
 import io.cnnsee.render.Normalization;
+import io.cnnsee.render.Overlay;
+import io.cnnsee.render.Resize;
 import io.cnnsee.spi.ModelProviders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +38,12 @@ public final class FeatureMapInspector {
     public static final int DEFAULT_CHANNELS = 12;
     /** Most probable classes reported by default, when the model classifies. */
     public static final int DEFAULT_PREDICTIONS = 5;
+    /** Longest side of overlay pictures, in pixels. */
+    public static final int OVERLAY_SIDE = 224;
+    /** Longest side of the Grad-CAM picture, in pixels. */
+    public static final int GRAD_CAM_SIDE = 448;
+    /** The colour's weight in overlays and Grad-CAM pictures. */
+    public static final double OVERLAY_ALPHA = 0.5;
 
     private static final Logger LOG = LoggerFactory.getLogger(FeatureMapInspector.class);
 
@@ -46,6 +54,10 @@ public final class FeatureMapInspector {
     private final List<Tap> taps;
     private final ImageLoader loader;
     private final int predictions;
+    private final Tap gradCamTap;
+    private final int explainedClass;
+    private final int overlays;
+    private final boolean firstLayerFilters;
 
     private FeatureMapInspector(Builder b, InspectableModel model) {
         this.model = model;
@@ -54,6 +66,9 @@ public final class FeatureMapInspector {
         this.renderer = b.renderer;
         this.loader = b.loader;
         this.predictions = b.predictions;
+        this.explainedClass = b.explainedClass;
+        this.overlays = b.overlays;
+        this.firstLayerFilters = b.firstLayerFilters;
         if (b.layerNames == null) {
             this.taps = List.copyOf(model.taps());
         } else {
@@ -65,6 +80,21 @@ public final class FeatureMapInspector {
         }
         if (taps.isEmpty()) {
             throw new IllegalArgumentException("Model " + model.name() + " has no taps to inspect");
+        }
+        boolean gradients = b.gradCam || ranker == ChannelRanker.GRAD_CAM;
+        if (gradients && model.classifier().isEmpty()) {
+            throw new IllegalStateException("Grad-CAM" + (b.gradCam ? "" : " ranking") + " explains a class, and "
+                    + model.name() + " does not classify: use a model with its top (VGG16: includeTop(true),"
+                    + " on the command line --include-top)");
+        }
+        if (b.gradCam) {
+            List<Tap> modelTaps = model.taps();
+            this.gradCamTap = b.gradCamLayer != null ? model.tap(b.gradCamLayer) : modelTaps.get(modelTaps.size() - 1);
+        } else {
+            this.gradCamTap = null;
+        }
+        if (firstLayerFilters && model.firstLayerKernels().isEmpty()) {
+            throw new IllegalStateException(model.name() + " does not expose its first-layer kernels");
         }
     }
 
@@ -127,30 +157,73 @@ public final class FeatureMapInspector {
         }
         long start = System.nanoTime();
         Optional<Tap> classifier = predictions > 0 ? model.classifier() : Optional.empty();
-        List<Tap> read = classifier.isPresent() ? concat(taps, classifier.get()) : taps;
-        List<FeatureMap> all = model.forward(image, read);
-        if (all.size() != read.size()) {
-            throw new IllegalStateException("Model " + model.name() + " returned " + all.size()
-                    + " feature maps for " + read.size() + " taps");
+        boolean rankByGradCam = ranker == ChannelRanker.GRAD_CAM;
+        List<FeatureMap> maps;
+        FeatureMap probabilities = null;
+        ClassGradient gradient = null;
+        if (rankByGradCam) {
+            // One forward and one backward pass give every tap's output and its gradient.
+            List<Tap> differentiated = gradCamTap == null || taps.contains(gradCamTap) ? taps : concat(taps, gradCamTap);
+            gradient = model.classGradient(image, explainedClass, differentiated);
+            check(gradient.activations(), differentiated);
+            maps = gradient.activations().subList(0, taps.size());
+            probabilities = gradient.probabilities();
+        } else {
+            List<Tap> read = classifier.isPresent() ? concat(taps, classifier.get()) : taps;
+            List<FeatureMap> all = model.forward(image, read);
+            check(all, read);
+            maps = all.subList(0, taps.size());
+            if (classifier.isPresent()) {
+                probabilities = all.get(taps.size());
+            }
+            if (gradCamTap != null) {
+                gradient = model.classGradient(image, explainedClass, List.of(gradCamTap));
+                check(gradient.activations(), List.of(gradCamTap));
+            }
         }
-        List<FeatureMap> maps = all.subList(0, taps.size());
-        List<Prediction> predicted = classifier.isPresent()
-                ? Prediction.top(all.get(taps.size()), predictions, model::classLabel) : List.of();
+        List<Prediction> predicted = classifier.isPresent() && probabilities != null
+                ? Prediction.top(probabilities, predictions, model::classLabel) : List.of();
         long forward = System.nanoTime();
+        String explained = gradient == null ? null : model.classLabel(gradient.classIndex());
+        BufferedImage view = overlays > 0 || gradCamTap != null ? model.inputView(image) : null;
+        BufferedImage overlayPicture = overlays > 0 ? Resize.fit(view, OVERLAY_SIDE) : null;
         List<TapInspection> results = new ArrayList<>(taps.size());
         for (int i = 0; i < taps.size(); i++) {
             FeatureMap map = maps.get(i);
-            if (!map.tap().equals(taps.get(i))) {
-                throw new IllegalStateException("Model " + model.name() + " returned the output of "
-                        + map.tap() + " where " + taps.get(i) + " was asked for");
+            Ranking ranking = (rankByGradCam ? gradient.gradCam(map.tap(), explained).ranker() : ranker).top(map, channels);
+            List<BufferedImage> shown = new ArrayList<>();
+            for (int r = 0; r < Math.min(overlays, ranking.size()); r++) {
+                shown.add(Overlay.blend(overlayPicture, map.channel(ranking.channels().get(r).channel()),
+                        renderer.colormap(), OVERLAY_ALPHA));
             }
-            Ranking ranking = ranker.top(map, channels);
-            results.add(new TapInspection(map.tap(), map, ranking, renderer.render(map, ranking)));
+            results.add(new TapInspection(map.tap(), map, ranking, renderer.render(map, ranking), shown));
         }
         LOG.debug("Inspected {}: forward pass {} ms, ranking and rendering {} ms", source,
                 (forward - start) / 1_000_000, (System.nanoTime() - forward) / 1_000_000);
-        return new Inspection(source, image, model.name(), model.weights(), ranker.name(),
+        Inspection inspection = new Inspection(source, image, model.name(), model.weights(), ranker.name(),
                 renderer.colormap(), renderer.normalization(), results, predicted);
+        if (gradCamTap != null) {
+            GradCam cam = gradient.gradCam(gradCamTap, explained);
+            inspection = inspection.withGradCam(cam, cam.overlay(Resize.fit(view, GRAD_CAM_SIDE), Colormap.TURBO, OVERLAY_ALPHA));
+        }
+        if (firstLayerFilters) {
+            inspection = inspection.withFirstLayerKernels(model.firstLayerKernels().orElseThrow());
+        }
+        return inspection;
+    }
+
+    /** The model must answer what was asked, in order: a wrong engine is caught here, not in a grid. */
+    private void check(List<FeatureMap> maps, List<Tap> asked) {
+        if (maps.size() != asked.size()) {
+            throw new IllegalStateException("Model " + model.name() + " returned " + maps.size()
+                    + " feature maps for " + asked.size() + " taps");
+        }
+        for (int i = 0; i < asked.size(); i++) {
+            if (!maps.get(i).tap().equals(asked.get(i))) {
+                throw new IllegalStateException("Model " + model.name() + " returned the output of "
+                        + maps.get(i).tap() + " where " + asked.get(i) + " was asked for");
+            }
+        }
     }
 
     private static List<Tap> concat(List<Tap> taps, Tap extra) {
@@ -170,6 +243,11 @@ public final class FeatureMapInspector {
     /** Channels shown per tap (fewer where a tap has fewer). */
     public int channels() {
         return channels;
+    }
+
+    /** The layer Grad-CAM looks at, when the inspector adds Grad-CAM. */
+    public Optional<Tap> gradCamTap() {
+        return Optional.ofNullable(gradCamTap);
     }
 
     public GridRenderer renderer() {
@@ -195,8 +273,71 @@ public final class FeatureMapInspector {
         private GridRenderer renderer = GridRenderer.defaults();
         private List<String> layerNames;
         private ImageLoader loader = ImageLoader.defaults();
+        private boolean gradCam;
+        private String gradCamLayer;
+        private int explainedClass = ClassGradient.MOST_PROBABLE_CLASS;
+        private int overlays;
+        private boolean firstLayerFilters;
 
         private Builder() {
+        }
+
+        /**
+         * Whether to add Grad-CAM: where in the picture the evidence for the explained class lies
+         * (see {@link #explainedClass(int)}), at the model's last tap (VGG16: {@code block5_conv3})
+         * or {@link #gradCamLayer(String)}. Off by default: it costs another pass and a backward
+         * pass, and needs a model that classifies.
+         */
+        public Builder gradCam(boolean gradCam) {
+            this.gradCam = gradCam;
+            return this;
+        }
+
+        /**
+         * The convolutional layer Grad-CAM looks at, by name in the model (turns Grad-CAM on).
+         * An unknown name fails in {@link #build()}, a dense layer in the first inspection.
+         */
+        public Builder gradCamLayer(String layerName) {
+            this.gradCamLayer = Objects.requireNonNull(layerName, "layerName");
+            this.gradCam = true;
+            return this;
+        }
+
+        /**
+         * The class Grad-CAM and {@link ChannelRanker#GRAD_CAM} explain, by index (ImageNet:
+         * 0 to 999); {@link ClassGradient#MOST_PROBABLE_CLASS}, the default, for each picture's
+         * most probable class.
+         *
+         * @throws IllegalArgumentException if {@code classIndex < -1}; an index beyond the model's
+         *                                  classes fails in the first inspection
+         */
+        public Builder explainedClass(int classIndex) {
+            if (classIndex < ClassGradient.MOST_PROBABLE_CLASS) {
+                throw new IllegalArgumentException("A class index is 0 or more (or -1 for the most probable), was "
+                        + classIndex);
+            }
+            this.explainedClass = classIndex;
+            return this;
+        }
+
+        /**
+         * How many of each tap's best channels to blend over the picture, where they fired
+         * ({@link TapInspection#overlays()}); 0, none, by default.
+         *
+         * @throws IllegalArgumentException if {@code n < 0}
+         */
+        public Builder overlays(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("The number of overlays must be at least 0, was " + n);
+            }
+            this.overlays = n;
+            return this;
+        }
+
+        /** Whether to add the kernels of the model's first convolution ({@link Inspection#firstLayerKernels()}); off by default. */
+        public Builder firstLayerFilters(boolean show) {
+            this.firstLayerFilters = show;
+            return this;
         }
 
         /** The model to inspect; by default the one of the provider found on the classpath. */

@@ -83,6 +83,15 @@ public interface InspectableModel extends AutoCloseable {
     }
 
     /**
+     * The part of {@code image} the model looks at, before it is resized to {@link #inputShape()}:
+     * the whole picture unless the model crops it (VGG16 built with {@code centerCrop}). Overlays
+     * and Grad-CAM maps are drawn over it, so that they line up with what the model saw.
+     */
+    default BufferedImage inputView(BufferedImage image) {
+        return java.util.Objects.requireNonNull(image, "image");
+    }
+
+    /**
      * The kernels of the first convolution, for {@link io.cnnsee.render.Filters}: empty when the
      * model does not expose them.
      */

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The result of inspecting one picture: per tap, the layer's output, its ranked channels and
@@ -26,6 +27,9 @@ public final class Inspection {
     private final Normalization normalization;
     private final List<TapInspection> taps;
     private final List<Prediction> predictions;
+    private final GradCam gradCam;
+    private final BufferedImage gradCamOverlay;
+    private final FirstLayerKernels firstLayerKernels;
 
     /**
      * @param source        what the picture is called (its file name, or a name you give)
@@ -59,6 +63,56 @@ public final class Inspection {
         this.normalization = Objects.requireNonNull(normalization, "normalization");
         this.taps = List.copyOf(taps);
         this.predictions = List.copyOf(predictions);
+        this.gradCam = null;
+        this.gradCamOverlay = null;
+        this.firstLayerKernels = null;
+    }
+
+    private Inspection(Inspection from, GradCam gradCam, BufferedImage gradCamOverlay, FirstLayerKernels firstLayerKernels) {
+        this.source = from.source;
+        this.image = from.image;
+        this.modelName = from.modelName;
+        this.weights = from.weights;
+        this.rankerName = from.rankerName;
+        this.colormap = from.colormap;
+        this.normalization = from.normalization;
+        this.taps = from.taps;
+        this.predictions = from.predictions;
+        this.gradCam = gradCam;
+        this.gradCamOverlay = gradCamOverlay == null ? null : copy(ImageLoader.toRgb(gradCamOverlay));
+        this.firstLayerKernels = firstLayerKernels;
+    }
+
+    /**
+     * This inspection with Grad-CAM.
+     *
+     * @param gradCam the map
+     * @param overlay the map over the picture as the model saw it, as the report shows it
+     */
+    public Inspection withGradCam(GradCam gradCam, BufferedImage overlay) {
+        Objects.requireNonNull(gradCam, "gradCam");
+        Objects.requireNonNull(overlay, "overlay");
+        return new Inspection(this, gradCam, overlay, firstLayerKernels);
+    }
+
+    /** This inspection with the model's first-layer kernels. */
+    public Inspection withFirstLayerKernels(FirstLayerKernels kernels) {
+        return new Inspection(this, gradCam, gradCamOverlay, Objects.requireNonNull(kernels, "kernels"));
+    }
+
+    /** Where the evidence for the explained class lies, when the inspector was asked for Grad-CAM. */
+    public Optional<GradCam> gradCam() {
+        return Optional.ofNullable(gradCam);
+    }
+
+    /** A copy of the Grad-CAM map over the picture, when there is one. */
+    public Optional<BufferedImage> gradCamOverlay() {
+        return Optional.ofNullable(gradCamOverlay).map(Inspection::copy);
+    }
+
+    /** The kernels of the model's first convolution, when the inspector was asked for them. */
+    public Optional<FirstLayerKernels> firstLayerKernels() {
+        return Optional.ofNullable(firstLayerKernels);
     }
 
     /** The most probable classes, most probable first; empty when the model does not classify. */

@@ -1,5 +1,6 @@
 package io.cnnsee.report;
 
+import io.cnnsee.GradCam;
 import io.cnnsee.Inspection;
 import io.cnnsee.Prediction;
 import io.cnnsee.RankedChannel;
@@ -7,22 +8,31 @@ import io.cnnsee.TapInspection;
 import io.cnnsee.render.GridRenderer;
 import io.cnnsee.render.Png;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
- * Writes an {@link Inspection} as a small article: the picture, then per block its dimensions,
- * its number of output images and the grid of its best channels. The HTML has its style inline
- * and shows only the PNG files written beside it, so the folder is the whole report.
+ * Writes an {@link Inspection} as a small article: the picture, the classes seen and where
+ * (Grad-CAM), the first layer's filters, then per block its dimensions, its number of output
+ * images, the grid of its best channels and where they fire, each part when the inspection has
+ * it. The HTML has its style inline and shows only the PNG files written beside it, so the folder
+ * is the whole report.
+ *
+ * <p>{@link #writeSanityCheck} writes the same report for two inspections side by side, the
+ * second with random weights (Adebayo et al. 2018, "Sanity checks for saliency maps"): what looks
+ * the same in both columns does not come from training.
  */
 public final class ReportWriter {
 
@@ -32,6 +42,10 @@ public final class ReportWriter {
     public static final String MARKDOWN = "report.md";
     /** File name of the inspected picture. */
     public static final String ORIGINAL = "original.png";
+    /** Screen pixels per weight of the first-layer filter tiles. */
+    static final int FILTER_SCALE = 8;
+    /** Filter tiles per row. */
+    static final int FILTER_COLUMNS = 16;
 
     private ReportWriter() {
     }
@@ -44,31 +58,102 @@ public final class ReportWriter {
     public static Report write(Inspection inspection, Path directory) throws IOException {
         Objects.requireNonNull(inspection, "inspection");
         Objects.requireNonNull(directory, "directory");
-        Files.createDirectories(directory);
+        return write(List.of(inspection), directory);
+    }
 
-        List<String> gridFiles = new ArrayList<>();
-        for (TapInspection t : inspection.taps()) {
-            gridFiles.add(uniqueName(fileNameOf(t.tap().layerName()), gridFiles));
+    /**
+     * Writes the sanity check of {@code trained} into {@code directory}: its report with that of
+     * {@code randomised} beside it, block by block.
+     *
+     * @param randomised the same picture through the same layers of a model with random weights
+     * @throws IllegalArgumentException if {@code randomised} does not have random weights, or the
+     *                                  two did not inspect the same layers
+     */
+    public static Report writeSanityCheck(Inspection trained, Inspection randomised, Path directory) throws IOException {
+        Objects.requireNonNull(trained, "trained");
+        Objects.requireNonNull(randomised, "randomised");
+        Objects.requireNonNull(directory, "directory");
+        if (!randomised.weights().random()) {
+            throw new IllegalArgumentException("A sanity check compares with random weights, but the second inspection's"
+                    + " weights are " + randomised.weights().source());
         }
+        List<String> left = trained.taps().stream().map(t -> t.tap().layerName()).toList();
+        List<String> right = randomised.taps().stream().map(t -> t.tap().layerName()).toList();
+        if (!left.equals(right)) {
+            throw new IllegalArgumentException("A sanity check compares the same layers, but the inspections show "
+                    + left + " and " + right);
+        }
+        return write(List.of(trained, randomised), directory);
+    }
+
+    /** One inspection's part of the report and the names of its picture files. */
+    private record Column(Inspection inspection, List<String> grids, List<List<String>> overlays, String gradCam,
+                          String filters) {
+        String label() {
+            return inspection.weights().random() ? "Random weights" : "Trained";
+        }
+    }
+
+    private static Report write(List<Inspection> inspections, Path directory) throws IOException {
+        Files.createDirectories(directory);
+        Set<String> taken = new HashSet<>(Set.of(ORIGINAL));
+        List<Column> columns = new ArrayList<>();
         // Encoding is the slow part: the pictures are encoded in parallel, then written in order.
+        List<String> files = new ArrayList<>();
         List<Supplier<byte[]>> pictures = new ArrayList<>();
-        pictures.add(() -> Png.encode(inspection.image()));
-        inspection.taps().forEach(t -> pictures.add(t.grid()::toPng));
+        files.add(ORIGINAL);
+        Inspection first = inspections.get(0);
+        pictures.add(() -> Png.encode(first.image()));
+        for (int c = 0; c < inspections.size(); c++) {
+            Inspection inspection = inspections.get(c);
+            String prefix = c == 0 ? "" : "random-";
+            List<String> grids = new ArrayList<>();
+            List<List<String>> overlays = new ArrayList<>();
+            for (TapInspection t : inspection.taps()) {
+                String base = fileNameOf(t.tap().layerName());
+                String grid = unique(prefix + base, taken);
+                grids.add(grid);
+                files.add(grid);
+                pictures.add(t.grid()::toPng);
+                List<String> names = new ArrayList<>();
+                List<BufferedImage> shown = t.overlays();
+                for (int r = 0; r < shown.size(); r++) {
+                    String name = unique(prefix + base.substring(0, base.length() - 4) + "_overlay_" + (r + 1) + ".png", taken);
+                    names.add(name);
+                    files.add(name);
+                    BufferedImage overlay = shown.get(r);
+                    pictures.add(() -> Png.encode(overlay));
+                }
+                overlays.add(names);
+            }
+            String gradCam = null;
+            if (inspection.gradCamOverlay().isPresent()) {
+                gradCam = unique(prefix + "grad-cam.png", taken);
+                files.add(gradCam);
+                BufferedImage picture = inspection.gradCamOverlay().get();
+                pictures.add(() -> Png.encode(picture));
+            }
+            String filters = null;
+            if (inspection.firstLayerKernels().isPresent()) {
+                filters = unique(prefix + "first-layer-filters.png", taken);
+                files.add(filters);
+                var kernels = inspection.firstLayerKernels().get();
+                pictures.add(() -> Png.encode(kernels.render(FILTER_SCALE, FILTER_COLUMNS)));
+            }
+            columns.add(new Column(inspection, grids, overlays, gradCam, filters));
+        }
         List<byte[]> encoded = pictures.parallelStream().map(Supplier::get).toList();
 
         List<Path> images = new ArrayList<>();
-        Path original = directory.resolve(ORIGINAL);
-        AtomicFiles.write(original, encoded.get(0));
-        images.add(original);
-        for (int i = 0; i < gridFiles.size(); i++) {
-            Path file = directory.resolve(gridFiles.get(i));
-            AtomicFiles.write(file, encoded.get(i + 1));
+        for (int i = 0; i < files.size(); i++) {
+            Path file = directory.resolve(files.get(i));
+            AtomicFiles.write(file, encoded.get(i));
             images.add(file);
         }
         Path md = directory.resolve(MARKDOWN);
-        AtomicFiles.write(md, markdown(inspection, gridFiles).getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(md, markdown(columns).getBytes(StandardCharsets.UTF_8));
         Path html = directory.resolve(HTML);
-        AtomicFiles.write(html, html(inspection, gridFiles).getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(html, html(columns).getBytes(StandardCharsets.UTF_8));
         return new Report(directory, html, md, images);
     }
 
@@ -81,11 +166,12 @@ public final class ReportWriter {
         return safe + ".png";
     }
 
-    private static String uniqueName(String name, List<String> taken) {
+    private static String unique(String name, Set<String> taken) {
         String candidate = name;
-        for (int i = 2; taken.contains(candidate) || candidate.equals(ORIGINAL); i++) {
+        for (int i = 2; taken.contains(candidate); i++) {
             candidate = name.substring(0, name.length() - 4) + "_" + i + ".png";
         }
+        taken.add(candidate);
         return candidate;
     }
 
@@ -109,26 +195,51 @@ public final class ReportWriter {
                 + t.ranking().channels().stream().map(ReportWriter::scored).collect(Collectors.joining(", "));
     }
 
+    private static String overlaysLine(TapInspection t) {
+        return "Where the best " + (t.overlays().size() == 1 ? "channel fires" : t.overlays().size() + " channels fire")
+                + " in the picture: "
+                + t.ranking().channels().subList(0, t.overlays().size()).stream().map(r -> "#" + r.channel())
+                        .collect(Collectors.joining(", "));
+    }
+
     private static String scored(RankedChannel r) {
         return "#" + r.channel() + " (" + GridRenderer.formatScore(r.score()) + ")";
     }
 
-    private static List<String[]> settings(Inspection inspection) {
+    private static List<String[]> settings(List<Column> columns) {
+        Inspection first = columns.get(0).inspection();
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"Model", inspection.modelName()});
-        rows.add(new String[] {"Weights", inspection.weights().source()});
-        if (!inspection.weights().license().isEmpty()) {
-            rows.add(new String[] {"Weights licence", inspection.weights().license()});
+        rows.add(new String[] {"Model", first.modelName()});
+        for (Column c : columns) {
+            Inspection i = c.inspection();
+            rows.add(new String[] {columns.size() == 1 ? "Weights" : "Weights (" + c.label().toLowerCase(Locale.ROOT) + ")",
+                    i.weights().source()});
+            if (!i.weights().license().isEmpty()) {
+                rows.add(new String[] {"Weights licence", i.weights().license()});
+            }
         }
-        rows.add(new String[] {"Ranker", inspection.rankerName()});
-        rows.add(new String[] {"Colormap", inspection.colormap().name()});
-        rows.add(new String[] {"Normalization", inspection.normalization().toString()});
+        rows.add(new String[] {"Ranker", first.rankerName()});
+        rows.add(new String[] {"Colormap", first.colormap().name()});
+        rows.add(new String[] {"Normalization", first.normalization().toString()});
         return rows;
     }
 
     private static String predictionsLine(Inspection inspection) {
         return "The " + inspection.predictions().size() + " most probable classes"
                 + (inspection.weights().random() ? " (random weights: these mean nothing)" : "") + ":";
+    }
+
+    static String gradCamLine(GradCam cam) {
+        return "Grad-CAM at " + cam.tap().layerName() + " for class " + cam.classIndex() + ", " + cam.label()
+                + String.format(Locale.ROOT, " (%.1f %%)", 100 * cam.probability())
+                + ": from blue, no evidence for the class, to red, the most evidence.";
+    }
+
+    static String filtersLine(Inspection inspection) {
+        var k = inspection.firstLayerKernels().orElseThrow();
+        return "The " + k.count() + " kernels of " + k.layerName() + " (" + k.size() + "x" + k.size()
+                + " weights on the red, green and blue pixels), each scaled to its own range: the colours and edges"
+                + " the first layer responds to.";
     }
 
     private static String percent(Prediction p) {
@@ -140,96 +251,224 @@ public final class ReportWriter {
                 + "not features learned from ImageNet.";
     }
 
-    private static String title(Inspection inspection) {
-        return "What " + inspection.modelName() + " sees in " + inspection.source();
+    private static String sanityIntro() {
+        return "Sanity check (Adebayo et al. 2018): on the left the trained network, on the right the same network "
+                + "with random weights. Patterns that look alike in both columns come from the architecture and the "
+                + "picture, not from training.";
     }
 
-    static String html(Inspection inspection, List<String> gridFiles) {
-        StringBuilder h = new StringBuilder(4096);
+    private static String title(List<Column> columns) {
+        Inspection first = columns.get(0).inspection();
+        return (columns.size() > 1 ? "Sanity check: what " : "What ") + first.modelName() + " sees in " + first.source();
+    }
+
+    /** The columns' parts side by side (a table row), or the one part alone. */
+    private static void htmlRow(StringBuilder h, List<Column> columns, java.util.function.Function<Column, String> part) {
+        if (columns.size() == 1) {
+            h.append(part.apply(columns.get(0)));
+            return;
+        }
+        h.append("<table class=\"side\"><tr>");
+        for (Column c : columns) {
+            h.append("<td>").append(part.apply(c)).append("</td>");
+        }
+        h.append("</tr></table>\n");
+    }
+
+    static String html(List<Column> columns) {
+        Inspection first = columns.get(0).inspection();
+        boolean side = columns.size() > 1;
+        StringBuilder h = new StringBuilder(8192);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<title>").append(Html.escape(title(inspection))).append("</title>\n")
+                .append("<title>").append(Html.escape(title(columns))).append("</title>\n")
                 .append("<style>\n")
-                .append("body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:72rem;margin:2rem auto;")
+                .append("body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:")
+                .append(side ? "96rem" : "72rem").append(";margin:2rem auto;")
                 .append("padding:0 1rem;color:#222;line-height:1.5}\n")
                 .append("img{max-width:100%;image-rendering:pixelated;border:1px solid #ddd}\n")
-                .append("img.original{image-rendering:auto;max-height:24rem}\n")
+                .append("img.original,img.overlay,img.gradcam{image-rendering:auto}\nimg.original{max-height:24rem}\n")
+                .append("img.overlay{width:14rem;margin-right:.4rem}\n")
                 // Grids fill the column whatever their map size, as in the article; pixels stay square.
                 .append("img.grid{width:100%;height:auto}\n")
                 .append("table{border-collapse:collapse}td{padding:.1rem .8rem .1rem 0;vertical-align:top}\n")
+                .append("table.side{width:100%;table-layout:fixed}table.side td{width:50%}\n")
                 .append(".warning{background:#fff3cd;border:1px solid #e0c060;padding:.6rem 1rem}\n")
                 .append(".layer{color:#777;font-weight:normal;font-size:.8em}\n.shown{color:#555;font-size:.9em}\n")
                 .append("</style>\n</head>\n<body>\n");
-        h.append("<h1>").append(Html.escape(title(inspection))).append("</h1>\n");
-        if (inspection.weights().random()) {
-            h.append("<p class=\"warning\"><strong>Random weights.</strong> ").append(Html.escape(randomWarning())).append("</p>\n");
+        h.append("<h1>").append(Html.escape(title(columns))).append("</h1>\n");
+        if (side) {
+            h.append("<p>").append(Html.escape(sanityIntro())).append("</p>\n");
+        }
+        for (Column c : columns) {
+            if (c.inspection().weights().random() && !side) {
+                h.append("<p class=\"warning\"><strong>Random weights.</strong> ").append(Html.escape(randomWarning())).append("</p>\n");
+            }
         }
         h.append("<p><img class=\"original\" src=\"").append(ORIGINAL).append("\" alt=\"")
-                .append(Html.escape(inspection.source())).append("\"></p>\n");
-        h.append("<p>Original picture: ").append(inspection.image().getWidth()).append("x")
-                .append(inspection.image().getHeight()).append(" px.</p>\n<table>\n");
-        for (String[] row : settings(inspection)) {
+                .append(Html.escape(first.source())).append("\"></p>\n");
+        h.append("<p>Original picture: ").append(first.image().getWidth()).append("x")
+                .append(first.image().getHeight()).append(" px.</p>\n<table>\n");
+        for (String[] row : settings(columns)) {
             h.append("<tr><td>").append(Html.escape(row[0])).append("</td><td>").append(Html.escape(row[1])).append("</td></tr>\n");
         }
         h.append("</table>\n");
-        if (!inspection.predictions().isEmpty()) {
-            h.append("<section>\n<h2>What the network sees</h2>\n<p>").append(Html.escape(predictionsLine(inspection)))
-                    .append("</p>\n<table class=\"predictions\">\n");
-            for (Prediction p : inspection.predictions()) {
-                h.append("<tr><td>").append(percent(p)).append("</td><td>").append(Html.escape(p.label()))
-                        .append("</td><td class=\"layer\">class ").append(p.classIndex()).append("</td></tr>\n");
+        if (side) {
+            h.append("<table class=\"side\"><tr>");
+            for (Column c : columns) {
+                h.append("<th>").append(Html.escape(c.label())).append("</th>");
             }
-            h.append("</table>\n</section>\n");
+            h.append("</tr></table>\n");
         }
-        for (int i = 0; i < inspection.taps().size(); i++) {
-            TapInspection t = inspection.taps().get(i);
+        if (columns.stream().anyMatch(c -> !c.inspection().predictions().isEmpty())) {
+            h.append("<section>\n<h2>What the network sees</h2>\n");
+            htmlRow(h, columns, c -> {
+                StringBuilder p = new StringBuilder("<p>").append(Html.escape(predictionsLine(c.inspection())))
+                        .append("</p>\n<table class=\"predictions\">\n");
+                for (Prediction pr : c.inspection().predictions()) {
+                    p.append("<tr><td>").append(percent(pr)).append("</td><td>").append(Html.escape(pr.label()))
+                            .append("</td><td class=\"layer\">class ").append(pr.classIndex()).append("</td></tr>\n");
+                }
+                return p.append("</table>\n").toString();
+            });
+            h.append("</section>\n");
+        }
+        if (columns.stream().anyMatch(c -> c.gradCam() != null)) {
+            h.append("<section>\n<h2>Where it sees it</h2>\n");
+            htmlRow(h, columns, c -> c.gradCam() == null ? "" : "<p><img class=\"gradcam\" src=\"" + Html.escape(c.gradCam())
+                    + "\" alt=\"Grad-CAM\"></p>\n<p class=\"shown\">"
+                    + Html.escape(gradCamLine(c.inspection().gradCam().orElseThrow())) + "</p>\n");
+            h.append("</section>\n");
+        }
+        if (columns.stream().anyMatch(c -> c.filters() != null)) {
+            h.append("<section>\n<h2>What the first layer looks for</h2>\n");
+            htmlRow(h, columns, c -> c.filters() == null ? "" : "<p><img class=\"filters\" src=\"" + Html.escape(c.filters())
+                    + "\" alt=\"first-layer filters\"></p>\n<p class=\"shown\">" + Html.escape(filtersLine(c.inspection()))
+                    + "</p>\n");
+            h.append("</section>\n");
+        }
+        for (int i = 0; i < first.taps().size(); i++) {
+            int tap = i;
+            TapInspection t = first.taps().get(i);
             h.append("<section>\n<h2>").append(Html.escape(heading(t))).append(" <span class=\"layer\">")
                     .append(Html.escape(t.tap().layerName())).append("</span></h2>\n")
                     .append("<p>").append(Html.escape(dimensionsLine(t))).append("<br>\n")
-                    .append(Html.escape(countLine(t))).append("</p>\n")
-                    .append("<p><img class=\"grid\" src=\"").append(Html.escape(gridFiles.get(i))).append("\" alt=\"")
-                    .append(Html.escape("top channels of " + t.tap().layerName())).append("\"></p>\n")
-                    .append("<p class=\"shown\">").append(shownLine(inspection, t, Html::escape)).append("</p>\n</section>\n");
+                    .append(Html.escape(countLine(t))).append("</p>\n");
+            htmlRow(h, columns, c -> {
+                TapInspection ct = c.inspection().taps().get(tap);
+                StringBuilder p = new StringBuilder("<p><img class=\"grid\" src=\"").append(Html.escape(c.grids().get(tap)))
+                        .append("\" alt=\"").append(Html.escape("top channels of " + ct.tap().layerName())).append("\"></p>\n")
+                        .append("<p class=\"shown\">").append(shownLine(c.inspection(), ct, Html::escape)).append("</p>\n");
+                if (!ct.overlays().isEmpty()) {
+                    p.append("<p>");
+                    for (String overlay : c.overlays().get(tap)) {
+                        p.append("<img class=\"overlay\" src=\"").append(Html.escape(overlay)).append("\" alt=\"")
+                                .append(Html.escape(overlay)).append("\">");
+                    }
+                    p.append("</p>\n<p class=\"shown\">").append(Html.escape(overlaysLine(ct))).append("</p>\n");
+                }
+                return p.toString();
+            });
+            h.append("</section>\n");
         }
         h.append("<footer><p class=\"shown\">Made with cnnsee.");
-        if (!inspection.weights().license().isEmpty()) {
-            h.append(" Weights: ").append(Html.escape(inspection.weights().license())).append('.');
+        for (Column c : columns) {
+            if (!c.inspection().weights().license().isEmpty()) {
+                h.append(" Weights: ").append(Html.escape(c.inspection().weights().license())).append('.');
+            }
         }
         h.append("</p></footer>\n</body>\n</html>\n");
         return h.toString();
     }
 
-    static String markdown(Inspection inspection, List<String> gridFiles) {
-        StringBuilder m = new StringBuilder(2048);
-        m.append("# ").append(Markdown.escape(title(inspection))).append("\n\n");
-        if (inspection.weights().random()) {
+    /** The columns' parts as a table row of cells, or the one part as paragraphs. */
+    private static void markdownRow(StringBuilder m, List<Column> columns, java.util.function.Function<Column, String> part) {
+        if (columns.size() == 1) {
+            m.append(part.apply(columns.get(0)));
+            return;
+        }
+        m.append("\n|");
+        for (Column c : columns) {
+            m.append(' ').append(c.label()).append(" |");
+        }
+        m.append("\n|");
+        columns.forEach(c -> m.append(" --- |"));
+        m.append("\n|");
+        for (Column c : columns) {
+            // A table cell is one line: paragraphs become line breaks.
+            m.append(' ').append(part.apply(c).strip().replace("\n\n", "<br>").replace("\n", " ")).append(" |");
+        }
+        m.append('\n');
+    }
+
+    static String markdown(List<Column> columns) {
+        Inspection first = columns.get(0).inspection();
+        boolean side = columns.size() > 1;
+        StringBuilder m = new StringBuilder(4096);
+        m.append("# ").append(Markdown.escape(title(columns))).append("\n\n");
+        if (side) {
+            m.append(sanityIntro()).append("\n\n");
+        } else if (first.weights().random()) {
             m.append("> **Random weights.** ").append(randomWarning()).append("\n\n");
         }
-        m.append("![").append(Markdown.escape(inspection.source())).append("](").append(ORIGINAL).append(")\n\n");
-        m.append("Original picture: ").append(inspection.image().getWidth()).append("x")
-                .append(inspection.image().getHeight()).append(" px.\n\n");
-        for (String[] row : settings(inspection)) {
+        m.append("![").append(Markdown.escape(first.source())).append("](").append(ORIGINAL).append(")\n\n");
+        m.append("Original picture: ").append(first.image().getWidth()).append("x")
+                .append(first.image().getHeight()).append(" px.\n\n");
+        for (String[] row : settings(columns)) {
             m.append("- ").append(row[0]).append(": ").append(Markdown.escape(row[1])).append('\n');
         }
-        if (!inspection.predictions().isEmpty()) {
-            m.append("\n## What the network sees\n\n").append(predictionsLine(inspection)).append("\n\n")
-                    .append("| probability | class | index |\n| ---: | --- | ---: |\n");
-            for (Prediction p : inspection.predictions()) {
-                m.append("| ").append(percent(p)).append(" | ").append(Markdown.escape(p.label()))
-                        .append(" | ").append(p.classIndex()).append(" |\n");
-            }
+        if (columns.stream().anyMatch(c -> !c.inspection().predictions().isEmpty())) {
+            m.append("\n## What the network sees\n\n");
+            markdownRow(m, columns, c -> {
+                StringBuilder p = new StringBuilder(predictionsLine(c.inspection())).append("\n\n");
+                if (side) {
+                    c.inspection().predictions().forEach(pr -> p.append(percent(pr)).append(' ')
+                            .append(Markdown.escape(pr.label())).append(" (class ").append(pr.classIndex()).append(")\n\n"));
+                    return p.toString();
+                }
+                p.append("| probability | class | index |\n| ---: | --- | ---: |\n");
+                for (Prediction pr : c.inspection().predictions()) {
+                    p.append("| ").append(percent(pr)).append(" | ").append(Markdown.escape(pr.label()))
+                            .append(" | ").append(pr.classIndex()).append(" |\n");
+                }
+                return p.toString();
+            });
         }
-        for (int i = 0; i < inspection.taps().size(); i++) {
-            TapInspection t = inspection.taps().get(i);
+        if (columns.stream().anyMatch(c -> c.gradCam() != null)) {
+            m.append("\n## Where it sees it\n\n");
+            markdownRow(m, columns, c -> c.gradCam() == null ? "" : "![Grad-CAM](" + c.gradCam() + ")\n\n"
+                    + Markdown.escape(gradCamLine(c.inspection().gradCam().orElseThrow())) + "\n");
+        }
+        if (columns.stream().anyMatch(c -> c.filters() != null)) {
+            m.append("\n## What the first layer looks for\n\n");
+            markdownRow(m, columns, c -> c.filters() == null ? "" : "![first-layer filters](" + c.filters() + ")\n\n"
+                    + Markdown.escape(filtersLine(c.inspection())) + "\n");
+        }
+        for (int i = 0; i < first.taps().size(); i++) {
+            int tap = i;
+            TapInspection t = first.taps().get(i);
             m.append("\n## ").append(Markdown.escape(heading(t))).append(" (`").append(t.tap().layerName().replace("`", ""))
                     .append("`)\n\n")
                     .append(dimensionsLine(t)).append("  \n")
-                    .append(countLine(t)).append("\n\n")
-                    .append("![top channels of ").append(Markdown.escape(t.tap().layerName())).append("](")
-                    .append(gridFiles.get(i)).append(")\n\n")
-                    .append(shownLine(inspection, t, Markdown::escape)).append('\n');
+                    .append(countLine(t)).append("\n\n");
+            markdownRow(m, columns, c -> {
+                TapInspection ct = c.inspection().taps().get(tap);
+                StringBuilder p = new StringBuilder("![top channels of ").append(Markdown.escape(ct.tap().layerName()))
+                        .append("](").append(c.grids().get(tap)).append(")\n\n")
+                        .append(shownLine(c.inspection(), ct, Markdown::escape)).append('\n');
+                if (!ct.overlays().isEmpty()) {
+                    p.append('\n');
+                    for (String overlay : c.overlays().get(tap)) {
+                        p.append("![").append(overlay).append("](").append(overlay).append(") ");
+                    }
+                    p.append("\n\n").append(overlaysLine(ct)).append('\n');
+                }
+                return p.toString();
+            });
         }
-        if (!inspection.weights().license().isEmpty()) {
-            m.append("\nWeights: ").append(Markdown.escape(inspection.weights().license())).append(".\n");
+        for (Column c : columns) {
+            if (!c.inspection().weights().license().isEmpty()) {
+                m.append("\nWeights: ").append(Markdown.escape(c.inspection().weights().license())).append(".\n");
+            }
         }
         return m.toString();
     }

@@ -196,6 +196,19 @@ public final class Vgg16Model implements InspectableModel {
         }
     }
 
+    /** The central square of {@code image} when the model crops (centerCrop), else the whole picture. */
+    @Override
+    public BufferedImage inputView(BufferedImage image) {
+        Objects.requireNonNull(image, "image");
+        int w = image.getWidth();
+        int h = image.getHeight();
+        if (!preprocessing.centerCrop() || w == h) {
+            return image;
+        }
+        int side = Math.min(w, h);
+        return image.getSubimage((w - side) / 2, (h - side) / 2, side, side);
+    }
+
     /**
      * The kernels of {@code block1_conv1} for {@link io.cnnsee.render.Filters}, in RGB order. (The
      * network takes BGR input, as Keras' preprocessing gives it, so the planes are put back in

@@ -131,6 +131,15 @@ class GradCamTest {
         }
     }
 
+    /** Half picture, half colour, per component, rounded. */
+    private static int mix(int a, int b) {
+        int out = 0;
+        for (int shift = 16; shift >= 0; shift -= 8) {
+            out = out << 8 | (int) Math.round(0.5 * (a >> shift & 0xFF) + 0.5 * (b >> shift & 0xFF));
+        }
+        return out;
+    }
+
     /** Central difference of the class score when the values at {@code indices} all move by epsilon. */
     private static double difference(String layer, double[] x, int[] indices, int cls, double epsilon) {
         double[] up = x.clone();
@@ -251,6 +260,16 @@ class GradCamTest {
                         }
                     }
                 }
+                // Through the inspector, as users and the command line get it: the same map, drawn over the picture.
+                io.cnnsee.Inspection inspection = io.cnnsee.FeatureMapInspector.builder().model(halves).gradCam(true)
+                        .explainedClass(cls).ranker(io.cnnsee.ChannelRanker.GRAD_CAM).build().run(picture);
+                assertThat(inspection.gradCam().orElseThrow().heatmap().toArray()).containsExactly(cam.heatmap().toArray());
+                assertThat(inspection.tap("block5_conv3").ranking().indices()[0]).isEqualTo(cls);
+                BufferedImage overlay = inspection.gradCamOverlay().orElseThrow();
+                int hot = io.cnnsee.render.Colormap.TURBO.colorOf(1);
+                int drawn = overlay.getRGB(cls == 0 ? 2 : 61, 30) & 0xFFFFFF;
+                int pixel = picture.getRGB(cls == 0 ? 2 : 61, 30) & 0xFFFFFF;
+                assertThat(drawn).as("overlay where class %d looks", cls).isEqualTo(mix(pixel, hot));
                 float[] up = cam.upsampled(64, 64);
                 for (int y = 0; y < 64; y += 7) {
                     for (int x = 0; x < 16; x++) {
