@@ -20,13 +20,13 @@ import java.util.function.UnaryOperator;
  * writes them. (jHDF cannot write an empty attribute, so weightless layers have no
  * {@code weight_names}; the reader needs none for them.)
  */
-final class KerasWeightsWriter {
+public final class KerasWeightsWriter {
 
     private KerasWeightsWriter() {
     }
 
     /** Random weights for {@code architecture}: Gaussian kernels scaled by fan-in, small biases. */
-    static Map<String, LayerWeights> randomWeights(Vgg16Architecture architecture, long seed) {
+    public static Map<String, LayerWeights> randomWeights(Vgg16Architecture architecture, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Map<String, LayerWeights> weights = new LinkedHashMap<>();
         for (LayerSpec spec : architecture.weightedLayers()) {
@@ -53,7 +53,7 @@ final class KerasWeightsWriter {
     }
 
     /** Writes {@code weights} for the layers of {@code architecture} into {@code file}. */
-    static void write(Path file, Vgg16Architecture architecture, Map<String, LayerWeights> weights) {
+    public static void write(Path file, Vgg16Architecture architecture, Map<String, LayerWeights> weights) {
         write(file, architecture, weights, name -> name);
     }
 

@@ -8,6 +8,7 @@ import io.cnnsee.render.Colormap;
 import io.cnnsee.render.Normalization;
 import io.cnnsee.report.AtomicFiles;
 import io.cnnsee.report.Html;
+import io.cnnsee.report.ReportWriter;
 import io.cnnsee.dl4j.DownloadProgress;
 import io.cnnsee.dl4j.Vgg16;
 import io.cnnsee.dl4j.Vgg16Model;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +57,8 @@ final class InspectCommand implements Callable<Integer> {
     int top;
 
     @Option(names = "--ranker", paramLabel = "NAME", defaultValue = "sum",
-            description = "How channels are ranked: sum, mean, max, l2, variance, active (default: ${DEFAULT-VALUE}).")
+            description = "How channels are ranked: sum, mean, max, l2, variance, active, or grad-cam (the channels that "
+                    + "mattered for the class; needs --include-top) (default: ${DEFAULT-VALUE}).")
     String ranker;
 
     @Option(names = "--colormap", paramLabel = "NAME", defaultValue = "viridis",
@@ -84,6 +87,30 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--include-top", description = "Also load the dense layers (553 MB of weights instead of 58.9 MB); the report then shows the 5 most probable ImageNet classes.")
     boolean includeTop;
 
+    @Option(names = "--grad-cam", description = "Show where in the picture the network finds the class (Grad-CAM at "
+            + "block5_conv3, over the picture); needs --include-top.")
+    boolean gradCam;
+
+    @Option(names = "--grad-cam-layer", paramLabel = "LAYER",
+            description = "The convolutional layer Grad-CAM looks at (implies --grad-cam; default: block5_conv3).")
+    String gradCamLayer;
+
+    @Option(names = "--class", paramLabel = "N",
+            description = "The ImageNet class (0-999) Grad-CAM and --ranker grad-cam explain (default: each picture's "
+                    + "most probable class).")
+    Integer explainedClass;
+
+    @Option(names = "--overlays", paramLabel = "N", defaultValue = "0",
+            description = "Per block, blend the best N channels over the picture, where they fire (default: ${DEFAULT-VALUE}).")
+    int overlays;
+
+    @Option(names = "--filters", description = "Show the 64 kernels of block1_conv1 as colour tiles.")
+    boolean filters;
+
+    @Option(names = "--sanity-check", description = "Put the same report with random weights (--seed) beside each "
+            + "report, so patterns that do not come from training show (Adebayo et al. 2018).")
+    boolean sanityCheck;
+
     @Option(names = "--center-crop", description = "Crop each picture to its central square before resizing to 224x224.")
     boolean centerCrop;
 
@@ -103,15 +130,44 @@ final class InspectCommand implements Callable<Integer> {
             if (top < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--top must be at least 1, was " + top);
             }
+            ChannelRanker chosen = ChannelRanker.builtIn(ranker);
+            boolean explains = gradCam || gradCamLayer != null || chosen == ChannelRanker.GRAD_CAM;
+            if (explains && !includeTop) {
+                throw new CommandLine.ParameterException(spec.commandLine(), (chosen == ChannelRanker.GRAD_CAM
+                        ? "--ranker grad-cam" : "--grad-cam") + " explains a class and needs the class scores: add "
+                        + "--include-top (553 MB of weights instead of 58.9 MB)");
+            }
+            if (explainedClass != null && !explains) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--class chooses the class Grad-CAM explains: add --grad-cam or --ranker grad-cam");
+            }
+            if (explainedClass != null && (explainedClass < 0 || explainedClass > 999)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--class must be an ImageNet class, 0 to 999, was " + explainedClass);
+            }
+            if (sanityCheck && weights != null && RANDOM.equalsIgnoreCase(weights)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--sanity-check compares trained weights with random ones; with --weights random there is nothing to compare");
+            }
             builder.channels(top)
-                    .ranker(ChannelRanker.builtIn(ranker))
+                    .ranker(chosen)
                     .colormap(Colormap.named(colormap))
-                    .normalization(Normalization.named(normalize));
+                    .normalization(Normalization.named(normalize))
+                    .overlays(overlays)
+                    .firstLayerFilters(filters)
+                    .gradCam(gradCam);
+            if (gradCamLayer != null) {
+                builder.gradCamLayer(gradCamLayer);
+            }
+            if (explainedClass != null) {
+                builder.explainedClass(explainedClass);
+            }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
 
         FeatureMapInspector inspector;
+        FeatureMapInspector randomised = null;
         try {
             err.println("Loading VGG16 (" + describeWeights() + ") ...");
             err.flush();
@@ -123,13 +179,21 @@ final class InspectCommand implements Callable<Integer> {
             }
             inspector = builder.build();
             err.printf(Locale.ROOT, "Loaded in %.1f s: %s%n", (System.nanoTime() - start) / 1e9, model.weights().source());
+            if (sanityCheck) {
+                err.println("Sanity check: VGG16 with random weights (seed " + seed + ") beside it");
+                Vgg16Model random = Vgg16.builder().includeTop(includeTop).centerCrop(centerCrop)
+                        .weights(Vgg16Weights.random(seed)).build();
+                randomised = builder.model(random).build();
+            }
             if (verbose) {
                 err.println("ND4J native build: " + io.cnnsee.dl4j.NativeBuild.selected().orElse("not chosen by cnnsee")
                         + io.cnnsee.dl4j.NativeBuild.loadedLibrary().map(p -> " (" + p + ")").orElse(""));
             }
         } catch (IllegalArgumentException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("VGG16 has no layer")) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--taps: " + e.getMessage());
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        (gradCamLayer != null && e.getMessage().contains("'" + gradCamLayer + "'") ? "--grad-cam-layer: "
+                                : "--taps: ") + e.getMessage());
             }
             return fail(err, e);
         } catch (RuntimeException e) {
@@ -146,9 +210,12 @@ final class InspectCommand implements Callable<Integer> {
             err.flush();
             long start = System.nanoTime();
             try {
-                Inspection result = inspector.run(ImageLoader.defaults().read(image), String.valueOf(image.getFileName()));
+                BufferedImage picture = ImageLoader.defaults().read(image);
+                String name = String.valueOf(image.getFileName());
+                Inspection result = inspector.run(picture, name);
                 String folder = ReportFolders.unique(ReportFolders.nameFor(image), taken);
-                Path report = result.writeReport(out.resolve(folder)).html();
+                Path report = randomised == null ? result.writeReport(out.resolve(folder)).html()
+                        : ReportWriter.writeSanityCheck(result, randomised.run(picture, name), out.resolve(folder)).html();
                 written.add(report);
                 names.add(String.valueOf(image.getFileName()));
                 err.printf(Locale.ROOT, "[%d/%d] %s: done in %.1f s%s%n", i + 1, images.size(), image,
@@ -157,6 +224,10 @@ final class InspectCommand implements Callable<Integer> {
                                         100 * result.predictions().get(0).probability()));
                 stdout.println(report);
             } catch (IllegalArgumentException | IOException e) {
+                // A Grad-CAM layer that is dense fails on the first picture, and would on every other.
+                if (e.getMessage() != null && e.getMessage().startsWith("Grad-CAM needs a convolutional layer")) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--grad-cam-layer: " + e.getMessage());
+                }
                 failures++;
                 err.println("cnnsee: " + image + ": " + oneLine(e));
                 if (verbose) {

@@ -89,7 +89,31 @@ class CnnseeCliTest {
 
         Run ranker = cnnsee("inspect", "a.png", "--ranker", "median", "--weights", "random");
         assertThat(ranker.exitCode()).isEqualTo(2);
-        assertThat(ranker.err()).contains("Unknown ranker 'median': choose one of [sum, mean, max, l2, variance, active]");
+        assertThat(ranker.err()).contains("Unknown ranker 'median': choose one of [sum, mean, max, l2, variance, active, grad-cam]");
+
+        Run gradCam = cnnsee("inspect", "a.png", "--grad-cam", "--weights", "random");
+        assertThat(gradCam.exitCode()).isEqualTo(2);
+        assertThat(gradCam.err()).contains("--grad-cam explains a class and needs the class scores: add --include-top");
+
+        Run gradCamRanker = cnnsee("inspect", "a.png", "--ranker", "grad-cam", "--weights", "random");
+        assertThat(gradCamRanker.exitCode()).isEqualTo(2);
+        assertThat(gradCamRanker.err()).contains("--ranker grad-cam explains a class and needs the class scores");
+
+        Run classAlone = cnnsee("inspect", "a.png", "--class", "281", "--include-top", "--weights", "random");
+        assertThat(classAlone.exitCode()).isEqualTo(2);
+        assertThat(classAlone.err()).contains("--class chooses the class Grad-CAM explains: add --grad-cam or --ranker grad-cam");
+
+        Run noSuchClass = cnnsee("inspect", "a.png", "--grad-cam", "--class", "1000", "--include-top", "--weights", "random");
+        assertThat(noSuchClass.exitCode()).isEqualTo(2);
+        assertThat(noSuchClass.err()).contains("--class must be an ImageNet class, 0 to 999, was 1000");
+
+        Run overlays = cnnsee("inspect", "a.png", "--overlays", "-1", "--weights", "random");
+        assertThat(overlays.exitCode()).isEqualTo(2);
+        assertThat(overlays.err()).contains("The number of overlays must be at least 0, was -1");
+
+        Run nothingToCompare = cnnsee("inspect", "a.png", "--sanity-check", "--weights", "random");
+        assertThat(nothingToCompare.exitCode()).isEqualTo(2);
+        assertThat(nothingToCompare.err()).contains("with --weights random there is nothing to compare");
 
         Run colormap = cnnsee("inspect", "a.png", "--colormap", "jet", "--weights", "random");
         assertThat(colormap.exitCode()).isEqualTo(2);
@@ -118,7 +142,8 @@ class CnnseeCliTest {
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("--out=DIR", "(default: cnnsee-report)", "--top=N", "(default: 12)",
                 "--ranker=NAME", "(default: sum)", "--colormap=NAME", "(default: viridis)", "--normalize=MODE",
-                "(default: channel)", "--taps=LAYERS", "--weights=PATH|random", "--include-top", "--verbose",
+                "(default: channel)", "--taps=LAYERS", "--weights=PATH|random", "--include-top", "--grad-cam",
+                "--grad-cam-layer=LAYER", "--class=N", "--overlays=N", "(default: 0)", "--filters", "--sanity-check", "--verbose",
                 "Exit codes:");
         Run top = cnnsee("--help");
         assertThat(top.exitCode()).isZero();
@@ -176,6 +201,47 @@ class CnnseeCliTest {
         String html = Files.readString(out.resolve("chelsea/report.html"));
         assertThat(html).contains("<h2>What the network sees</h2>", "The 5 most probable classes (random weights: these mean nothing):");
         assertThat(html.split("<td class=\"layer\">class ", -1)).hasSize(6);
+    }
+
+    @Test
+    void gradCamOverlaysAndFiltersReachTheReport() throws Exception {
+        Path out = dir.resolve("explained");
+        Run run = cnnsee("inspect", CHELSEA.toString(), "--weights", "random", "--include-top", "--grad-cam", "--class", "281",
+                "--ranker", "grad-cam", "--overlays", "2", "--filters", "--taps", "block4_conv3,block5_conv3", "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        Path report = out.resolve("chelsea");
+        try (Stream<Path> files = Files.list(report)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
+                    "report.html", "report.md", "original.png", "block4_conv3.png", "block5_conv3.png",
+                    "block4_conv3_overlay_1.png", "block4_conv3_overlay_2.png", "block5_conv3_overlay_1.png",
+                    "block5_conv3_overlay_2.png", "grad-cam.png", "first-layer-filters.png");
+        }
+        String html = Files.readString(report.resolve("report.html"));
+        assertThat(html).contains("Grad-CAM at block5_conv3 for class 281, tabby, tabby cat (",
+                "channels by grad-cam", "The 64 kernels of block1_conv1");
+        assertReferencedFilesExist(report, html);
+        // 64 tiles of 3 x 3 weights at 8 pixels each, 16 to a row, one pixel apart.
+        assertThat(ImageIO.read(report.resolve("first-layer-filters.png").toFile()).getWidth()).isEqualTo(16 * 24 + 15);
+        assertThat(ImageIO.read(report.resolve("grad-cam.png").toFile()).getWidth()).isEqualTo(448);
+    }
+
+    @Test
+    void theSanityCheckPutsRandomWeightsBesideTheTrainedOnes() throws Exception {
+        // Any weights file is compared with random weights: the ImageNet file cannot be downloaded
+        // here, so a file of other weights in the official layout stands in for it.
+        Path weights = dir.resolve("stand-in.h5");
+        io.cnnsee.dl4j.Vgg16Architecture vgg16 = io.cnnsee.dl4j.Vgg16Architecture.standard(false);
+        io.cnnsee.dl4j.KerasWeightsWriter.write(weights, vgg16, io.cnnsee.dl4j.KerasWeightsWriter.randomWeights(vgg16, 7));
+        Path out = dir.resolve("sanity");
+        Run run = cnnsee("inspect", CHELSEA.toString(), "--weights", weights.toString(), "--sanity-check", "--seed", "5",
+                "--taps", "block1_conv2,block5_conv3", "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("Sanity check: VGG16 with random weights (seed 5) beside it");
+        Path report = out.resolve("chelsea");
+        String html = Files.readString(report.resolve("report.html"));
+        assertThat(html).contains("Sanity check: what VGG16 sees in chelsea.png", "<th>Trained</th><th>Random weights</th>",
+                "src=\"random-block5_conv3.png\"", "random weights (seed 5)");
+        assertReferencedFilesExist(report, html);
     }
 
     @Test
