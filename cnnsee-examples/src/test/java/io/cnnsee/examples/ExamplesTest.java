@@ -84,4 +84,15 @@ class ExamplesTest {
                             "block3_conv3-l2.png", "block3_conv3-variance.png", "block3_conv3-active.png");
         }
     }
+
+    @Test
+    void explainPredictionShowsWhereTheClassIsSeen(@TempDir Path dir) throws Exception {
+        Run run = runMain(dir, ExplainPrediction.class, CHELSEA.toString(), "--random");
+        assertThat(run.exitCode()).as(run.out()).isZero();
+        assertThat(run.out()).containsPattern("Grad-CAM of '.+' at block5_conv3");
+        Path report = dir.resolve("reports/explain-prediction/report.html");
+        assertPicturesExist(report);
+        assertThat(Files.readString(report)).contains("<h2>Where it sees it</h2>", "channels by grad-cam",
+                "What the first layer looks for", "block5_conv3_overlay_3.png");
+    }
 }
