@@ -2,7 +2,11 @@ package io.cnnsee.dl4j;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.enums.WeightsFormat;
+import io.cnnsee.MapShape;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.MaxPooling2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
@@ -11,8 +15,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * VGG16's forward pass for inspection: the network's own parameters (no copy), run as ND4J
@@ -24,22 +30,127 @@ import java.util.Set;
  * channels-last is the layout oneDNN prefers: about 5 to 10 times faster (docs/performance.md).
  * Outputs are kept only for the layers asked for; every other activation is freed as soon as the
  * next layer has read it. Not thread-safe: the caller serialises passes.
+ *
+ * <p>Two things the measurements asked for (docs/performance.md): the kernels are passed to
+ * oneDNN as copies of their own in Keras' (kh, kw, in, out) order, made once, because passed as the
+ * views of Deeplearning4j's one 58.9 MB parameter array that they are, every convolution took about
+ * 10 ms longer, and (kh, kw, in, out) is the order oneDNN's blocked weights are quickest to make
+ * from; and the one-picture pass ({@link #runInto}) writes every layer into an output array
+ * kept from pass to pass, as fresh native memory costs a page fault per 4 KiB on every call.
  */
 final class Vgg16Inference {
 
+    /** For the gradient: kernels made on the fly, [in, out, 3, 3]. */
     private static final Conv2DConfig CONV = Conv2DConfig.builder()
             .kH(3).kW(3).sH(1).sW(1).pH(1).pW(1).dH(1).dW(1)
             .paddingMode(PaddingMode.SAME).dataFormat("NHWC").weightsFormat(WeightsFormat.OIYX).build();
+    /** For the pass: the kernel copies, [3, 3, in, out]. */
+    private static final Conv2DConfig CONV_YXIO = Conv2DConfig.builder()
+            .kH(3).kW(3).sH(1).sW(1).pH(1).pW(1).dH(1).dW(1)
+            .paddingMode(PaddingMode.SAME).dataFormat("NHWC").weightsFormat(WeightsFormat.YXIO).build();
     private static final Pooling2DConfig POOL = Pooling2DConfig.builder()
             .kH(2).kW(2).sH(2).sW(2).pH(0).pW(0).dH(1).dW(1)
             .paddingMode(PaddingMode.VALID).type(Pooling2D.Pooling2DType.MAX).isNHWC(true).build();
 
     private final Vgg16Architecture architecture;
     private final MultiLayerNetwork network;
+    private final List<LayerSpec> layers;
+    /** Per conv layer, the kernel [3, 3, in, out] and the bias [out]; made on first use. */
+    private final INDArray[] kernels;
+    private final INDArray[] biases;
+    /** Per conv and pool layer, the one-picture output [1, h, w, c] that {@link #runInto} reuses. */
+    private final INDArray[] outputs;
 
     Vgg16Inference(Vgg16Architecture architecture, MultiLayerNetwork network) {
         this.architecture = architecture;
         this.network = network;
+        this.layers = architecture.layers();
+        this.kernels = new INDArray[layers.size()];
+        this.biases = new INDArray[layers.size()];
+        this.outputs = new INDArray[layers.size()];
+    }
+
+    /**
+     * Runs {@code input}, the output of layer {@code first - 1} ({@code [n, size, size, 3]},
+     * channels-last, when {@code first} is 0), through the convolutional layers {@code first} to
+     * {@code last}, and hands the output of each layer in {@code keep} ({@code [n, h, w, c]}) to
+     * {@code sink} as soon as it is made. The arrays handed over are reused by the next pass: the
+     * sink copies what it needs and keeps no reference. Returns the output of {@code last}, valid
+     * until the next pass.
+     */
+    INDArray runInto(INDArray input, int first, int last, Set<Integer> keep, BiConsumer<Integer, INDArray> sink) {
+        INDArray x = input;
+        for (int i = first; i <= last; i++) {
+            LayerSpec spec = layers.get(i);
+            INDArray out = output(i, x.size(0));
+            switch (spec.kind()) {
+                case CONV -> {
+                    Nd4j.exec(new Conv2D(new INDArray[] {x, kernel(i), bias(i)}, new INDArray[] {out}, CONV_YXIO));
+                    Transforms.relu(out, false);
+                }
+                case POOL -> Nd4j.exec(new MaxPooling2D(x, out, POOL));
+                case DENSE, SOFTMAX -> throw new IllegalArgumentException("runInto runs convolutional layers only, not "
+                        + spec.name());
+            }
+            if (keep.contains(i)) {
+                sink.accept(i, out);
+            }
+            x = out;
+        }
+        return x;
+    }
+
+    /** The reused output of {@code layer} for {@code n} pictures; made anew when {@code n} changes. */
+    private INDArray output(int layer, long n) {
+        if (outputs[layer] == null || outputs[layer].size(0) != n) {
+            if (outputs[layer] != null) {
+                outputs[layer].close();
+            }
+            MapShape shape = architecture.outputShape(layer);
+            outputs[layer] = Nd4j.create(DataType.FLOAT, new long[] {n, shape.height(), shape.width(), shape.channels()}, 'c');
+        }
+        return outputs[layer];
+    }
+
+    /**
+     * The first layer run on a whole batch at once: block 4's first convolution. From there on the
+     * activations of 8 pictures are small (28 x 28 and less), and a batch reorders each of the large
+     * kernels once instead of once per picture; before it, a picture's activations at full size
+     * stay in cache only one picture at a time.
+     */
+    int firstBatchedLayer() {
+        return architecture.indexOf("block4_conv1");
+    }
+
+    private INDArray kernel(int layer) {
+        if (kernels[layer] == null) {
+            // [out, in, kh, kw] -> [kh, kw, in, out], a copy of its own
+            kernels[layer] = network.getLayer(layer).getParam("W").permute(2, 3, 1, 0).dup('c');
+        }
+        return kernels[layer];
+    }
+
+    private INDArray bias(int layer) {
+        if (biases[layer] == null) {
+            float[] b;
+            try (INDArray copy = network.getLayer(layer).getParam("b").dup('c')) {
+                b = copy.data().asFloat();
+            }
+            biases[layer] = Nd4j.create(b, new long[] {b.length}, 'c');
+        }
+        return biases[layer];
+    }
+
+    /** Frees the kernel copies and the reused outputs. */
+    void close() {
+        for (INDArray[] arrays : List.of(kernels, biases, outputs)) {
+            for (int i = 0; i < arrays.length; i++) {
+                if (arrays[i] != null) {
+                    arrays[i].close();
+                    arrays[i] = null;
+                }
+            }
+        }
     }
 
     /**
@@ -54,7 +165,7 @@ final class Vgg16Inference {
         boolean xKept = true; // the caller's input is the caller's to close
         try {
             for (int i = first; i <= last; i++) {
-                LayerSpec spec = architecture.layers().get(i);
+                LayerSpec spec = layers.get(i);
                 INDArray y = switch (spec.kind()) {
                     case CONV -> conv(x, i);
                     case POOL -> Nd4j.cnn().maxPooling2d(x, POOL);
@@ -96,7 +207,7 @@ final class Vgg16Inference {
                 if (keep.contains(i) && !kept.containsKey(i)) {
                     kept.put(i, g.dup('c'));
                 }
-                LayerSpec spec = architecture.layers().get(i);
+                LayerSpec spec = layers.get(i);
                 INDArray below = outputs.get(i - 1);
                 INDArray next = switch (spec.kind()) {
                     case CONV -> convBackward(g, outputs.get(i), i);
@@ -220,10 +331,7 @@ final class Vgg16Inference {
     }
 
     private INDArray conv(INDArray x, int layer) {
-        var params = network.getLayer(layer);
-        INDArray w = params.getParam("W"); // [out, in, 3, 3]: oneDNN reorders it as it likes
-        INDArray b = params.getParam("b").reshape(w.size(0));
-        INDArray y = Nd4j.cnn().conv2d(x, w, b, CONV);
+        INDArray y = Nd4j.cnn().conv2d(x, kernel(layer), bias(layer), CONV_YXIO);
         return Transforms.relu(y, false);
     }
 

@@ -8,6 +8,7 @@ import io.cnnsee.MapShape;
 import io.cnnsee.Tap;
 import io.cnnsee.WeightsInfo;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -140,18 +141,19 @@ public final class Vgg16Model implements InspectableModel {
         for (int index : indices) {
             keep.add(index);
         }
-        // Convolutions run picture by picture: oneDNN is no faster per picture on a batch here, and
-        // one picture's activations stay in cache. The dense top runs on the whole batch, so its
-        // 120 M weights are read once per batch rather than once per picture.
+        // Blocks 1 to 3 run picture by picture, so one picture's activations stay in cache; from
+        // block 4 on, and for the dense top, the whole batch runs at once, which reads each large
+        // kernel once per batch rather than once per picture. Each tap is copied out as soon as
+        // its layer is done, as the pass reuses its arrays.
         int firstDense = architecture.firstDenseIndex();
         int lastConvolutional = Math.min(last, firstDense - 1);
-        Set<Integer> keepConvolutional = new HashSet<>(keep);
-        if (last >= firstDense) {
-            keepConvolutional.add(firstDense - 1);
-        }
-        List<Map<Integer, INDArray>> perPicture = new ArrayList<>(images.size());
+        int split = inference.firstBatchedLayer();
+        boolean top = last >= firstDense;
+        int n = images.size();
+        FeatureMap[][] maps = new FeatureMap[n][taps.size()];
         Map<Integer, INDArray> dense = Map.of();
-        List<INDArray> inputs = new ArrayList<>(images.size());
+        List<INDArray> inputs = new ArrayList<>(n);
+        INDArray batch = null;
         try {
             for (BufferedImage image : images) {
                 // Preprocessing outside the lock, so other threads' pictures get ready meanwhile.
@@ -162,37 +164,60 @@ public final class Vgg16Model implements InspectableModel {
             }
             synchronized (network) {
                 checkOpen();
-                for (INDArray input : inputs) {
-                    perPicture.add(inference.run(input, 0, lastConvolutional, keepConvolutional));
+                boolean deep = lastConvolutional >= split;
+                INDArray single = null;
+                if (deep && n > 1) {
+                    MapShape in = architecture.outputShape(split - 1);
+                    batch = Nd4j.create(DataType.FLOAT, new long[] {n, in.height(), in.width(), in.channels()}, 'c');
                 }
-                if (last >= firstDense) {
-                    INDArray[] pooled = new INDArray[images.size()];
-                    for (int n = 0; n < images.size(); n++) {
-                        pooled[n] = perPicture.get(n).get(firstDense - 1);
+                for (int p = 0; p < n; p++) {
+                    int picture = p;
+                    INDArray shallow = inference.runInto(inputs.get(p), 0, Math.min(lastConvolutional, split - 1), keep,
+                            (layer, output) -> copyTaps(layer, output, 0, indices, taps, maps[picture]));
+                    if (deep && n > 1) {
+                        batch.tensorAlongDimension(p, 1, 2, 3).assign(shallow.reshape(shallow.size(1), shallow.size(2), shallow.size(3)));
                     }
-                    try (INDArray stacked = Nd4j.concat(0, pooled)) {
-                        dense = inference.run(stacked, firstDense, last, keep);
+                    single = shallow;
+                }
+                INDArray pooled = null;
+                if (deep) {
+                    pooled = inference.runInto(n > 1 ? batch : single, split, lastConvolutional, keep, (layer, output) -> {
+                        for (int p = 0; p < n; p++) {
+                            copyTaps(layer, output, p, indices, taps, maps[p]);
+                        }
+                    });
+                }
+                if (top) {
+                    dense = inference.run(pooled, firstDense, last, keep);
+                    for (int p = 0; p < n; p++) {
+                        for (Map.Entry<Integer, INDArray> e : dense.entrySet()) {
+                            copyTaps(e.getKey(), e.getValue(), p, indices, taps, maps[p]);
+                        }
                     }
                 }
             }
-            List<List<FeatureMap>> out = new ArrayList<>(images.size());
-            for (int n = 0; n < images.size(); n++) {
-                List<FeatureMap> maps = new ArrayList<>(taps.size());
-                for (int i = 0; i < taps.size(); i++) {
-                    boolean isDense = indices[i] >= firstDense;
-                    INDArray a = isDense ? dense.get(indices[i]) : perPicture.get(n).get(indices[i]);
-                    int example = isDense ? n : 0;
-                    maps.add(FeatureMap.fill(taps.get(i), target -> copyInto(a, example, target)));
-                }
-                out.add(maps);
+            List<List<FeatureMap>> out = new ArrayList<>(n);
+            for (FeatureMap[] m : maps) {
+                out.add(List.of(m));
             }
             return out;
         } finally {
-            // Free the outputs' native memory now rather than when the garbage collector gets to
-            // them: long runs must stay flat.
-            perPicture.forEach(m -> m.values().forEach(INDArray::close));
+            // Free native memory now rather than when the garbage collector gets to it: long runs
+            // must stay flat.
             dense.values().forEach(INDArray::close);
             inputs.forEach(INDArray::close);
+            if (batch != null) {
+                batch.close();
+            }
+        }
+    }
+
+    /** Copies picture {@code n} of {@code output}, the output of {@code layer}, into the maps of the taps on that layer. */
+    private static void copyTaps(int layer, INDArray output, int n, int[] indices, List<Tap> taps, FeatureMap[] maps) {
+        for (int i = 0; i < taps.size(); i++) {
+            if (indices[i] == layer) {
+                maps[i] = FeatureMap.fill(taps.get(i), target -> copyInto(output, n, target));
+            }
         }
     }
 
@@ -395,6 +420,7 @@ public final class Vgg16Model implements InspectableModel {
         synchronized (network) {
             if (!closed) {
                 closed = true;
+                inference.close();
                 network.close();
             }
         }

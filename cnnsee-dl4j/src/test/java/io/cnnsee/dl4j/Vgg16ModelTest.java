@@ -54,7 +54,8 @@ class Vgg16ModelTest {
         try (Vgg16Model model = Vgg16.builder().architecture(withTop).weights(Vgg16Weights.random(4)).build()) {
             List<java.awt.image.BufferedImage> pictures = List.of(TestImages.noise(40, 30, 1), TestImages.noise(32, 32, 2),
                     TestImages.noise(10, 50, 3));
-            List<io.cnnsee.Tap> taps = List.of(model.tap("block1_conv2"), model.tap("block5_conv3"), model.tap("predictions"));
+            List<io.cnnsee.Tap> taps = List.of(model.tap("block1_conv2"), model.tap("block3_pool"), model.tap("block4_conv1"),
+                    model.tap("block5_conv3"), model.tap("predictions"));
             List<List<FeatureMap>> batch = model.forwardAll(pictures, taps);
             assertThat(batch).hasSize(3);
             for (int n = 0; n < pictures.size(); n++) {

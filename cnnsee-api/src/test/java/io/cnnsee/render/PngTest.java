@@ -1,0 +1,96 @@
+package io.cnnsee.render;
+
+import org.junit.jupiter.api.Test;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.util.SplittableRandom;
+import java.util.zip.CRC32;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The PNG encoder's files decode, with Java's own reader, to exactly the pixels encoded. */
+class PngTest {
+
+    static BufferedImage decode(byte[] png) throws Exception {
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+        assertThat(image).as("a PNG that Java's reader reads").isNotNull();
+        return image;
+    }
+
+    static void assertSameRgb(BufferedImage actual, BufferedImage expected) {
+        assertThat(actual.getWidth()).isEqualTo(expected.getWidth());
+        assertThat(actual.getHeight()).isEqualTo(expected.getHeight());
+        for (int y = 0; y < expected.getHeight(); y++) {
+            for (int x = 0; x < expected.getWidth(); x++) {
+                assertThat(actual.getRGB(x, y) & 0xFFFFFF).as("pixel (%d, %d)", x, y)
+                        .isEqualTo(expected.getRGB(x, y) & 0xFFFFFF);
+            }
+        }
+    }
+
+    /** Noise, flat areas, repeated rows and runs: every filter gets chosen somewhere. */
+    static BufferedImage mixed(int width, int height, int type) {
+        BufferedImage image = new BufferedImage(width, height, type);
+        SplittableRandom random = new SplittableRandom(5);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int rgb;
+                if (y < height / 3) {
+                    rgb = random.nextInt(0x1000000);
+                } else if (y < 2 * height / 3) {
+                    rgb = (x / 7) * 0x030507;
+                } else {
+                    rgb = x * 0x010101 + y * 0x020000;
+                }
+                image.setRGB(x, y, rgb & 0xFFFFFF);
+            }
+        }
+        return image;
+    }
+
+    @Test
+    void picturesOfEveryKindComeBackPixelForPixel() throws Exception {
+        for (int type : new int[] {BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_INT_BGR}) {
+            BufferedImage image = mixed(97, 61, type);
+            assertSameRgb(decode(Png.encode(image)), image);
+        }
+        BufferedImage grey = new BufferedImage(30, 20, BufferedImage.TYPE_BYTE_GRAY);
+        grey.getRaster().setSample(3, 4, 0, 200);
+        assertSameRgb(decode(Png.encode(grey)), grey);
+        BufferedImage one = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        one.setRGB(0, 0, 0x123456);
+        assertSameRgb(decode(Png.encode(one)), one);
+        BufferedImage column = mixed(1, 50, BufferedImage.TYPE_INT_RGB);
+        assertSameRgb(decode(Png.encode(column)), column);
+    }
+
+    @Test
+    void aSubimageIsEncodedAsItselfNotItsParent() throws Exception {
+        BufferedImage parent = mixed(80, 60, BufferedImage.TYPE_INT_RGB);
+        BufferedImage part = parent.getSubimage(13, 7, 31, 29);
+        assertSameRgb(decode(Png.encode(part)), part);
+    }
+
+    @Test
+    void theFileIsWellFormed() {
+        byte[] png = Png.encode(mixed(10, 10, BufferedImage.TYPE_INT_RGB));
+        assertThat(png).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G', (byte) '\r', (byte) '\n', (byte) 0x1A, (byte) '\n');
+        // IHDR: length 13, then width 10, height 10, 8 bits, truecolour, and a CRC over type and data.
+        assertThat(java.util.Arrays.copyOfRange(png, 8, 16)).containsExactly(0, 0, 0, 13, 'I', 'H', 'D', 'R');
+        assertThat(java.util.Arrays.copyOfRange(png, 16, 29)).containsExactly(0, 0, 0, 10, 0, 0, 0, 10, 8, 2, 0, 0, 0);
+        CRC32 crc = new CRC32();
+        crc.update(png, 12, 17);
+        long stored = (png[29] & 0xFFL) << 24 | (png[30] & 0xFF) << 16 | (png[31] & 0xFF) << 8 | (png[32] & 0xFF);
+        assertThat(stored).isEqualTo(crc.getValue());
+        assertThat(java.util.Arrays.copyOfRange(png, png.length - 12, png.length))
+                .containsExactly(0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82);
+    }
+
+    @Test
+    void repetitiveGridsCompressWell() {
+        BufferedImage flat = new BufferedImage(400, 300, BufferedImage.TYPE_INT_RGB);
+        assertThat(Png.encode(flat).length).as("a black 400 x 300 picture").isLessThan(2_000);
+    }
+}
