@@ -6,6 +6,7 @@ import io.cnnsee.FeatureMapInspector;
 import io.cnnsee.Inspection;
 import io.cnnsee.Ranking;
 import io.cnnsee.TapInspection;
+import io.cnnsee.dl4j.Activations;
 import io.cnnsee.dl4j.Vgg16;
 import io.cnnsee.dl4j.Vgg16Model;
 import io.cnnsee.dl4j.Vgg16Weights;
@@ -13,6 +14,8 @@ import io.cnnsee.render.Grid;
 import io.cnnsee.render.GridRenderer;
 import io.cnnsee.report.Report;
 import io.cnnsee.report.ReportWriter;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -52,11 +55,11 @@ public class InspectBenchmark {
     private FeatureMapInspector inspector;
     private BufferedImage picture;
     private List<FeatureMap> maps;
-    private List<float[]> values;
     private List<Ranking> rankings;
     private List<Grid> grids;
     private Inspection inspection;
     private Path reportDir;
+    private List<INDArray> activations;
 
     @Setup
     public void setUp() throws IOException {
@@ -65,10 +68,15 @@ public class InspectBenchmark {
         picture = Pictures.sample();
         inspection = inspector.run(picture, "sample.png");
         maps = inspection.taps().stream().map(TapInspection::featureMap).toList();
-        values = maps.stream().map(FeatureMap::toArray).toList();
         rankings = inspection.taps().stream().map(TapInspection::ranking).toList();
         grids = inspection.taps().stream().map(TapInspection::grid).toList();
         reportDir = Files.createTempDirectory("cnnsee-bench");
+        activations = new ArrayList<>();
+        for (FeatureMap map : maps) {
+            try (INDArray chw = Nd4j.create(map.toArray(), new long[] {1, map.channelCount(), map.height(), map.width()}, 'c')) {
+                activations.add(chw.permute(0, 2, 3, 1).dup('c'));
+            }
+        }
     }
 
     /** Everything {@code FeatureMapInspector.run} does: preprocessing, forward, taps, ranking, rendering. */
@@ -101,12 +109,16 @@ public class InspectBenchmark {
         return model.forward(picture, model.taps());
     }
 
-    /** Taking the taps out: one copy of each tap's values into a map (the engine copy has the same size). */
+    /**
+     * Taking the taps out as the engine does: each tap's channels-last activation (as the pass
+     * leaves it in native memory) copied, transposed, into a channel-major feature map.
+     */
     @Benchmark
     public List<FeatureMap> tapExtraction() {
         List<FeatureMap> out = new ArrayList<>(maps.size());
         for (int i = 0; i < maps.size(); i++) {
-            out.add(FeatureMap.copyOf(maps.get(i).tap(), values.get(i)));
+            INDArray activation = activations.get(i);
+            out.add(FeatureMap.fill(maps.get(i).tap(), target -> Activations.copyChannelMajor(activation, 0, target)));
         }
         return out;
     }
@@ -148,6 +160,7 @@ public class InspectBenchmark {
     @TearDown
     public void tearDown() throws IOException {
         model.close();
+        activations.forEach(INDArray::close);
         try (Stream<Path> files = Files.walk(reportDir)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);

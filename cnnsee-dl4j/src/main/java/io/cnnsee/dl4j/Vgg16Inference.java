@@ -58,8 +58,10 @@ final class Vgg16Inference {
     /** Per conv layer, the kernel [3, 3, in, out] and the bias [out]; made on first use. */
     private final INDArray[] kernels;
     private final INDArray[] biases;
-    /** Per conv and pool layer, the one-picture output [1, h, w, c] that {@link #runInto} reuses. */
+    /** Per conv and pool layer, the output [n, h, w, c] that {@link #runInto} reuses, for n = 1 and for batches. */
     private final INDArray[] outputs;
+    private final INDArray[] batchOutputs;
+    private INDArray batchInput;
 
     Vgg16Inference(Vgg16Architecture architecture, MultiLayerNetwork network) {
         this.architecture = architecture;
@@ -68,6 +70,7 @@ final class Vgg16Inference {
         this.kernels = new INDArray[layers.size()];
         this.biases = new INDArray[layers.size()];
         this.outputs = new INDArray[layers.size()];
+        this.batchOutputs = new INDArray[layers.size()];
     }
 
     /**
@@ -100,16 +103,34 @@ final class Vgg16Inference {
         return x;
     }
 
-    /** The reused output of {@code layer} for {@code n} pictures; made anew when {@code n} changes. */
+    /**
+     * The reused output of {@code layer} for {@code n} pictures: one set of arrays for single
+     * pictures and one for the last batch size, so that alternating between one picture and a
+     * batch does not make them anew each time.
+     */
     private INDArray output(int layer, long n) {
-        if (outputs[layer] == null || outputs[layer].size(0) != n) {
-            if (outputs[layer] != null) {
-                outputs[layer].close();
+        INDArray[] set = n == 1 ? outputs : batchOutputs;
+        if (set[layer] == null || set[layer].size(0) != n) {
+            if (set[layer] != null) {
+                set[layer].close();
             }
             MapShape shape = architecture.outputShape(layer);
-            outputs[layer] = Nd4j.create(DataType.FLOAT, new long[] {n, shape.height(), shape.width(), shape.channels()}, 'c');
+            set[layer] = Nd4j.create(DataType.FLOAT, new long[] {n, shape.height(), shape.width(), shape.channels()}, 'c');
         }
-        return outputs[layer];
+        return set[layer];
+    }
+
+    /** The reused input of the batched layers for {@code n} pictures: the output of the layer before them. */
+    INDArray batchInput(long n) {
+        int layer = firstBatchedLayer() - 1;
+        if (batchInput == null || batchInput.size(0) != n) {
+            if (batchInput != null) {
+                batchInput.close();
+            }
+            MapShape shape = architecture.outputShape(layer);
+            batchInput = Nd4j.create(DataType.FLOAT, new long[] {n, shape.height(), shape.width(), shape.channels()}, 'c');
+        }
+        return batchInput;
     }
 
     /**
@@ -143,7 +164,11 @@ final class Vgg16Inference {
 
     /** Frees the kernel copies and the reused outputs. */
     void close() {
-        for (INDArray[] arrays : List.of(kernels, biases, outputs)) {
+        if (batchInput != null) {
+            batchInput.close();
+            batchInput = null;
+        }
+        for (INDArray[] arrays : List.of(kernels, biases, outputs, batchOutputs)) {
             for (int i = 0; i < arrays.length; i++) {
                 if (arrays[i] != null) {
                     arrays[i].close();

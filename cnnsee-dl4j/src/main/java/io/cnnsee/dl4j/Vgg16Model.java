@@ -8,7 +8,6 @@ import io.cnnsee.MapShape;
 import io.cnnsee.Tap;
 import io.cnnsee.WeightsInfo;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -153,22 +152,18 @@ public final class Vgg16Model implements InspectableModel {
         FeatureMap[][] maps = new FeatureMap[n][taps.size()];
         Map<Integer, INDArray> dense = Map.of();
         List<INDArray> inputs = new ArrayList<>(n);
-        INDArray batch = null;
+        INDArray batch = null; // the inference's own, reused
         try {
             for (BufferedImage image : images) {
                 // Preprocessing outside the lock, so other threads' pictures get ready meanwhile.
-                float[] planar = preprocessing.apply(Objects.requireNonNull(image, "image must not be null"));
-                try (INDArray planes = Nd4j.create(planar, new long[] {1, 3, size, size}, 'c')) {
-                    inputs.add(planes.permute(0, 2, 3, 1).dup('c')); // channels-last, as the pass runs
-                }
+                inputs.add(channelsLast(image));
             }
             synchronized (network) {
                 checkOpen();
                 boolean deep = lastConvolutional >= split;
                 INDArray single = null;
                 if (deep && n > 1) {
-                    MapShape in = architecture.outputShape(split - 1);
-                    batch = Nd4j.create(DataType.FLOAT, new long[] {n, in.height(), in.width(), in.channels()}, 'c');
+                    batch = inference.batchInput(n);
                 }
                 for (int p = 0; p < n; p++) {
                     int picture = p;
@@ -206,9 +201,6 @@ public final class Vgg16Model implements InspectableModel {
             // must stay flat.
             dense.values().forEach(INDArray::close);
             inputs.forEach(INDArray::close);
-            if (batch != null) {
-                batch.close();
-            }
         }
     }
 
@@ -216,7 +208,7 @@ public final class Vgg16Model implements InspectableModel {
     private static void copyTaps(int layer, INDArray output, int n, int[] indices, List<Tap> taps, FeatureMap[] maps) {
         for (int i = 0; i < taps.size(); i++) {
             if (indices[i] == layer) {
-                maps[i] = FeatureMap.fill(taps.get(i), target -> copyInto(output, n, target));
+                maps[i] = FeatureMap.fill(taps.get(i), target -> Activations.copyChannelMajor(output, n, target));
             }
         }
     }
@@ -308,12 +300,10 @@ public final class Vgg16Model implements InspectableModel {
         for (int i = lowest; i <= penultimate; i++) {
             needed.add(i);
         }
-        float[] planar = preprocessing.apply(image);
-        int size = architecture.inputSize();
+
         Map<Integer, INDArray> outputs = Map.of();
         Map<Integer, INDArray> gradients = Map.of();
-        try (INDArray planes = Nd4j.create(planar, new long[] {1, 3, size, size}, 'c');
-             INDArray input = planes.permute(0, 2, 3, 1).dup('c')) {
+        try (INDArray input = channelsLast(image)) {
             float[] probabilities;
             int chosen;
             float score;
@@ -335,8 +325,8 @@ public final class Vgg16Model implements InspectableModel {
             for (int i = 0; i < taps.size(); i++) {
                 INDArray a = outputs.get(indices[i]);
                 INDArray g = gradients.get(indices[i]);
-                activations.add(FeatureMap.fill(taps.get(i), target -> copyInto(a, 0, target)));
-                grads.add(FeatureMap.fill(taps.get(i), target -> copyInto(g, 0, target)));
+                activations.add(FeatureMap.fill(taps.get(i), target -> Activations.copyChannelMajor(a, 0, target)));
+                grads.add(FeatureMap.fill(taps.get(i), target -> Activations.copyChannelMajor(g, 0, target)));
             }
             return new ClassGradient(chosen, score, FeatureMap.copyOf(classifier, probabilities), activations, grads);
         } finally {
@@ -387,32 +377,18 @@ public final class Vgg16Model implements InspectableModel {
         return forward(image, List.of(predictions)).get(0).toArray();
     }
 
-    /**
-     * Copies picture {@code n} of {@code activation} into {@code target} in channel-major order
-     * (c, y, x): straight from the native buffer, one position's channels at a time, with no
-     * intermediate copy of the volume.
-     */
-    private static void copyInto(INDArray activation, int n, float[] target) {
-        long perExample = activation.length() / activation.size(0);
-        if (perExample != target.length || activation.ordering() != 'c' || activation.isView()) {
-            throw new IllegalStateException("Activation of shape " + java.util.Arrays.toString(activation.shape())
-                    + " does not fit " + target.length + " values per picture");
+    /** The network input for {@code image}: [1, size, size, 3], channels-last, made in Java from the planes. */
+    private INDArray channelsLast(BufferedImage image) {
+        float[] planar = preprocessing.apply(Objects.requireNonNull(image, "image must not be null"));
+        int plane = planar.length / 3;
+        float[] hwc = new float[planar.length];
+        for (int p = 0, i = 0; p < plane; p++, i += 3) {
+            hwc[i] = planar[p];
+            hwc[i + 1] = planar[plane + p];
+            hwc[i + 2] = planar[2 * plane + p];
         }
-        java.nio.FloatBuffer all = activation.data().asNioFloat();
-        int base = (int) (n * perExample);
-        if (activation.rank() == 2) {
-            all.get(base, target);
-            return;
-        }
-        int channels = (int) activation.size(3);
-        int positions = (int) (activation.size(1) * activation.size(2));
-        float[] pixel = new float[channels];
-        for (int p = 0; p < positions; p++) {
-            all.get(base + p * channels, pixel);
-            for (int c = 0; c < channels; c++) {
-                target[c * positions + p] = pixel[c];
-            }
-        }
+        int size = architecture.inputSize();
+        return Nd4j.create(hwc, new long[] {1, size, size, 3}, 'c');
     }
 
     @Override

@@ -1,0 +1,162 @@
+package io.cnnsee.bench;
+
+import io.cnnsee.FeatureMapInspector;
+import io.cnnsee.Inspection;
+import io.cnnsee.dl4j.NativeBuild;
+import io.cnnsee.dl4j.Vgg16;
+import io.cnnsee.dl4j.Vgg16Model;
+import io.cnnsee.dl4j.Vgg16Weights;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.DoubleSupplier;
+import java.util.stream.Stream;
+
+/**
+ * The targets that compare two things, measured as pairs: each round times one and then the other
+ * in the same JVM, seconds apart, and the ratio is taken per round. On a shared 2-core virtual
+ * machine whose speed drifts by a third from minute to minute, separate JMH runs compare
+ * different machines; pairs do not.
+ *
+ * <pre>java -cp cnnsee-benchmarks/target/benchmarks.jar io.cnnsee.bench.Paired [rounds]</pre>
+ *
+ * Prints a Markdown table: per comparison, the median of each side, and the median and quartiles
+ * of the per-round ratio.
+ */
+public final class Paired {
+
+    /** VGG16 without top: 15.35 G multiply-adds per 224 x 224 picture. */
+    static final double PASS_GFLOP = 30.7;
+    static final int BATCH = 8;
+    static final int GEMM_N = 4096;
+
+    private Paired() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        NativeBuild.select();
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+        BufferedImage picture = Pictures.sample();
+        List<BufferedImage> pictures = Collections.nCopies(BATCH, picture);
+        List<String> rows = new ArrayList<>();
+        System.err.println("native build loaded: " + NativeBuild.loadedLibrary().orElse("(not known)"));
+
+        try (Vgg16Model notop = Vgg16.builder().weights(Vgg16Weights.random(42)).build()) {
+            FeatureMapInspector inspector = FeatureMapInspector.builder().model(notop).build();
+            Path dir = Files.createTempDirectory("cnnsee-paired");
+            try {
+                // The ceiling: oneDNN's sgemm, n = 4096, against the pass as the inspector runs it.
+                try (INDArray a = Nd4j.rand(DataType.FLOAT, GEMM_N, GEMM_N);
+                     INDArray b = Nd4j.rand(DataType.FLOAT, GEMM_N, GEMM_N);
+                     INDArray c = Nd4j.create(DataType.FLOAT, GEMM_N, GEMM_N)) {
+                    double flop = 2.0 * GEMM_N * GEMM_N * GEMM_N / 1e9;
+                    // The multiply's 200 MB of matrices push the network out of the caches: of the
+                    // three passes after it, the median counts.
+                    rows.add(compare("GFLOP/s: forward pass (no top) vs sgemm " + GEMM_N, rounds, 2,
+                            () -> PASS_GFLOP / median3(() -> seconds(() -> notop.forward(picture, notop.taps()))),
+                            () -> flop / seconds(() -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0)), false));
+                }
+                rows.add(compare("ms: inspect vs forward pass", rounds * 2, 2,
+                        () -> millis(() -> inspector.run(picture, "sample.png")),
+                        () -> millis(() -> notop.forward(picture, notop.taps())), true));
+                rows.add(compare("ms: inspect and write the report vs forward pass", rounds * 2, 2,
+                        () -> millis(() -> write(inspector.run(picture, "sample.png"), dir)),
+                        () -> millis(() -> notop.forward(picture, notop.taps())), true));
+                rows.add(compare("ms per picture, no top: batch of " + BATCH + " vs one at a time", rounds, 1,
+                        () -> millis(() -> notop.forwardAll(pictures, notop.taps())) / BATCH,
+                        () -> millis(() -> pictures.forEach(p -> notop.forward(p, notop.taps()))) / BATCH, false));
+            } finally {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        }
+        try (Vgg16Model top = Vgg16.builder().includeTop(true).weights(Vgg16Weights.random(42)).build()) {
+            var taps = List.of(top.classifier().orElseThrow());
+            rows.add(compare("ms per picture, with top: batch of " + BATCH + " vs one at a time", rounds, 1,
+                    () -> millis(() -> top.forwardAll(pictures, taps)) / BATCH,
+                    () -> millis(() -> pictures.forEach(p -> top.forward(p, taps))) / BATCH, false));
+        }
+        System.out.println("| comparison | first, median | second, median | first / second per round: median (quartiles) | rounds |");
+        System.out.println("| --- | ---: | ---: | ---: | ---: |");
+        rows.forEach(System.out::println);
+    }
+
+    private static Inspection write(Inspection inspection, Path dir) {
+        try {
+            inspection.writeReport(dir);
+            return inspection;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Times {@code first} and {@code second} alternately for {@code rounds} rounds after
+     * {@code warmup} rounds (which also alternate the order, so neither always runs second).
+     */
+    private static String compare(String what, int rounds, int warmup, DoubleSupplier first, DoubleSupplier second,
+                                  boolean asShare) {
+        List<Double> a = new ArrayList<>();
+        List<Double> b = new ArrayList<>();
+        List<Double> ratio = new ArrayList<>();
+        for (int r = -warmup; r < rounds; r++) {
+            double x;
+            double y;
+            if (r % 2 == 0) {
+                x = first.getAsDouble();
+                y = second.getAsDouble();
+            } else {
+                y = second.getAsDouble();
+                x = first.getAsDouble();
+            }
+            if (r >= 0) {
+                a.add(x);
+                b.add(y);
+                ratio.add(x / y);
+            }
+            System.err.printf(Locale.ROOT, "%s, round %d: %.1f vs %.1f%n", what, r, x, y);
+        }
+        String median = asShare ? String.format(Locale.ROOT, "%.2f (%.2f – %.2f): %+.0f %%", quantile(ratio, 0.5),
+                quantile(ratio, 0.25), quantile(ratio, 0.75), 100 * (quantile(ratio, 0.5) - 1))
+                : String.format(Locale.ROOT, "%.2f (%.2f – %.2f)", quantile(ratio, 0.5), quantile(ratio, 0.25), quantile(ratio, 0.75));
+        return String.format(Locale.ROOT, "| %s | %.1f | %.1f | %s | %d |", what, quantile(a, 0.5), quantile(b, 0.5), median, rounds);
+    }
+
+    private static double median3(DoubleSupplier measurement) {
+        List<Double> three = new ArrayList<>(List.of(measurement.getAsDouble(), measurement.getAsDouble(),
+                measurement.getAsDouble()));
+        return quantile(three, 0.5);
+    }
+
+    private static double quantile(List<Double> values, double q) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        double position = q * (sorted.size() - 1);
+        int low = (int) Math.floor(position);
+        int high = Math.min(low + 1, sorted.size() - 1);
+        return sorted.get(low) + (position - low) * (sorted.get(high) - sorted.get(low));
+    }
+
+    private static double millis(Runnable task) {
+        long start = System.nanoTime();
+        task.run();
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    private static double seconds(Runnable task) {
+        return millis(task) / 1000;
+    }
+}
