@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param ranking    the channels shown, best first
  * @param grid       those channels rendered
  * @param overlays   the best channels, best first, each blended over the picture where it fired
- *                   (as many as the inspector was asked for; none by default)
+ *                   (as many as the inspector was asked for; none by default); the pictures are
+ *                   the inspection's own, to be read, not changed
  */
 public record TapInspection(Tap tap, FeatureMap featureMap, Ranking ranking, Grid grid, List<BufferedImage> overlays) {
 

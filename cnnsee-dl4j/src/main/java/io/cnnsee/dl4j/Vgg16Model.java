@@ -25,9 +25,9 @@ import java.util.Set;
  * VGG16 in Deeplearning4j, ready to be inspected. Made with {@link Vgg16#builder()}.
  *
  * <p>Thread-safe: forward passes are serialised on the network, which DL4J does not allow to be
- * used by two threads at once. The pass itself runs ND4J's operations on the network's parameters
- * in channels-last layout (see {@link Vgg16Inference}); {@link #network()} gives the
- * Deeplearning4j network for everything else.
+ * used by two threads at once. The pass itself runs ND4J's operations in channels-last layout on
+ * copies of the network's kernels made on first use (see {@link Vgg16Inference});
+ * {@link #network()} gives the Deeplearning4j network for everything else.
  */
 public final class Vgg16Model implements InspectableModel {
 
@@ -66,7 +66,8 @@ public final class Vgg16Model implements InspectableModel {
     /**
      * The Deeplearning4j network, layer by layer with the Keras names, holding the weights. Not
      * thread-safe, and not guarded by this model's lock: use it from one thread, for DL4J's own
-     * API (feedForward, summary, saving).
+     * API (feedForward, summary, saving). Changing its convolution kernels after the first
+     * inspection is not seen by this model's pass, which reads copies of them.
      */
     public MultiLayerNetwork network() {
         return network;
