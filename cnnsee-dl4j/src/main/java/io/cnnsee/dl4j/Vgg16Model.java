@@ -125,16 +125,10 @@ public final class Vgg16Model implements InspectableModel {
         if (taps.isEmpty()) {
             throw new IllegalArgumentException("Name at least one tap to read");
         }
-        int[] indices = new int[taps.size()];
+        int[] indices = layerIndices(taps);
         int last = 0;
-        for (int i = 0; i < taps.size(); i++) {
-            Tap t = taps.get(i);
-            indices[i] = architecture.indexOf(t.layerName());
-            if (indices[i] < 0 || !architecture.outputShape(indices[i]).equals(t.shape())) {
-                throw new IllegalArgumentException("Tap " + t + " is not a layer of " + name()
-                        + "; ask the model for its taps with taps() or tap(name)");
-            }
-            last = Math.max(last, indices[i]);
+        for (int index : indices) {
+            last = Math.max(last, index);
         }
         int size = architecture.inputSize();
         Set<Integer> keep = new HashSet<>();
@@ -277,17 +271,11 @@ public final class Vgg16Model implements InspectableModel {
                     + (architecture.classes() - 1));
         }
         int firstDense = architecture.firstDenseIndex();
-        int[] indices = new int[taps.size()];
+        int[] indices = layerIndices(taps);
         int lowest = Integer.MAX_VALUE;
         for (int i = 0; i < taps.size(); i++) {
-            Tap t = taps.get(i);
-            indices[i] = architecture.indexOf(t.layerName());
-            if (indices[i] < 0 || !architecture.outputShape(indices[i]).equals(t.shape())) {
-                throw new IllegalArgumentException("Tap " + t + " is not a layer of " + name()
-                        + "; ask the model for its taps with taps() or tap(name)");
-            }
             if (indices[i] >= firstDense) {
-                throw new IllegalArgumentException("Grad-CAM needs a convolutional layer; " + t.layerName()
+                throw new IllegalArgumentException("Grad-CAM needs a convolutional layer; " + taps.get(i).layerName()
                         + " is dense: choose one of block1_conv1 ... block5_pool");
             }
             lowest = Math.min(lowest, indices[i]);
@@ -334,6 +322,20 @@ public final class Vgg16Model implements InspectableModel {
             outputs.values().forEach(INDArray::close);
             gradients.values().forEach(INDArray::close);
         }
+    }
+
+    /** The index in the architecture of each tap's layer, checked against the tap's shape. */
+    private int[] layerIndices(List<Tap> taps) {
+        int[] indices = new int[taps.size()];
+        for (int i = 0; i < taps.size(); i++) {
+            Tap t = Objects.requireNonNull(taps.get(i), "tap");
+            indices[i] = architecture.indexOf(t.layerName());
+            if (indices[i] < 0 || !architecture.outputShape(indices[i]).equals(t.shape())) {
+                throw new IllegalArgumentException("Tap " + t + " is not a layer of " + name()
+                        + "; ask the model for its taps with taps() or tap(name)");
+            }
+        }
+        return indices;
     }
 
     private static int argmax(float[] values) {

@@ -46,25 +46,7 @@ final class ReferenceVgg16 {
     /** Every layer's output for {@code image} (already input-sized), by layer name, (h, w, c) order. */
     Map<String, double[]> run(BufferedImage image) {
         Map<String, double[]> out = new LinkedHashMap<>();
-        double[] x = preprocess(image);
-        int side = architecture.inputSize();
-        int channels = 3;
-        for (LayerSpec spec : architecture.layers()) {
-            LayerWeights w = weights.get(spec.name());
-            switch (spec.kind()) {
-                case CONV -> {
-                    x = conv(x, side, channels, w);
-                    channels = spec.outputs();
-                }
-                case POOL -> {
-                    x = pool(x, side, channels);
-                    side /= 2;
-                }
-                case DENSE -> x = dense(x, w, true);
-                case SOFTMAX -> x = softmax(dense(x, w, false));
-            }
-            out.put(spec.name(), x);
-        }
+        runFrom(0, preprocess(image), architecture.inputSize(), 3, true, out);
         return out;
     }
 
@@ -73,13 +55,15 @@ final class ReferenceVgg16 {
      * {@code activation} ((h, w, c) order): the rest of the network, run from there.
      */
     double[] logitsFrom(String layerName, double[] activation) {
-        List<LayerSpec> layers = architecture.layers();
         int index = architecture.indexOf(layerName);
         MapShape shape = architecture.outputShape(index);
-        int side = shape.height();
-        int channels = shape.channels();
-        double[] x = activation;
-        for (LayerSpec spec : layers.subList(index + 1, layers.size())) {
+        return runFrom(index + 1, activation, shape.height(), shape.channels(), false, new LinkedHashMap<>());
+    }
+
+    /** Layers {@code first} to the last on {@code x}, each output put in {@code out}; the last one's returned. */
+    private double[] runFrom(int first, double[] x, int side, int channels, boolean softmax, Map<String, double[]> out) {
+        List<LayerSpec> layers = architecture.layers();
+        for (LayerSpec spec : layers.subList(first, layers.size())) {
             LayerWeights w = weights.get(spec.name());
             switch (spec.kind()) {
                 case CONV -> {
@@ -91,8 +75,9 @@ final class ReferenceVgg16 {
                     side /= 2;
                 }
                 case DENSE -> x = dense(x, w, true);
-                case SOFTMAX -> x = dense(x, w, false);
+                case SOFTMAX -> x = softmax ? softmax(dense(x, w, false)) : dense(x, w, false);
             }
+            out.put(spec.name(), x);
         }
         return x;
     }
