@@ -30,6 +30,9 @@ import java.util.Optional;
  *     .ranker(ChannelRanker.L2).channels(16).colormap(Colormap.MAGMA).build();
  * Inspection result = inspector.run(Path.of("cat.jpg"));
  * }</pre>
+ * With a model that classifies (VGG16 with its top) the builder also explains the decision:
+ * {@code gradCam(true)}, {@code ranker(ChannelRanker.GRAD_CAM)}, {@code explainedClass(i)};
+ * {@code overlays(n)} and {@code firstLayerFilters(true)} work with any model that supports them.
  * An inspector is immutable and thread-safe when its model is (the models of cnnsee-dl4j are).
  */
 public final class FeatureMapInspector {

@@ -127,11 +127,11 @@ public final class ReportWriter {
                 overlays.add(names);
             }
             String gradCam = null;
-            if (inspection.gradCamOverlay().isPresent()) {
+            BufferedImage heat = inspection.gradCamOverlay().orElse(null);
+            if (heat != null) {
                 gradCam = unique(prefix + "grad-cam.png", taken);
                 files.add(gradCam);
-                BufferedImage picture = inspection.gradCamOverlay().get();
-                pictures.add(() -> Png.encode(picture));
+                pictures.add(() -> Png.encode(heat));
             }
             String filters = null;
             if (inspection.firstLayerKernels().isPresent()) {
