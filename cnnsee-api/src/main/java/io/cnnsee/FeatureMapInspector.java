@@ -184,7 +184,7 @@ public final class FeatureMapInspector {
                 check(gradient.activations(), List.of(gradCamTap));
             }
         }
-        List<Prediction> predicted = classifier.isPresent() && probabilities != null
+        List<Prediction> predicted = classifier.isPresent()
                 ? Prediction.top(probabilities, predictions, model::classLabel) : List.of();
         long forward = System.nanoTime();
         String explained = gradient == null ? null : model.classLabel(gradient.classIndex());

@@ -110,27 +110,26 @@ final class Vgg16Inference {
      */
     private INDArray output(int layer, long n) {
         INDArray[] set = n == 1 ? outputs : batchOutputs;
-        if (set[layer] == null || set[layer].size(0) != n) {
-            if (set[layer] != null) {
-                set[layer].close();
-            }
-            MapShape shape = architecture.outputShape(layer);
-            set[layer] = Nd4j.create(DataType.FLOAT, new long[] {n, shape.height(), shape.width(), shape.channels()}, 'c');
-        }
+        set[layer] = ofSize(set[layer], layer, n);
         return set[layer];
     }
 
     /** The reused input of the batched layers for {@code n} pictures: the output of the layer before them. */
     INDArray batchInput(long n) {
-        int layer = firstBatchedLayer() - 1;
-        if (batchInput == null || batchInput.size(0) != n) {
-            if (batchInput != null) {
-                batchInput.close();
-            }
-            MapShape shape = architecture.outputShape(layer);
-            batchInput = Nd4j.create(DataType.FLOAT, new long[] {n, shape.height(), shape.width(), shape.channels()}, 'c');
-        }
+        batchInput = ofSize(batchInput, firstBatchedLayer() - 1, n);
         return batchInput;
+    }
+
+    /** {@code current} if it holds the output of {@code layer} for {@code n} pictures; else it is closed and made anew. */
+    private INDArray ofSize(INDArray current, int layer, long n) {
+        if (current != null && current.size(0) == n) {
+            return current;
+        }
+        if (current != null) {
+            current.close();
+        }
+        MapShape shape = architecture.outputShape(layer);
+        return Nd4j.create(DataType.FLOAT, new long[] {n, shape.height(), shape.width(), shape.channels()}, 'c');
     }
 
     /**
@@ -259,13 +258,13 @@ final class Vgg16Inference {
 
     /** The class scores before softmax, {@code [n, classes]}, from the output of the layer before the last. */
     INDArray logits(INDArray penultimate) {
-        var params = network.getLayer(architecture.layers().size() - 1);
+        var params = network.getLayer(layers.size() - 1);
         return penultimate.mmul(params.getParam("W")).addiRowVector(params.getParam("b"));
     }
 
     /** Row {@code classIndex} of the last layer's kernel: the gradient of that logit with respect to its input. */
     INDArray logitGradient(int classIndex) {
-        INDArray w = network.getLayer(architecture.layers().size() - 1).getParam("W"); // [in, classes]
+        INDArray w = network.getLayer(layers.size() - 1).getParam("W"); // [in, classes]
         float[] column;
         try (INDArray copy = w.getColumn(classIndex).dup('c')) {
             column = copy.data().asFloat();

@@ -130,11 +130,7 @@ public final class Vgg16Model implements InspectableModel {
         for (int index : indices) {
             last = Math.max(last, index);
         }
-        int size = architecture.inputSize();
-        Set<Integer> keep = new HashSet<>();
-        for (int index : indices) {
-            keep.add(index);
-        }
+        Set<Integer> keep = setOf(indices);
         // Blocks 1 to 3 run picture by picture, so one picture's activations stay in cache; from
         // block 4 on, and for the dense top, the whole batch runs at once, which reads each large
         // kernel once per batch rather than once per picture. Each tap is copied out as soon as
@@ -281,10 +277,7 @@ public final class Vgg16Model implements InspectableModel {
             lowest = Math.min(lowest, indices[i]);
         }
         int penultimate = architecture.layers().size() - 2;
-        Set<Integer> wanted = new HashSet<>();
-        for (int index : indices) {
-            wanted.add(index);
-        }
+        Set<Integer> wanted = setOf(indices);
         Set<Integer> needed = new HashSet<>();
         for (int i = lowest; i <= penultimate; i++) {
             needed.add(i);
@@ -336,6 +329,14 @@ public final class Vgg16Model implements InspectableModel {
             }
         }
         return indices;
+    }
+
+    private static Set<Integer> setOf(int[] indices) {
+        Set<Integer> set = new HashSet<>();
+        for (int index : indices) {
+            set.add(index);
+        }
+        return set;
     }
 
     private static int argmax(float[] values) {
