@@ -2,11 +2,7 @@ package io.cnnsee.dl4j;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.enums.WeightsFormat;
-import io.cnnsee.MapShape;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.MaxPooling2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
@@ -18,25 +14,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiConsumer;
 
 /**
- * VGG16's forward pass for inspection: the network's own parameters (no copy), run as ND4J
- * operations with channels-last (NHWC) activations.
+ * VGG16 forward and backward through ND4J's operations, channels-last (NHWC), for class gradients
+ * (Grad-CAM): {@link #run} keeps the outputs the backward pass routes by, {@link #backward} takes
+ * the gradient down. The inspection pass itself runs on oneDNN directly ({@link OnednnPass}).
  *
- * <p>Why not {@code MultiLayerNetwork.feedForward}: Deeplearning4j's convolution layer lowers to
- * im2col and a matrix multiply, about 1.2 s per 224 x 224 picture on 2 cores; ND4J's own
- * {@code conv2d} operation runs oneDNN's direct convolution when the native build has it, and
- * channels-last is the layout oneDNN prefers: about 5 to 10 times faster (docs/performance.md).
- * Outputs are kept only for the layers asked for; every other activation is freed as soon as the
- * next layer has read it. Not thread-safe: the caller serialises passes.
- *
- * <p>Two things the measurements asked for (docs/performance.md): the kernels are passed to
- * oneDNN as copies of their own in Keras' (kh, kw, in, out) order, made once, because passed as the
- * views of Deeplearning4j's one 58.9 MB parameter array that they are, every convolution took about
- * 10 ms longer, and (kh, kw, in, out) is the order oneDNN's blocked weights are quickest to make
- * from; and the one-picture pass ({@link #runInto}) writes every layer into an output array
- * kept from pass to pass, as fresh native memory costs a page fault per 4 KiB on every call.
+ * <p>The convolution kernels are passed to ND4J's {@code conv2d} as copies of their own in Keras'
+ * (kh, kw, in, out) order, made on first use: passed as the views of Deeplearning4j's one
+ * parameter array that they are, every convolution took about 10 ms longer. Not thread-safe: the
+ * caller serialises passes.
  */
 final class Vgg16Inference {
 
@@ -44,7 +31,7 @@ final class Vgg16Inference {
     private static final Conv2DConfig CONV = Conv2DConfig.builder()
             .kH(3).kW(3).sH(1).sW(1).pH(1).pW(1).dH(1).dW(1)
             .paddingMode(PaddingMode.SAME).dataFormat("NHWC").weightsFormat(WeightsFormat.OIYX).build();
-    /** For the pass: the kernel copies, [3, 3, in, out]. */
+    /** For the forward pass: the kernel copies, [3, 3, in, out]. */
     private static final Conv2DConfig CONV_YXIO = Conv2DConfig.builder()
             .kH(3).kW(3).sH(1).sW(1).pH(1).pW(1).dH(1).dW(1)
             .paddingMode(PaddingMode.SAME).dataFormat("NHWC").weightsFormat(WeightsFormat.YXIO).build();
@@ -58,10 +45,6 @@ final class Vgg16Inference {
     /** Per conv layer, the kernel [3, 3, in, out] and the bias [out]; made on first use. */
     private final INDArray[] kernels;
     private final INDArray[] biases;
-    /** Per conv and pool layer, the output [n, h, w, c] that {@link #runInto} reuses, for n = 1 and for batches. */
-    private final INDArray[] outputs;
-    private final INDArray[] batchOutputs;
-    private INDArray batchInput;
 
     Vgg16Inference(Vgg16Architecture architecture, MultiLayerNetwork network) {
         this.architecture = architecture;
@@ -69,77 +52,6 @@ final class Vgg16Inference {
         this.layers = architecture.layers();
         this.kernels = new INDArray[layers.size()];
         this.biases = new INDArray[layers.size()];
-        this.outputs = new INDArray[layers.size()];
-        this.batchOutputs = new INDArray[layers.size()];
-    }
-
-    /**
-     * Runs {@code input}, the output of layer {@code first - 1} ({@code [n, size, size, 3]},
-     * channels-last, when {@code first} is 0), through the convolutional layers {@code first} to
-     * {@code last}, and hands the output of each layer in {@code keep} ({@code [n, h, w, c]}) to
-     * {@code sink} as soon as it is made. The arrays handed over are reused by the next pass: the
-     * sink copies what it needs and keeps no reference. Returns the output of {@code last}, valid
-     * until the next pass.
-     */
-    INDArray runInto(INDArray input, int first, int last, Set<Integer> keep, BiConsumer<Integer, INDArray> sink) {
-        INDArray x = input;
-        for (int i = first; i <= last; i++) {
-            LayerSpec spec = layers.get(i);
-            INDArray out = output(i, x.size(0));
-            switch (spec.kind()) {
-                case CONV -> {
-                    Nd4j.exec(new Conv2D(new INDArray[] {x, kernel(i), bias(i)}, new INDArray[] {out}, CONV_YXIO));
-                    Transforms.relu(out, false);
-                }
-                case POOL -> Nd4j.exec(new MaxPooling2D(x, out, POOL));
-                case DENSE, SOFTMAX -> throw new IllegalArgumentException("runInto runs convolutional layers only, not "
-                        + spec.name());
-            }
-            if (keep.contains(i)) {
-                sink.accept(i, out);
-            }
-            x = out;
-        }
-        return x;
-    }
-
-    /**
-     * The reused output of {@code layer} for {@code n} pictures: one set of arrays for single
-     * pictures and one for the last batch size, so that alternating between one picture and a
-     * batch does not make them anew each time.
-     */
-    private INDArray output(int layer, long n) {
-        INDArray[] set = n == 1 ? outputs : batchOutputs;
-        set[layer] = ofSize(set[layer], layer, n);
-        return set[layer];
-    }
-
-    /** The reused input of the batched layers for {@code n} pictures: the output of the layer before them. */
-    INDArray batchInput(long n) {
-        batchInput = ofSize(batchInput, firstBatchedLayer() - 1, n);
-        return batchInput;
-    }
-
-    /** {@code current} if it holds the output of {@code layer} for {@code n} pictures; else it is closed and made anew. */
-    private INDArray ofSize(INDArray current, int layer, long n) {
-        if (current != null && current.size(0) == n) {
-            return current;
-        }
-        if (current != null) {
-            current.close();
-        }
-        MapShape shape = architecture.outputShape(layer);
-        return Nd4j.create(DataType.FLOAT, new long[] {n, shape.height(), shape.width(), shape.channels()}, 'c');
-    }
-
-    /**
-     * The first layer run on a whole batch at once: block 4's first convolution. From there on the
-     * activations of 8 pictures are small (28 x 28 and less), and a batch reorders each of the large
-     * kernels once instead of once per picture; before it, a picture's activations at full size
-     * stay in cache only one picture at a time.
-     */
-    int firstBatchedLayer() {
-        return architecture.indexOf("block4_conv1");
     }
 
     private INDArray kernel(int layer) {
@@ -161,13 +73,9 @@ final class Vgg16Inference {
         return biases[layer];
     }
 
-    /** Frees the kernel copies and the reused outputs. */
+    /** Frees the kernel copies. */
     void close() {
-        if (batchInput != null) {
-            batchInput.close();
-            batchInput = null;
-        }
-        for (INDArray[] arrays : List.of(kernels, biases, outputs, batchOutputs)) {
+        for (INDArray[] arrays : List.of(kernels, biases)) {
             for (int i = 0; i < arrays.length; i++) {
                 if (arrays[i] != null) {
                     arrays[i].close();

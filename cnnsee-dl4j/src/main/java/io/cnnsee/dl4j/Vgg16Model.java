@@ -25,9 +25,10 @@ import java.util.Set;
  * VGG16 in Deeplearning4j, ready to be inspected. Made with {@link Vgg16#builder()}.
  *
  * <p>Thread-safe: forward passes are serialised on the network, which DL4J does not allow to be
- * used by two threads at once. The pass itself runs ND4J's operations in channels-last layout on
- * copies of the network's kernels made on first use (see {@link Vgg16Inference});
- * {@link #network()} gives the Deeplearning4j network for everything else.
+ * used by two threads at once. The pass runs on oneDNN's primitives, called directly, with the
+ * convolution kernels reordered once into oneDNN's layout on first use (see {@link OnednnPass});
+ * class gradients run ND4J's operations (see {@link Vgg16Inference}); {@link #network()} gives
+ * the Deeplearning4j network for everything else.
  */
 public final class Vgg16Model implements InspectableModel {
 
@@ -37,15 +38,18 @@ public final class Vgg16Model implements InspectableModel {
     private final Preprocessing preprocessing;
     private final List<Tap> defaultTaps;
     private final Vgg16Inference inference;
+    private final OnednnPass pass;
     private volatile boolean closed;
 
-    Vgg16Model(Vgg16Architecture architecture, MultiLayerNetwork network, WeightsInfo weights, Preprocessing preprocessing) {
+    Vgg16Model(Vgg16Architecture architecture, MultiLayerNetwork network, WeightsInfo weights, Preprocessing preprocessing,
+               ConvolutionAlgorithm convolutions) {
         this.architecture = architecture;
         this.network = network;
         this.weights = weights;
         this.preprocessing = preprocessing;
         this.defaultTaps = architecture.defaultTaps();
         this.inference = new Vgg16Inference(architecture, network);
+        this.pass = new OnednnPass(architecture, network, convolutions);
     }
 
     @Override
@@ -111,9 +115,10 @@ public final class Vgg16Model implements InspectableModel {
     }
 
     /**
-     * The pictures' maps under one hold of the lock: convolutions picture by picture, the dense top
-     * (if tapped) on the whole batch. On the machine measured this is no cheaper per picture than
-     * one call each (docs/performance.md); it saves the per-call locking and batch-assembly only.
+     * The pictures' maps under one hold of the lock. Blocks 1 to 3 run picture by picture, so one
+     * picture's activations stay in cache; from block 4 on, and for the dense top, the whole
+     * batch runs at once, which reads each large kernel once per batch rather than once per
+     * picture (a batch of 8 costs about half as much per picture: docs/performance.md).
      */
     @Override
     public List<List<FeatureMap>> forwardAll(List<BufferedImage> images, List<Tap> taps) {
@@ -130,78 +135,83 @@ public final class Vgg16Model implements InspectableModel {
         for (int index : indices) {
             last = Math.max(last, index);
         }
-        Set<Integer> keep = setOf(indices);
-        // Blocks 1 to 3 run picture by picture, so one picture's activations stay in cache; from
-        // block 4 on, and for the dense top, the whole batch runs at once, which reads each large
-        // kernel once per batch rather than once per picture. Each tap is copied out as soon as
-        // its layer is done, as the pass reuses its arrays.
-        int firstDense = architecture.firstDenseIndex();
-        int lastConvolutional = Math.min(last, firstDense - 1);
-        int split = inference.firstBatchedLayer();
-        boolean top = last >= firstDense;
+        int split = firstBatchedLayer();
+        int shallowLast = Math.min(last, split - 1);
+        boolean deep = last >= split;
+        Set<Integer> read = setOf(indices);
+        if (deep) {
+            read.add(shallowLast); // what the batched layers start from
+        }
         int n = images.size();
+        // Preprocessing outside the lock, so other threads' pictures get ready meanwhile.
+        List<float[]> inputs = new ArrayList<>(n);
+        for (BufferedImage image : images) {
+            inputs.add(preprocessing.apply(Objects.requireNonNull(image, "image must not be null")));
+        }
         FeatureMap[][] maps = new FeatureMap[n][taps.size()];
-        Map<Integer, INDArray> dense = Map.of();
-        List<INDArray> inputs = new ArrayList<>(n);
-        INDArray batch = null; // the inference's own, reused
-        try {
-            for (BufferedImage image : images) {
-                // Preprocessing outside the lock, so other threads' pictures get ready meanwhile.
-                inputs.add(channelsLast(image));
-            }
-            synchronized (network) {
-                checkOpen();
-                boolean deep = lastConvolutional >= split;
-                INDArray single = null;
-                if (deep && n > 1) {
-                    batch = inference.batchInput(n);
-                }
-                for (int p = 0; p < n; p++) {
-                    int picture = p;
-                    INDArray shallow = inference.runInto(inputs.get(p), 0, Math.min(lastConvolutional, split - 1), keep,
-                            (layer, output) -> copyTaps(layer, output, 0, indices, taps, maps[picture]));
-                    if (deep && n > 1) {
-                        batch.tensorAlongDimension(p, 1, 2, 3).assign(shallow.reshape(shallow.size(1), shallow.size(2), shallow.size(3)));
-                    }
-                    single = shallow;
-                }
-                INDArray pooled = null;
+        synchronized (network) {
+            checkOpen();
+            OnednnPass.Plan shallow = pass.plan(0, shallowLast, 1);
+            OnednnPass.Plan batch = deep ? pass.plan(split, last, n) : null;
+            for (int p = 0; p < n; p++) {
+                shallow.input(0, inputs.get(p));
+                shallow.run(read);
+                readTaps(shallow, 0, 0, shallowLast, indices, taps, maps[p]);
                 if (deep) {
-                    pooled = inference.runInto(n > 1 ? batch : single, split, lastConvolutional, keep, (layer, output) -> {
-                        for (int p = 0; p < n; p++) {
-                            copyTaps(layer, output, p, indices, taps, maps[p]);
-                        }
-                    });
-                }
-                if (top) {
-                    dense = inference.run(pooled, firstDense, last, keep);
-                    for (int p = 0; p < n; p++) {
-                        for (Map.Entry<Integer, INDArray> e : dense.entrySet()) {
-                            copyTaps(e.getKey(), e.getValue(), p, indices, taps, maps[p]);
-                        }
-                    }
+                    batch.input(p, shallow);
                 }
             }
-            List<List<FeatureMap>> out = new ArrayList<>(n);
-            for (FeatureMap[] m : maps) {
-                out.add(List.of(m));
+            if (deep) {
+                batch.run(read);
+                for (int p = 0; p < n; p++) {
+                    readTaps(batch, p, split, last, indices, taps, maps[p]);
+                }
             }
-            return out;
-        } finally {
-            // Free native memory now rather than when the garbage collector gets to it: long runs
-            // must stay flat.
-            dense.values().forEach(INDArray::close);
-            inputs.forEach(INDArray::close);
+        }
+        List<List<FeatureMap>> out = new ArrayList<>(n);
+        for (FeatureMap[] m : maps) {
+            out.add(List.of(m));
+        }
+        return out;
+    }
+
+    /** Fills the maps of the taps on layers {@code first} to {@code last} with picture {@code p} of {@code plan}'s last run. */
+    private static void readTaps(OnednnPass.Plan plan, int p, int first, int last, int[] indices, List<Tap> taps,
+                                 FeatureMap[] maps) {
+        for (int i = 0; i < taps.size(); i++) {
+            int layer = indices[i];
+            if (layer >= first && layer <= last) {
+                maps[i] = FeatureMap.fill(taps.get(i), target -> plan.read(layer, p, target));
+            }
         }
     }
 
-    /** Copies picture {@code n} of {@code output}, the output of {@code layer}, into the maps of the taps on that layer. */
-    private static void copyTaps(int layer, INDArray output, int n, int[] indices, List<Tap> taps, FeatureMap[] maps) {
-        for (int i = 0; i < taps.size(); i++) {
-            if (indices[i] == layer) {
-                maps[i] = FeatureMap.fill(taps.get(i), target -> Activations.copyChannelMajor(output, n, target));
+    /**
+     * The first layer run on a whole batch at once: block 4's first convolution. From there on the
+     * activations of 8 pictures are small (28 x 28 and less); before it, a picture's activations
+     * at full size stay in cache only one picture at a time.
+     */
+    private int firstBatchedLayer() {
+        return architecture.indexOf("block4_conv1");
+    }
+
+    /** What oneDNN runs for each layer of a one-picture pass up to {@code lastLayer}, e.g. "block1_conv2: brgconv:avx512_core". */
+    List<String> implementations(String lastLayer) {
+        int last = architecture.indexOf(lastLayer);
+        synchronized (network) {
+            checkOpen();
+            int split = firstBatchedLayer();
+            List<String> all = new ArrayList<>(pass.plan(0, Math.min(last, split - 1), 1).implementations());
+            if (last >= split) {
+                all.addAll(pass.plan(split, last, 1).implementations());
             }
+            return all;
         }
+    }
+
+    /** How this model's convolutions are computed. */
+    public ConvolutionAlgorithm convolutions() {
+        return pass.convolutions();
     }
 
     /** The central square of {@code image} when the model crops (centerCrop), else the whole picture. */
@@ -400,6 +410,7 @@ public final class Vgg16Model implements InspectableModel {
         synchronized (network) {
             if (!closed) {
                 closed = true;
+                pass.close();
                 inference.close();
                 network.close();
             }

@@ -84,13 +84,30 @@ class FullSizeVgg16Test {
     }
 
     @Test
-    void theFullWidthNetworkMatchesTheReferenceOnASmallInput() {
-        Vgg16Architecture small = Vgg16Architecture.standard(false).withInputSize(32);
-        BufferedImage image = TestImages.noise(32, 32, 9);
+    void bothConvolutionAlgorithmsMatchTheReferenceOnTheFullWidthNetwork() {
+        Vgg16Architecture small = Vgg16Architecture.standard(false).withInputSize(64);
+        BufferedImage image = TestImages.noise(64, 64, 9);
         Map<String, double[]> reference = new ReferenceVgg16(small, weights).run(image);
-        try (Vgg16Model model = Vgg16.builder().architecture(small).weights(Vgg16Weights.file(file)).build()) {
-            for (FeatureMap map : model.forward(image, model.taps())) {
-                Vgg16ReferenceTest.assertMatches(map, reference.get(map.tap().layerName()));
+        for (ConvolutionAlgorithm algorithm : ConvolutionAlgorithm.values()) {
+            try (Vgg16Model model = Vgg16.builder().architecture(small).weights(Vgg16Weights.file(file))
+                    .convolutions(algorithm).build()) {
+                assertThat(model.convolutions()).isEqualTo(algorithm);
+                double worst = 0;
+                for (FeatureMap map : model.forward(image, model.taps())) {
+                    worst = Math.max(worst, Vgg16ReferenceTest.relativeError(map, reference.get(map.tap().layerName())));
+                }
+                List<String> used = model.implementations("block5_pool");
+                System.out.printf("%s: largest error %.2e of the layer's largest value; %s%n", algorithm, worst, used);
+                if (algorithm == ConvolutionAlgorithm.DIRECT) {
+                    assertThat(worst).as("direct: float rounding only").isLessThan(1e-5);
+                    assertThat(used).noneMatch(s -> s.contains("wino"));
+                } else {
+                    assertThat(worst).as("Winograd rounds differently, but not by much").isLessThan(1e-4);
+                    assertThat(used).filteredOn(s -> s.matches("block\\d_conv\\d:.*")).hasSize(13)
+                            .allMatch(s -> s.contains("wino"));
+                    // Both of oneDNN's Winograd kernels are among them (F(4x4, 3x3) has the larger error).
+                    assertThat(used).anyMatch(s -> s.contains("wino_4x3")).anyMatch(s -> s.contains("wino_2x3"));
+                }
             }
         }
     }

@@ -42,6 +42,12 @@ class Vgg16ReferenceTest {
 
     /** Compares a (c, h, w) feature map with a (h, w, c) reference, relative to the largest value. */
     static void assertMatches(FeatureMap actual, double[] expected) {
+        assertThat(relativeError(actual, expected)).as("largest error of %s relative to its largest value", actual.tap().layerName())
+                .isLessThan(1e-4);
+    }
+
+    /** The largest difference between {@code actual} and the channels-last {@code expected}, relative to the largest expected value. */
+    static double relativeError(FeatureMap actual, double[] expected) {
         int c = actual.channelCount();
         int h = actual.height();
         int w = actual.width();
@@ -60,8 +66,7 @@ class Vgg16ReferenceTest {
                 }
             }
         }
-        assertThat(worst / maxAbs).as("largest error of %s relative to its largest value", actual.tap().layerName())
-                .isLessThan(1e-4);
+        return worst / maxAbs;
     }
 
     @Test
