@@ -116,6 +116,11 @@ public final class Colormap {
         return rgb[indexOf(t)];
     }
 
+    /** The 0xRRGGBB entries themselves, not a copy: for this package's loops, which only read them. */
+    int[] table() {
+        return rgb;
+    }
+
     /** The entry {@code t} picks: {@code floor(t * 256)}, clamped to 0..255; NaN picks 0. */
     public static int indexOf(double t) {
         if (!(t > 0)) {
