@@ -53,7 +53,7 @@ class CnnseeCliTest {
     void everyOptionIsParsed() {
         InspectCommand c = parse("inspect", "a.png", "b.jpg", "--out", "o", "--top", "5", "--ranker", "l2",
                 "--colormap", "magma", "--normalize", "percentile", "--taps", "block1_conv2,block3_pool",
-                "--weights", "random", "--seed", "3", "--include-top", "--center-crop", "--verbose");
+                "--weights", "random", "--seed", "3", "--include-top", "--center-crop", "--convolutions", "direct", "--verbose");
         assertThat(c.images).containsExactly(Path.of("a.png"), Path.of("b.jpg"));
         assertThat(c.out).isEqualTo(Path.of("o"));
         assertThat(c.top).isEqualTo(5);
@@ -65,6 +65,7 @@ class CnnseeCliTest {
         assertThat(c.seed).isEqualTo(3);
         assertThat(c.includeTop).isTrue();
         assertThat(c.centerCrop).isTrue();
+        assertThat(c.convolutions).isEqualTo("direct");
         assertThat(c.verbose).isTrue();
     }
 
@@ -78,6 +79,7 @@ class CnnseeCliTest {
         assertThat(c.normalize).isEqualTo("channel");
         assertThat(c.taps).isNull();
         assertThat(c.weights).isNull();
+        assertThat(c.convolutions).isEqualTo("winograd");
     }
 
     @Test
@@ -119,6 +121,10 @@ class CnnseeCliTest {
         assertThat(colormap.exitCode()).isEqualTo(2);
         assertThat(colormap.err()).contains("Unknown colormap 'jet'");
 
+        Run convolutions = cnnsee("inspect", "a.png", "--convolutions", "fft", "--weights", "random");
+        assertThat(convolutions.exitCode()).isEqualTo(2);
+        assertThat(convolutions.err()).contains("Unknown convolutions 'fft': choose winograd or direct");
+
         Run top = cnnsee("inspect", "a.png", "--top", "0", "--weights", "random");
         assertThat(top.exitCode()).isEqualTo(2);
         assertThat(top.err()).contains("--top must be at least 1, was 0");
@@ -143,7 +149,8 @@ class CnnseeCliTest {
         assertThat(help.out()).contains("--out=DIR", "(default: cnnsee-report)", "--top=N", "(default: 12)",
                 "--ranker=NAME", "(default: sum)", "--colormap=NAME", "(default: viridis)", "--normalize=MODE",
                 "(default: channel)", "--taps=LAYERS", "--weights=PATH|random", "--include-top", "--grad-cam",
-                "--grad-cam-layer=LAYER", "--class=N", "--overlays=N", "(default: 0)", "--filters", "--sanity-check", "--verbose",
+                "--grad-cam-layer=LAYER", "--class=N", "--overlays=N", "(default: 0)", "--filters", "--sanity-check", "--convolutions=NAME",
+                "(default: winograd)", "--verbose",
                 "Exit codes:");
         Run top = cnnsee("--help");
         assertThat(top.exitCode()).isZero();
@@ -195,7 +202,9 @@ class CnnseeCliTest {
     @Test
     void withTheTopTheReportSaysWhatTheNetworkSees() throws Exception {
         Path out = dir.resolve("top");
-        Run run = cnnsee("inspect", CHELSEA.toString(), "--weights", "random", "--include-top", "--out", out.toString());
+        // Direct convolutions here, Winograd (the default) in the other runs: both reach a report.
+        Run run = cnnsee("inspect", CHELSEA.toString(), "--weights", "random", "--include-top", "--convolutions", "DIRECT",
+                "--out", out.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.err()).containsPattern("done in [0-9.]+ s; sees .+ \\([0-9.]+ %\\)");
         String html = Files.readString(out.resolve("chelsea/report.html"));
