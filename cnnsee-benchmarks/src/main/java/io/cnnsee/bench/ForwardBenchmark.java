@@ -2,12 +2,11 @@ package io.cnnsee.bench;
 
 import io.cnnsee.FeatureMap;
 import io.cnnsee.Tap;
+import io.cnnsee.dl4j.ConvolutionAlgorithm;
 import io.cnnsee.dl4j.NativeBuild;
 import io.cnnsee.dl4j.Vgg16;
 import io.cnnsee.dl4j.Vgg16Model;
 import io.cnnsee.dl4j.Vgg16Weights;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,7 +29,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * VGG16's forward pass, 224 x 224, random weights (the same work as the ImageNet ones): without
  * top reading the five block taps, with top reading the predictions; one picture or a batch.
- * The time is per call: divide by {@code batch} for the time per picture.
+ * The time is per call: divide by {@code batch} for the time per picture. The default
+ * configuration it replaced: {@link DefaultConfigurationBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,62 +46,26 @@ public class ForwardBenchmark {
     @Param({"1", "8"})
     public int batch;
 
+    @Param({"WINOGRAD", "DIRECT"})
+    public ConvolutionAlgorithm convolutions;
+
     private Vgg16Model model;
     private List<BufferedImage> pictures;
     private List<Tap> taps;
 
     @Setup
     public void setUp() {
-        model = Vgg16.builder().includeTop(top).weights(Vgg16Weights.random(42)).build();
+        model = Vgg16.builder().includeTop(top).convolutions(convolutions).weights(Vgg16Weights.random(42)).build();
         pictures = new ArrayList<>(Collections.nCopies(batch, Pictures.sample()));
         taps = top ? List.of(model.tap("predictions")) : model.taps();
         System.out.println("native build: " + NativeBuild.selected().orElse("?") + ", loaded: "
                 + NativeBuild.loadedLibrary().orElse("(not known)"));
     }
 
-    /** cnnsee's pass: ND4J operations, channels-last, the oneDNN native build (chosen by NativeBuild). */
+    /** cnnsee's pass: oneDNN's primitives, called directly, with Winograd or direct convolutions. */
     @Benchmark
     public List<List<FeatureMap>> forward() {
         return model.forwardAll(pictures, taps);
-    }
-
-    /**
-     * The default configuration, for the ratio: Deeplearning4j's own layers
-     * ({@code MultiLayerNetwork.feedForwardToLayer}, im2col and matrix multiply, NCHW) on the plain
-     * native build, with preprocessing and the copy of the taps out, as cnnsee did before.
-     */
-    @Benchmark
-    @Fork(value = 1, jvmArgsAppend = "-D" + NativeBuild.PROPERTY + "=")
-    public List<List<FeatureMap>> defaultConfiguration() {
-        int size = model.architecture().inputSize();
-        int pixels = 3 * size * size;
-        float[] batchValues = new float[pictures.size() * pixels];
-        for (int n = 0; n < pictures.size(); n++) {
-            System.arraycopy(model.preprocessing().apply(pictures.get(n)), 0, batchValues, n * pixels, pixels);
-        }
-        INDArray input = Nd4j.create(batchValues, new long[] {pictures.size(), 3, size, size}, 'c');
-        int last = 0;
-        for (Tap t : taps) {
-            last = Math.max(last, model.architecture().indexOf(t.layerName()));
-        }
-        List<INDArray> activations = model.network().feedForwardToLayer(last, input, false);
-        List<List<FeatureMap>> out = new ArrayList<>();
-        for (int n = 0; n < pictures.size(); n++) {
-            List<FeatureMap> maps = new ArrayList<>();
-            for (Tap t : taps) {
-                INDArray a = activations.get(model.architecture().indexOf(t.layerName()) + 1);
-                float[] values = a.slice(n).dup('c').data().asFloat();
-                maps.add(FeatureMap.copyOf(t, values));
-            }
-            out.add(maps);
-        }
-        model.network().clear();
-        activations.forEach(a -> {
-            if (a.closeable()) {
-                a.close();
-            }
-        });
-        return out;
     }
 
     @TearDown

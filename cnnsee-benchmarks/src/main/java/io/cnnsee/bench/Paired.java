@@ -2,6 +2,7 @@ package io.cnnsee.bench;
 
 import io.cnnsee.FeatureMapInspector;
 import io.cnnsee.Inspection;
+import io.cnnsee.dl4j.ConvolutionAlgorithm;
 import io.cnnsee.dl4j.NativeBuild;
 import io.cnnsee.dl4j.Vgg16;
 import io.cnnsee.dl4j.Vgg16Model;
@@ -62,9 +63,15 @@ public final class Paired {
                     double flop = 2.0 * GEMM_N * GEMM_N * GEMM_N / 1e9;
                     // The multiply's 200 MB of matrices push the network out of the caches: of the
                     // three passes after it, the median counts.
-                    rows.add(compare("GFLOP/s: forward pass (no top) vs sgemm " + GEMM_N, rounds, 2,
+                    rows.add(compare("GFLOP/s: forward pass (no top, Winograd) vs sgemm " + GEMM_N, rounds, 2,
                             () -> PASS_GFLOP / median3(() -> seconds(() -> notop.forward(picture, notop.taps()))),
                             () -> flop / seconds(() -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0)), false));
+                    try (Vgg16Model direct = Vgg16.builder().convolutions(ConvolutionAlgorithm.DIRECT)
+                            .weights(Vgg16Weights.random(42)).build()) {
+                        rows.add(compare("GFLOP/s: forward pass (no top, direct) vs sgemm " + GEMM_N, rounds, 2,
+                                () -> PASS_GFLOP / median3(() -> seconds(() -> direct.forward(picture, direct.taps()))),
+                                () -> flop / seconds(() -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0)), false));
+                    }
                 }
                 rows.add(compare("ms: inspect vs forward pass", rounds * 2, 2,
                         () -> millis(() -> inspector.run(picture, "sample.png")),
