@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
@@ -72,10 +73,32 @@ final class OnednnPass implements AutoCloseable {
     /** Everything made here that holds native memory, freed by {@link #close()}. */
     private final List<Pointer> owned = new ArrayList<>();
 
+    /** Set to {@code false} to run the pass on ND4J's operations instead (slower; for comparison or a misbehaving native). */
+    static final String PROPERTY = "cnnsee.onednn";
+
     private record PlanKey(int first, int last, int pictures) {
     }
 
-    OnednnPass(Vgg16Architecture architecture, MultiLayerNetwork network, ConvolutionAlgorithm convolutions) {
+    /**
+     * The pass, or empty where oneDNN's presets cannot be loaded (no natives for this platform,
+     * e.g. macOS on Apple silicon) or {@link #PROPERTY} is {@code false}: the model then runs the
+     * slower ND4J operations, and says so in its log.
+     */
+    static Optional<OnednnPass> create(Vgg16Architecture architecture, MultiLayerNetwork network, ConvolutionAlgorithm convolutions) {
+        if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim())) {
+            LOG.info("{}=false: the pass runs on ND4J's operations", PROPERTY);
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new OnednnPass(architecture, network, convolutions));
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
+            LOG.warn("oneDNN's presets (org.bytedeco:dnnl) cannot be loaded on {}-{} ({}): the pass runs on ND4J's "
+                    + "operations, several times slower", System.getProperty("os.name"), System.getProperty("os.arch"), e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private OnednnPass(Vgg16Architecture architecture, MultiLayerNetwork network, ConvolutionAlgorithm convolutions) {
         this.architecture = architecture;
         this.layers = architecture.layers();
         this.network = network;

@@ -38,7 +38,9 @@ public final class Vgg16Model implements InspectableModel {
     private final Preprocessing preprocessing;
     private final List<Tap> defaultTaps;
     private final Vgg16Inference inference;
+    /** Null where oneDNN's presets are not available: the pass then runs on {@link #inference}. */
     private final OnednnPass pass;
+    private final ConvolutionAlgorithm convolutions;
     private volatile boolean closed;
 
     Vgg16Model(Vgg16Architecture architecture, MultiLayerNetwork network, WeightsInfo weights, Preprocessing preprocessing,
@@ -49,7 +51,8 @@ public final class Vgg16Model implements InspectableModel {
         this.preprocessing = preprocessing;
         this.defaultTaps = architecture.defaultTaps();
         this.inference = new Vgg16Inference(architecture, network);
-        this.pass = new OnednnPass(architecture, network, convolutions);
+        this.pass = OnednnPass.create(architecture, network, convolutions).orElse(null);
+        this.convolutions = convolutions;
     }
 
     @Override
@@ -149,6 +152,10 @@ public final class Vgg16Model implements InspectableModel {
             inputs.add(preprocessing.apply(Objects.requireNonNull(image, "image must not be null")));
         }
         FeatureMap[][] maps = new FeatureMap[n][taps.size()];
+        if (pass == null) {
+            forwardOnNd4j(inputs, last, setOf(indices), indices, taps, maps);
+            return rows(maps);
+        }
         synchronized (network) {
             checkOpen();
             OnednnPass.Plan shallow = pass.plan(0, shallowLast, 1);
@@ -168,11 +175,42 @@ public final class Vgg16Model implements InspectableModel {
                 }
             }
         }
-        List<List<FeatureMap>> out = new ArrayList<>(n);
+        return rows(maps);
+    }
+
+    private static List<List<FeatureMap>> rows(FeatureMap[][] maps) {
+        List<List<FeatureMap>> out = new ArrayList<>(maps.length);
         for (FeatureMap[] m : maps) {
             out.add(List.of(m));
         }
         return out;
+    }
+
+    /** The pass on ND4J's operations, all pictures at once: where oneDNN's presets are not available. */
+    private void forwardOnNd4j(List<float[]> planar, int last, Set<Integer> keep, int[] indices, List<Tap> taps,
+                               FeatureMap[][] maps) {
+        int size = architecture.inputSize();
+        int values = 3 * size * size;
+        float[] hwc = new float[planar.size() * values];
+        for (int p = 0; p < planar.size(); p++) {
+            toChannelsLast(planar.get(p), hwc, p * values);
+        }
+        Map<Integer, INDArray> out = Map.of();
+        try (INDArray input = Nd4j.create(hwc, new long[] {planar.size(), size, size, 3}, 'c')) {
+            synchronized (network) {
+                checkOpen();
+                out = inference.run(input, 0, last, keep);
+            }
+            for (int p = 0; p < planar.size(); p++) {
+                for (int i = 0; i < taps.size(); i++) {
+                    INDArray a = out.get(indices[i]);
+                    int picture = p;
+                    maps[p][i] = FeatureMap.fill(taps.get(i), target -> Activations.copyChannelMajor(a, picture, target));
+                }
+            }
+        } finally {
+            out.values().forEach(INDArray::close);
+        }
     }
 
     /** Fills the maps of the taps on layers {@code first} to {@code last} with picture {@code p} of {@code plan}'s last run. */
@@ -195,11 +233,17 @@ public final class Vgg16Model implements InspectableModel {
         return architecture.indexOf("block4_conv1");
     }
 
-    /** What oneDNN runs for each layer of a one-picture pass up to {@code lastLayer}, e.g. "block1_conv2: brgconv:avx512_core". */
+    /**
+     * What oneDNN runs for each layer of a one-picture pass up to {@code lastLayer}, e.g.
+     * "block1_conv2: brgconv:avx512_core"; empty when the pass runs on ND4J's operations.
+     */
     List<String> implementations(String lastLayer) {
         int last = architecture.indexOf(lastLayer);
         synchronized (network) {
             checkOpen();
+            if (pass == null) {
+                return List.of();
+            }
             int split = firstBatchedLayer();
             List<String> all = new ArrayList<>(pass.plan(0, Math.min(last, split - 1), 1).implementations());
             if (last >= split) {
@@ -209,9 +253,13 @@ public final class Vgg16Model implements InspectableModel {
         }
     }
 
-    /** How this model's convolutions are computed. */
+    /**
+     * How this model's convolutions are computed, as asked of its builder. Where oneDNN's presets
+     * are not available (see docs/platforms.md), ND4J's operations run the pass instead and
+     * choose their own algorithm.
+     */
     public ConvolutionAlgorithm convolutions() {
-        return pass.convolutions();
+        return convolutions;
     }
 
     /** The central square of {@code image} when the model crops (centerCrop), else the whole picture. */
@@ -394,15 +442,20 @@ public final class Vgg16Model implements InspectableModel {
     /** The network input for {@code image}: [1, size, size, 3], channels-last, made in Java from the planes. */
     private INDArray channelsLast(BufferedImage image) {
         float[] planar = preprocessing.apply(Objects.requireNonNull(image, "image must not be null"));
-        int plane = planar.length / 3;
         float[] hwc = new float[planar.length];
-        for (int p = 0, i = 0; p < plane; p++, i += 3) {
+        toChannelsLast(planar, hwc, 0);
+        int size = architecture.inputSize();
+        return Nd4j.create(hwc, new long[] {1, size, size, 3}, 'c');
+    }
+
+    /** Writes the three planes of {@code planar} into {@code hwc} from {@code offset}, channels-last. */
+    private static void toChannelsLast(float[] planar, float[] hwc, int offset) {
+        int plane = planar.length / 3;
+        for (int p = 0, i = offset; p < plane; p++, i += 3) {
             hwc[i] = planar[p];
             hwc[i + 1] = planar[plane + p];
             hwc[i + 2] = planar[2 * plane + p];
         }
-        int size = architecture.inputSize();
-        return Nd4j.create(hwc, new long[] {1, size, size, 3}, 'c');
     }
 
     @Override
@@ -410,7 +463,9 @@ public final class Vgg16Model implements InspectableModel {
         synchronized (network) {
             if (!closed) {
                 closed = true;
-                pass.close();
+                if (pass != null) {
+                    pass.close();
+                }
                 inference.close();
                 network.close();
             }

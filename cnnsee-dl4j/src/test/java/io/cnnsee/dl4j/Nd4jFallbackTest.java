@@ -1,0 +1,57 @@
+package io.cnnsee.dl4j;
+
+import io.cnnsee.FeatureMap;
+import io.cnnsee.Tap;
+import org.junit.jupiter.api.Test;
+
+import java.awt.image.BufferedImage;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Where oneDNN's presets cannot load (macOS on Apple silicon has no natives for them), the pass
+ * runs on ND4J's operations; {@code -Dcnnsee.onednn=false} chooses that path here, and it must
+ * give what the oneDNN pass gives.
+ */
+class Nd4jFallbackTest {
+
+    private static final Vgg16Architecture SMALL = new Vgg16Architecture(new int[] {4, 6, 8, 8, 8}, 32, true, 10, 7);
+
+    @Test
+    void theNd4jPassGivesWhatTheOnednnPassGives() {
+        List<BufferedImage> pictures = List.of(TestImages.noise(32, 32, 1), TestImages.noise(50, 20, 2));
+        List<List<FeatureMap>> onednn;
+        List<List<FeatureMap>> nd4j;
+        List<Tap> taps;
+        try (Vgg16Model model = Vgg16.builder().architecture(SMALL).weights(Vgg16Weights.random(11)).build()) {
+            assertThat(model.implementations("predictions")).as("oneDNN runs here").isNotEmpty();
+            taps = List.of(model.tap("block1_conv2"), model.tap("block3_pool"), model.tap("block5_conv3"),
+                    model.tap("fc1"), model.tap("predictions"));
+            onednn = model.forwardAll(pictures, taps);
+        }
+        System.setProperty(OnednnPass.PROPERTY, "false");
+        try (Vgg16Model model = Vgg16.builder().architecture(SMALL).weights(Vgg16Weights.random(11)).build()) {
+            assertThat(model.implementations("predictions")).as("no oneDNN primitives").isEmpty();
+            nd4j = model.forwardAll(pictures, taps);
+        } finally {
+            System.clearProperty(OnednnPass.PROPERTY);
+        }
+        for (int p = 0; p < pictures.size(); p++) {
+            for (int t = 0; t < taps.size(); t++) {
+                float[] expected = onednn.get(p).get(t).toArray();
+                float[] actual = nd4j.get(p).get(t).toArray();
+                assertThat(actual).hasSameSizeAs(expected);
+                float largest = 0;
+                for (float v : expected) {
+                    largest = Math.max(largest, Math.abs(v));
+                }
+                assertThat(largest).as("picture %d, %s: not all zero", p, taps.get(t).layerName()).isGreaterThan(0);
+                for (int i = 0; i < expected.length; i++) {
+                    assertThat(Math.abs(actual[i] - expected[i])).as("picture %d, %s, value %d", p, taps.get(t).layerName(), i)
+                            .isLessThan(1e-5f * largest);
+                }
+            }
+        }
+    }
+}
