@@ -74,7 +74,8 @@ public final class Vgg16Model implements InspectableModel {
      * The Deeplearning4j network, layer by layer with the Keras names, holding the weights. Not
      * thread-safe, and not guarded by this model's lock: use it from one thread, for DL4J's own
      * API (feedForward, summary, saving). Changing its convolution kernels after the first
-     * inspection is not seen by this model's pass, which reads copies of them.
+     * inspection is not seen by this model's pass, which reorders copies of them into oneDNN's
+     * layout once; build a model from other weights instead.
      */
     public MultiLayerNetwork network() {
         return network;
