@@ -52,7 +52,7 @@ public final class Paired {
         List<String> rows = new ArrayList<>();
         System.err.println("native build loaded: " + NativeBuild.loadedLibrary().orElse("(not known)"));
 
-        try (Vgg16Model notop = Vgg16.builder().weights(Vgg16Weights.random(42)).build()) {
+        try (Vgg16Model notop = Vgg16.builder().convolutions(ConvolutionAlgorithm.WINOGRAD).weights(Vgg16Weights.random(42)).build()) {
             FeatureMapInspector inspector = FeatureMapInspector.builder().model(notop).build();
             Path dir = Files.createTempDirectory("cnnsee-paired");
             try {
@@ -71,15 +71,22 @@ public final class Paired {
                         rows.add(compare("GFLOP/s: forward pass (no top, direct) vs sgemm " + GEMM_N, rounds, 2,
                                 () -> PASS_GFLOP / median3(() -> seconds(() -> direct.forward(picture, direct.taps()))),
                                 () -> flop / seconds(() -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0)), false));
+                        FeatureMapInspector directInspector = FeatureMapInspector.builder().model(direct).build();
+                        rows.add(compare("ms, direct: inspect vs forward pass", rounds * 2, 2,
+                                () -> millis(() -> directInspector.run(picture, "sample.png")),
+                                () -> millis(() -> direct.forward(picture, direct.taps())), true));
+                        rows.add(compare("ms per picture, no top, direct: batch of " + BATCH + " vs one at a time", rounds, 1,
+                                () -> millis(() -> direct.forwardAll(pictures, direct.taps())) / BATCH,
+                                () -> millis(() -> pictures.forEach(p -> direct.forward(p, direct.taps()))) / BATCH, false));
                     }
                 }
-                rows.add(compare("ms: inspect vs forward pass", rounds * 2, 2,
+                rows.add(compare("ms, Winograd: inspect vs forward pass", rounds * 2, 2,
                         () -> millis(() -> inspector.run(picture, "sample.png")),
                         () -> millis(() -> notop.forward(picture, notop.taps())), true));
-                rows.add(compare("ms: inspect and write the report vs forward pass", rounds * 2, 2,
+                rows.add(compare("ms, Winograd: inspect and write the report vs forward pass", rounds * 2, 2,
                         () -> millis(() -> write(inspector.run(picture, "sample.png"), dir)),
                         () -> millis(() -> notop.forward(picture, notop.taps())), true));
-                rows.add(compare("ms per picture, no top: batch of " + BATCH + " vs one at a time", rounds, 1,
+                rows.add(compare("ms per picture, no top, Winograd: batch of " + BATCH + " vs one at a time", rounds, 1,
                         () -> millis(() -> notop.forwardAll(pictures, notop.taps())) / BATCH,
                         () -> millis(() -> pictures.forEach(p -> notop.forward(p, notop.taps()))) / BATCH, false));
             } finally {
@@ -90,9 +97,9 @@ public final class Paired {
                 }
             }
         }
-        try (Vgg16Model top = Vgg16.builder().includeTop(true).weights(Vgg16Weights.random(42)).build()) {
+        try (Vgg16Model top = Vgg16.builder().includeTop(true).convolutions(ConvolutionAlgorithm.WINOGRAD).weights(Vgg16Weights.random(42)).build()) {
             var taps = List.of(top.classifier().orElseThrow());
-            rows.add(compare("ms per picture, with top: batch of " + BATCH + " vs one at a time", rounds, 1,
+            rows.add(compare("ms per picture, with top, Winograd: batch of " + BATCH + " vs one at a time", rounds, 1,
                     () -> millis(() -> top.forwardAll(pictures, taps)) / BATCH,
                     () -> millis(() -> pictures.forEach(p -> top.forward(p, taps))) / BATCH, false));
         }

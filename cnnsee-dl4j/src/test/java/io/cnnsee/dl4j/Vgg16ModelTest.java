@@ -2,6 +2,8 @@ package io.cnnsee.dl4j;
 
 import io.cnnsee.FeatureMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.List;
 
@@ -48,10 +50,12 @@ class Vgg16ModelTest {
         }
     }
 
-    @Test
-    void aBatchGivesEachPictureItsOwnMaps() {
+    @ParameterizedTest
+    @EnumSource(ConvolutionAlgorithm.class) // they split a batch at different layers
+    void aBatchGivesEachPictureItsOwnMaps(ConvolutionAlgorithm convolutions) {
         Vgg16Architecture withTop = new Vgg16Architecture(new int[] {2, 2, 3, 3, 4}, 32, true, 6, 5);
-        try (Vgg16Model model = Vgg16.builder().architecture(withTop).weights(Vgg16Weights.random(4)).build()) {
+        try (Vgg16Model model = Vgg16.builder().architecture(withTop).weights(Vgg16Weights.random(4))
+                .convolutions(convolutions).build()) {
             List<java.awt.image.BufferedImage> pictures = List.of(TestImages.noise(40, 30, 1), TestImages.noise(32, 32, 2),
                     TestImages.noise(10, 50, 3));
             List<io.cnnsee.Tap> taps = List.of(model.tap("block1_conv2"), model.tap("block3_pool"), model.tap("block4_conv1"),

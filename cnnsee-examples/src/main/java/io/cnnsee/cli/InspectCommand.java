@@ -115,13 +115,17 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--center-crop", description = "Crop each picture to its central square before resizing to 224x224.")
     boolean centerCrop;
 
-    @Option(names = "--convolutions", paramLabel = "NAME", defaultValue = "winograd",
-            description = "How convolutions are computed: winograd (about twice as fast) or direct; both agree to "
-                    + "float rounding (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--convolutions", paramLabel = "NAME", defaultValue = "auto",
+            description = "How convolutions are computed: winograd (each picture about twice as fast, after 0.6 s "
+                    + "of setup), direct, or auto: direct for fewer than " + AUTO_WINOGRAD_FROM + " pictures, winograd "
+                    + "for more. Both agree to float rounding (default: ${DEFAULT-VALUE}).")
     String convolutions;
 
     @Option(names = "--verbose", description = "Log more, and show stack traces of errors.")
     boolean verbose;
+
+    /** From this many pictures on, --convolutions auto takes Winograd. */
+    static final int AUTO_WINOGRAD_FROM = 16;
 
     private ConvolutionAlgorithm chosenConvolutions;
 
@@ -198,6 +202,7 @@ final class InspectCommand implements Callable<Integer> {
             if (verbose) {
                 err.println("ND4J native build: " + io.cnnsee.dl4j.NativeBuild.selected().orElse("not chosen by cnnsee")
                         + io.cnnsee.dl4j.NativeBuild.loadedLibrary().map(p -> " (" + p + ")").orElse(""));
+                err.println("Convolutions: " + chosenConvolutions.name().toLowerCase(Locale.ROOT));
             }
         } catch (IllegalArgumentException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("VGG16 has no layer")) {
@@ -313,12 +318,19 @@ final class InspectCommand implements Callable<Integer> {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
-    private ConvolutionAlgorithm convolutionAlgorithm() {
+    /**
+     * Winograd's kernels take about 0.6 s to make, once, and then save about 40 ms a picture
+     * (docs/performance.md): worth it from about 15 pictures on.
+     */
+    ConvolutionAlgorithm convolutionAlgorithm() {
+        if ("auto".equalsIgnoreCase(convolutions)) {
+            return images.size() < AUTO_WINOGRAD_FROM ? ConvolutionAlgorithm.DIRECT : ConvolutionAlgorithm.WINOGRAD;
+        }
         for (ConvolutionAlgorithm a : ConvolutionAlgorithm.values()) {
             if (a.name().equalsIgnoreCase(convolutions)) {
                 return a;
             }
         }
-        throw new IllegalArgumentException("Unknown convolutions '" + convolutions + "': choose winograd or direct");
+        throw new IllegalArgumentException("Unknown convolutions '" + convolutions + "': choose auto, winograd or direct");
     }
 }

@@ -1,5 +1,6 @@
 package io.cnnsee.cli;
 
+import io.cnnsee.dl4j.ConvolutionAlgorithm;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +71,27 @@ class CnnseeCliTest {
     }
 
     @Test
+    void autoConvolutionsAreDirectForAFewPicturesAndWinogradForMany() {
+        String[] few = new String[InspectCommand.AUTO_WINOGRAD_FROM];
+        String[] many = new String[InspectCommand.AUTO_WINOGRAD_FROM + 1];
+        few[0] = many[0] = "inspect";
+        for (int i = 1; i < many.length; i++) {
+            many[i] = "p" + i + ".png";
+            if (i < few.length) {
+                few[i] = many[i];
+            }
+        }
+        assertThat(parse(few).convolutionAlgorithm()).as("15 pictures").isEqualTo(ConvolutionAlgorithm.DIRECT);
+        assertThat(parse(many).convolutionAlgorithm()).as("16 pictures").isEqualTo(ConvolutionAlgorithm.WINOGRAD);
+        assertThat(parse("inspect", "a.png", "--convolutions", "winograd").convolutionAlgorithm())
+                .isEqualTo(ConvolutionAlgorithm.WINOGRAD);
+        String[] manyDirect = java.util.Arrays.copyOf(many, many.length + 2);
+        manyDirect[many.length] = "--convolutions";
+        manyDirect[many.length + 1] = "DIRECT";
+        assertThat(parse(manyDirect).convolutionAlgorithm()).isEqualTo(ConvolutionAlgorithm.DIRECT);
+    }
+
+    @Test
     void defaultsAreTheArticles() {
         InspectCommand c = parse("inspect", "a.png");
         assertThat(c.out).isEqualTo(Path.of("cnnsee-report"));
@@ -79,7 +101,7 @@ class CnnseeCliTest {
         assertThat(c.normalize).isEqualTo("channel");
         assertThat(c.taps).isNull();
         assertThat(c.weights).isNull();
-        assertThat(c.convolutions).isEqualTo("winograd");
+        assertThat(c.convolutions).isEqualTo("auto");
     }
 
     @Test
@@ -123,7 +145,7 @@ class CnnseeCliTest {
 
         Run convolutions = cnnsee("inspect", "a.png", "--convolutions", "fft", "--weights", "random");
         assertThat(convolutions.exitCode()).isEqualTo(2);
-        assertThat(convolutions.err()).contains("Unknown convolutions 'fft': choose winograd or direct");
+        assertThat(convolutions.err()).contains("Unknown convolutions 'fft': choose auto, winograd or direct");
 
         Run top = cnnsee("inspect", "a.png", "--top", "0", "--weights", "random");
         assertThat(top.exitCode()).isEqualTo(2);
@@ -150,7 +172,7 @@ class CnnseeCliTest {
                 "--ranker=NAME", "(default: sum)", "--colormap=NAME", "(default: viridis)", "--normalize=MODE",
                 "(default: channel)", "--taps=LAYERS", "--weights=PATH|random", "--include-top", "--grad-cam",
                 "--grad-cam-layer=LAYER", "--class=N", "--overlays=N", "(default: 0)", "--filters", "--sanity-check", "--convolutions=NAME",
-                "(default: winograd)", "--verbose",
+                "(default: auto)", "--verbose",
                 "Exit codes:");
         Run top = cnnsee("--help");
         assertThat(top.exitCode()).isZero();
@@ -202,8 +224,8 @@ class CnnseeCliTest {
     @Test
     void withTheTopTheReportSaysWhatTheNetworkSees() throws Exception {
         Path out = dir.resolve("top");
-        // Direct convolutions here, Winograd (the default) in the other runs: both reach a report.
-        Run run = cnnsee("inspect", CHELSEA.toString(), "--weights", "random", "--include-top", "--convolutions", "DIRECT",
+        // Winograd here, direct (auto's choice for a few pictures) in the other runs: both reach a report.
+        Run run = cnnsee("inspect", CHELSEA.toString(), "--weights", "random", "--include-top", "--convolutions", "Winograd",
                 "--out", out.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.err()).containsPattern("done in [0-9.]+ s; sees .+ \\([0-9.]+ %\\)");
