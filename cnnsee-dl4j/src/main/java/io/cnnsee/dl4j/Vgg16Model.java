@@ -122,8 +122,8 @@ public final class Vgg16Model implements InspectableModel {
      * The pictures' maps under one hold of the lock. The convolutions run picture by picture up
      * to {@link #firstBatchedLayer()}, so one picture's activations stay in cache; from there on
      * the whole batch runs at once, which reads each large kernel once per batch rather than once
-     * per picture (a batch of 8 costs about 0.9 of one at a time per picture without top, 0.8
-     * with: docs/performance.md).
+     * per picture (with the top a batch of 8 costs about 0.9 of one at a time per picture; without,
+     * about as much: docs/performance.md).
      */
     @Override
     public List<List<FeatureMap>> forwardAll(List<BufferedImage> images, List<Tap> taps) {
@@ -227,15 +227,16 @@ public final class Vgg16Model implements InspectableModel {
     }
 
     /**
-     * The first layer run on a whole batch at once. With Winograd, block 4's first convolution:
-     * from there on the activations of 8 pictures are small (28 x 28 and less), each kernel is
-     * read once per batch, and block 5 gets the faster F(4x4, 3x3) kernel; before it, a picture's
-     * activations at full size stay in cache only one picture at a time. With direct convolutions
-     * batching blocks 4 and 5 measured slower per picture (docs/performance.md), so only the dense
-     * top, whose first kernel is 411 MB, runs on the batch.
+     * The first layer run on a whole batch at once. With Winograd, block 5's first convolution:
+     * on 8 pictures' 14 x 14 maps oneDNN runs its F(4x4, 3x3) kernel, faster than the F(2x2, 3x3)
+     * it runs for one picture, and reads each kernel once per batch. Batching from block 4 on
+     * measured as cheap in some runs and 1.25 times dearer per picture in others (docs/
+     * performance.md); before that, a picture's activations at full size stay in cache only one
+     * picture at a time. With direct convolutions batching blocks 4 and 5 measured slower per
+     * picture, so only the dense top, whose first kernel is 411 MB, runs on the batch.
      */
     private int firstBatchedLayer() {
-        return convolutions == ConvolutionAlgorithm.WINOGRAD ? architecture.indexOf("block4_conv1") : architecture.firstDenseIndex();
+        return convolutions == ConvolutionAlgorithm.WINOGRAD ? architecture.indexOf("block5_conv1") : architecture.firstDenseIndex();
     }
 
     /**
