@@ -236,7 +236,12 @@ public final class WeightsCache {
         if (e instanceof java.net.ConnectException) {
             name = "cannot connect (" + name + ")";
         }
-        return e.getCause() != null && e.getCause() != e ? name + ": " + reason(e.getCause()) : name;
+        if (e.getCause() == null || e.getCause() == e) {
+            return name;
+        }
+        // Java's HTTP client wraps a ConnectException in another: say it once.
+        String cause = reason(e.getCause());
+        return cause.startsWith(name) ? cause : name + ": " + cause;
     }
 
     private static String md5OrNull(Path file) {

@@ -231,4 +231,14 @@ class WeightsCacheTest {
                 .isEqualTo("w.h5: 12.3 MB of 58.9 MB (21 %), 5.2 MB/s");
         assertThat(DownloadProgress.describe("w.h5", 1_000_000, -1, 0)).isEqualTo("w.h5: 1.0 MB, 0.0 MB/s");
     }
+
+    @Test
+    void aWrappedConnectExceptionIsNamedOnce() {
+        var inner = new java.net.ConnectException();
+        inner.initCause(new java.nio.channels.UnresolvedAddressException());
+        var outer = new java.net.ConnectException();
+        outer.initCause(inner);
+        assertThat(WeightsCache.reason(outer)).isEqualTo("cannot connect (ConnectException): UnresolvedAddressException");
+        assertThat(WeightsCache.reason(new java.io.IOException("HTTP 404"))).isEqualTo("HTTP 404");
+    }
 }
