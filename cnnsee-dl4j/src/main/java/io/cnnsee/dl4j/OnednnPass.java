@@ -107,10 +107,6 @@ final class OnednnPass implements AutoCloseable {
         this.stream = own(new stream(cpu));
     }
 
-    ConvolutionAlgorithm convolutions() {
-        return convolutions;
-    }
-
     /**
      * The primitives for layers {@code first} to {@code last} on {@code pictures} pictures at once,
      * made on first use and kept. One set for any other number of pictures than 1 is kept at a
@@ -151,7 +147,7 @@ final class OnednnPass implements AutoCloseable {
         return pointer;
     }
 
-    /** A plain layout: dims with the strides of {@code array}'s axes in the order given. */
+    /** A plain layout given by its strides, one per dimension. */
     private static memory.desc strided(long[] dims, long[] strides) {
         return new memory.desc(dims, memory.data_type.f32, strides);
     }

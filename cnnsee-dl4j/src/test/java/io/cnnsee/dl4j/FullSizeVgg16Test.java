@@ -102,13 +102,24 @@ class FullSizeVgg16Test {
                     assertThat(worst).as("direct: float rounding only").isLessThan(1e-5);
                     assertThat(used).noneMatch(s -> s.contains("wino"));
                 } else {
-                    assertThat(worst).as("Winograd rounds differently, but not by much").isLessThan(1e-4);
+                    assertThat(worst).as("Winograd rounds differently, not worse").isLessThan(1e-5);
+                }
+                if (algorithm == ConvolutionAlgorithm.WINOGRAD && hasAvx512()) {
+                    // oneDNN 2.5's float Winograd kernels need AVX-512; elsewhere layers fall back to direct.
                     assertThat(used).filteredOn(s -> s.matches("block\\d_conv\\d:.*")).hasSize(13)
                             .allMatch(s -> s.contains("wino"));
                     // Both of oneDNN's Winograd kernels are among them (F(4x4, 3x3) has the larger error).
                     assertThat(used).anyMatch(s -> s.contains("wino_4x3")).anyMatch(s -> s.contains("wino_2x3"));
                 }
             }
+        }
+    }
+
+    private static boolean hasAvx512() {
+        try {
+            return Files.readString(Path.of("/proc/cpuinfo")).contains(" avx512f");
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
