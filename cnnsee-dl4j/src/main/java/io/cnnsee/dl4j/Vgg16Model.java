@@ -140,13 +140,6 @@ public final class Vgg16Model implements InspectableModel {
         for (int index : indices) {
             last = Math.max(last, index);
         }
-        int split = firstBatchedLayer();
-        int shallowLast = Math.min(last, split - 1);
-        boolean deep = last >= split;
-        Set<Integer> read = setOf(indices);
-        if (deep) {
-            read.add(shallowLast); // what the batched layers start from
-        }
         int n = images.size();
         // Preprocessing outside the lock, so other threads' pictures get ready meanwhile.
         List<float[]> inputs = new ArrayList<>(n);
@@ -154,9 +147,16 @@ public final class Vgg16Model implements InspectableModel {
             inputs.add(preprocessing.apply(Objects.requireNonNull(image, "image must not be null")));
         }
         FeatureMap[][] maps = new FeatureMap[n][taps.size()];
+        Set<Integer> read = setOf(indices);
         if (pass == null) {
-            forwardOnNd4j(inputs, last, setOf(indices), indices, taps, maps);
+            forwardOnNd4j(inputs, last, read, indices, taps, maps);
             return rows(maps);
+        }
+        int split = firstBatchedLayer();
+        int shallowLast = Math.min(last, split - 1);
+        boolean deep = last >= split;
+        if (deep) {
+            read.add(shallowLast); // what the batched layers start from
         }
         synchronized (network) {
             checkOpen();
