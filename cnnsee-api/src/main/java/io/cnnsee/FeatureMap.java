@@ -115,6 +115,11 @@ public final class FeatureMap {
         return values[offset];
     }
 
+    /** The values themselves, not a copy: for {@link Channel}'s loops, which only read them. */
+    float[] values() {
+        return values;
+    }
+
     /** Copies {@code length} values starting at {@code offset}; for {@link Channel}. */
     void copyRange(int offset, float[] target, int targetOffset, int length) {
         System.arraycopy(values, offset, target, targetOffset, length);
