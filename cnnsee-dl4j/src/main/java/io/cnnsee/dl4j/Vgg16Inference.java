@@ -16,9 +16,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * VGG16 forward and backward through ND4J's operations, channels-last (NHWC), for class gradients
- * (Grad-CAM): {@link #run} keeps the outputs the backward pass routes by, {@link #backward} takes
- * the gradient down. The inspection pass itself runs on oneDNN directly ({@link OnednnPass}).
+ * VGG16 backward (and, where oneDNN's presets are not available, forward) through ND4J's
+ * operations, channels-last (NHWC), for class gradients (Grad-CAM) and as the fallback pass:
+ * {@link #run} keeps the outputs the backward pass routes by, {@link #backward} takes the gradient
+ * down. Where oneDNN is available the forward half runs there ({@link OnednnPass}).
  *
  * <p>The convolution kernels are passed to ND4J's {@code conv2d} as copies of their own in Keras'
  * (kh, kw, in, out) order, made on first use: passed as the views of Deeplearning4j's one

@@ -14,6 +14,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +28,8 @@ import java.util.Set;
  * <p>Thread-safe: forward passes are serialised on the network, which DL4J does not allow to be
  * used by two threads at once. The pass runs on oneDNN's primitives, called directly, with the
  * convolution kernels reordered once into oneDNN's layout on first use (see {@link OnednnPass});
- * class gradients run ND4J's operations (see {@link Vgg16Inference}); {@link #network()} gives
- * the Deeplearning4j network for everything else.
+ * the backward half of class gradients runs ND4J's operations (see {@link Vgg16Inference});
+ * {@link #network()} gives the Deeplearning4j network for everything else.
  */
 public final class Vgg16Model implements InspectableModel {
 
@@ -152,32 +153,52 @@ public final class Vgg16Model implements InspectableModel {
             forwardOnNd4j(inputs, last, read, indices, taps, maps);
             return rows(maps);
         }
+        synchronized (network) {
+            checkOpen();
+            runOnOnednn(inputs, last, read, (plan, slot, p, first, upTo) -> readTaps(plan, slot, first, upTo, indices, taps, maps[p]));
+        }
+        return rows(maps);
+    }
+
+    /**
+     * Reads what a run of {@link #runOnOnednn} made: picture {@code picture} of the batch, which is
+     * picture {@code slot} of {@code plan}, the plan that ran layers {@code first} to {@code last}.
+     */
+    @FunctionalInterface
+    private interface PlanReader {
+        void read(OnednnPass.Plan plan, int slot, int picture, int first, int last);
+    }
+
+    /**
+     * Runs {@code inputs} (preprocessed, channel-major) through layers 0 to {@code last} on oneDNN,
+     * reading the outputs of the layers in {@code read}, and hands each plan's pictures to
+     * {@code reader} while their outputs are valid. The caller holds the lock.
+     */
+    private void runOnOnednn(List<float[]> inputs, int last, Set<Integer> read, PlanReader reader) {
+        int n = inputs.size();
         int split = firstBatchedLayer();
         int shallowLast = Math.min(last, split - 1);
         boolean deep = last >= split;
+        Set<Integer> layers = new HashSet<>(read);
         if (deep) {
-            read.add(shallowLast); // what the batched layers start from
+            layers.add(shallowLast); // what the batched layers start from
         }
-        synchronized (network) {
-            checkOpen();
-            OnednnPass.Plan shallow = pass.plan(0, shallowLast, 1);
-            OnednnPass.Plan batch = deep ? pass.plan(split, last, n) : null;
-            for (int p = 0; p < n; p++) {
-                shallow.input(0, inputs.get(p));
-                shallow.run(read);
-                readTaps(shallow, 0, 0, shallowLast, indices, taps, maps[p]);
-                if (deep) {
-                    batch.input(p, shallow);
-                }
-            }
+        OnednnPass.Plan shallow = pass.plan(0, shallowLast, 1);
+        OnednnPass.Plan batch = deep ? pass.plan(split, last, n) : null;
+        for (int p = 0; p < n; p++) {
+            shallow.input(0, inputs.get(p));
+            shallow.run(layers);
+            reader.read(shallow, 0, p, 0, shallowLast);
             if (deep) {
-                batch.run(read);
-                for (int p = 0; p < n; p++) {
-                    readTaps(batch, p, split, last, indices, taps, maps[p]);
-                }
+                batch.input(p, shallow);
             }
         }
-        return rows(maps);
+        if (deep) {
+            batch.run(layers);
+            for (int p = 0; p < n; p++) {
+                reader.read(batch, p, p, split, last);
+            }
+        }
     }
 
     private static List<List<FeatureMap>> rows(FeatureMap[][] maps) {
@@ -215,13 +236,13 @@ public final class Vgg16Model implements InspectableModel {
         }
     }
 
-    /** Fills the maps of the taps on layers {@code first} to {@code last} with picture {@code p} of {@code plan}'s last run. */
-    private static void readTaps(OnednnPass.Plan plan, int p, int first, int last, int[] indices, List<Tap> taps,
+    /** Fills the maps of the taps on layers {@code first} to {@code last} with picture {@code slot} of {@code plan}'s last run. */
+    private static void readTaps(OnednnPass.Plan plan, int slot, int first, int last, int[] indices, List<Tap> taps,
                                  FeatureMap[] maps) {
         for (int i = 0; i < taps.size(); i++) {
             int layer = indices[i];
             if (layer >= first && layer <= last) {
-                maps[i] = FeatureMap.fill(taps.get(i), target -> plan.read(layer, p, target));
+                maps[i] = FeatureMap.fill(taps.get(i), target -> plan.read(layer, slot, target));
             }
         }
     }
@@ -347,15 +368,30 @@ public final class Vgg16Model implements InspectableModel {
             needed.add(i);
         }
 
-        Map<Integer, INDArray> outputs = Map.of();
+        Map<Integer, INDArray> outputs = new HashMap<>();
         Map<Integer, INDArray> gradients = Map.of();
-        try (INDArray input = channelsLast(image)) {
+        float[] planar = preprocessing.apply(image);
+        try {
             float[] probabilities;
             int chosen;
             float score;
             synchronized (network) {
                 checkOpen();
-                outputs = inference.run(input, 0, penultimate, needed);
+                if (pass != null) {
+                    // The forward half on oneDNN too, the outputs handed to ND4J channels-last.
+                    Map<Integer, INDArray> made = outputs;
+                    runOnOnednn(List.of(planar), penultimate, needed, (plan, slot, p, first, last) -> {
+                        for (int layer : needed) {
+                            if (layer >= first && layer <= last) {
+                                made.put(layer, channelsLast(plan, slot, layer));
+                            }
+                        }
+                    });
+                } else {
+                    try (INDArray input = channelsLast(planar)) {
+                        outputs = inference.run(input, 0, penultimate, needed);
+                    }
+                }
                 try (INDArray logits = inference.logits(outputs.get(penultimate));
                      INDArray softmax = Transforms.softmax(logits, true)) {
                     probabilities = softmax.data().asFloat();
@@ -445,9 +481,25 @@ public final class Vgg16Model implements InspectableModel {
         return forward(image, List.of(predictions)).get(0).toArray();
     }
 
-    /** The network input for {@code image}: [1, size, size, 3], channels-last, made in Java from the planes. */
-    private INDArray channelsLast(BufferedImage image) {
-        float[] planar = preprocessing.apply(Objects.requireNonNull(image, "image must not be null"));
+    /**
+     * The output of {@code layer}, picture {@code slot} of {@code plan}'s last run, as ND4J's
+     * backward pass takes it: [1, h, w, c] for conv and pool layers, [1, units] for dense ones.
+     */
+    private INDArray channelsLast(OnednnPass.Plan plan, int slot, int layer) {
+        MapShape shape = architecture.outputShape(layer);
+        float[] values = new float[shape.size()];
+        plan.read(layer, slot, values);
+        LayerSpec.Kind kind = architecture.layers().get(layer).kind();
+        if (kind == LayerSpec.Kind.DENSE || kind == LayerSpec.Kind.SOFTMAX) {
+            return Nd4j.create(values, new long[] {1, values.length}, 'c');
+        }
+        try (INDArray chw = Nd4j.create(values, new long[] {1, shape.channels(), shape.height(), shape.width()}, 'c')) {
+            return chw.permute(0, 2, 3, 1).dup('c');
+        }
+    }
+
+    /** The network input for the preprocessed {@code planar}: [1, size, size, 3], channels-last, made in Java. */
+    private INDArray channelsLast(float[] planar) {
         float[] hwc = new float[planar.length];
         toChannelsLast(planar, hwc, 0);
         int size = architecture.inputSize();

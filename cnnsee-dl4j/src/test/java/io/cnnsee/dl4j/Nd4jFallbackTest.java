@@ -1,5 +1,6 @@
 package io.cnnsee.dl4j;
 
+import io.cnnsee.ClassGradient;
 import io.cnnsee.FeatureMap;
 import io.cnnsee.Tap;
 import org.junit.jupiter.api.Test;
@@ -39,19 +40,47 @@ class Nd4jFallbackTest {
         }
         for (int p = 0; p < pictures.size(); p++) {
             for (int t = 0; t < taps.size(); t++) {
-                float[] expected = onednn.get(p).get(t).toArray();
-                float[] actual = nd4j.get(p).get(t).toArray();
-                assertThat(actual).hasSameSizeAs(expected);
-                float largest = 0;
-                for (float v : expected) {
-                    largest = Math.max(largest, Math.abs(v));
-                }
-                assertThat(largest).as("picture %d, %s: not all zero", p, taps.get(t).layerName()).isGreaterThan(0);
-                for (int i = 0; i < expected.length; i++) {
-                    assertThat(Math.abs(actual[i] - expected[i])).as("picture %d, %s, value %d", p, taps.get(t).layerName(), i)
-                            .isLessThan(1e-5f * largest);
-                }
+                assertClose(nd4j.get(p).get(t), onednn.get(p).get(t), "picture " + p);
             }
+        }
+    }
+
+    @Test
+    void classGradientsAgreeWhicheverPathRunsTheForwardHalf() {
+        BufferedImage picture = TestImages.noise(32, 32, 3);
+        ClassGradient onednn;
+        ClassGradient nd4j;
+        List<Tap> layers;
+        try (Vgg16Model model = Vgg16.builder().architecture(SMALL).weights(Vgg16Weights.random(12)).build()) {
+            layers = List.of(model.tap("block5_conv3"), model.tap("block3_pool"));
+            onednn = model.classGradient(picture, ClassGradient.MOST_PROBABLE_CLASS, layers);
+        }
+        System.setProperty(OnednnPass.PROPERTY, "false");
+        try (Vgg16Model model = Vgg16.builder().architecture(SMALL).weights(Vgg16Weights.random(12)).build()) {
+            nd4j = model.classGradient(picture, ClassGradient.MOST_PROBABLE_CLASS, layers);
+        } finally {
+            System.clearProperty(OnednnPass.PROPERTY);
+        }
+        assertThat(nd4j.classIndex()).isEqualTo(onednn.classIndex());
+        assertClose(nd4j.probabilities(), onednn.probabilities(), "probabilities");
+        for (int t = 0; t < layers.size(); t++) {
+            assertClose(nd4j.activations().get(t), onednn.activations().get(t), "activation");
+            assertClose(nd4j.gradients().get(t), onednn.gradients().get(t), "gradient");
+        }
+    }
+
+    private static void assertClose(FeatureMap actualMap, FeatureMap expectedMap, String what) {
+        float[] expected = expectedMap.toArray();
+        float[] actual = actualMap.toArray();
+        assertThat(actual).hasSameSizeAs(expected);
+        float largest = 0;
+        for (float v : expected) {
+            largest = Math.max(largest, Math.abs(v));
+        }
+        String layer = expectedMap.tap().layerName();
+        assertThat(largest).as("%s, %s: not all zero", what, layer).isGreaterThan(0);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(Math.abs(actual[i] - expected[i])).as("%s, %s, value %d", what, layer, i).isLessThan(1e-5f * largest);
         }
     }
 }
