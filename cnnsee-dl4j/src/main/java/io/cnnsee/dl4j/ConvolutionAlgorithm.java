@@ -17,7 +17,7 @@ public enum ConvolutionAlgorithm {
      * multiplications, about half the time of {@link #DIRECT} (about 40 ms for the 13
      * convolutions). It rounds differently, not worse: largest error measured 1.4e-6. The default.
      * Its price: the transformed kernels take about 0.6 s to make at the first inspection and
-     * about 300 MB more memory. Where oneDNN has no Winograd kernel for a layer or processor,
+     * 100 to 250 MB more memory. Where oneDNN has no Winograd kernel for a layer or processor,
      * that layer runs direct.
      */
     WINOGRAD

@@ -60,7 +60,7 @@ public final class Vgg16 {
         /**
          * How the convolutions are computed: {@link ConvolutionAlgorithm#WINOGRAD} by default,
          * about twice as fast per picture as {@link ConvolutionAlgorithm#DIRECT} after a one-time
-         * setup of about 0.6 s, for about 300 MB more memory; both agree with a plain computation
+         * setup of about 0.6 s, for 100 to 250 MB more memory; both agree with a plain computation
          * to float rounding (a few millionths of a layer's largest value).
          */
         public Builder convolutions(ConvolutionAlgorithm convolutions) {
