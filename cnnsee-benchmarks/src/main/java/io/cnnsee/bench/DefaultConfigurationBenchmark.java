@@ -23,7 +23,6 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -45,17 +44,11 @@ public class DefaultConfigurationBenchmark {
     @Param({"1", "8"})
     public int batch;
 
-    private Vgg16Model model;
-    private List<BufferedImage> pictures;
-    private List<Tap> taps;
+    private ForwardWork work;
 
     @Setup
     public void setUp() {
-        model = Vgg16.builder().includeTop(top).weights(Vgg16Weights.random(42)).build();
-        pictures = new ArrayList<>(Collections.nCopies(batch, Pictures.sample()));
-        taps = top ? List.of(model.tap("predictions")) : model.taps();
-        System.out.println("native build: " + NativeBuild.selected().orElse("?") + ", loaded: "
-                + NativeBuild.loadedLibrary().orElse("(not known)"));
+        work = ForwardWork.of(Vgg16.builder().includeTop(top).weights(Vgg16Weights.random(42)).build(), batch, top);
     }
 
     /**
@@ -66,6 +59,9 @@ public class DefaultConfigurationBenchmark {
     @Benchmark
     @Fork(value = 1, jvmArgsAppend = "-D" + NativeBuild.PROPERTY + "=")
     public List<List<FeatureMap>> defaultConfiguration() {
+        Vgg16Model model = work.model();
+        List<BufferedImage> pictures = work.pictures();
+        List<Tap> taps = work.taps();
         int size = model.architecture().inputSize();
         int pixels = 3 * size * size;
         float[] batchValues = new float[pictures.size() * pixels];
@@ -99,6 +95,6 @@ public class DefaultConfigurationBenchmark {
 
     @TearDown
     public void tearDown() {
-        model.close();
+        work.model().close();
     }
 }

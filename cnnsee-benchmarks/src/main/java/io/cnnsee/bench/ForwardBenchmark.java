@@ -1,11 +1,8 @@
 package io.cnnsee.bench;
 
 import io.cnnsee.FeatureMap;
-import io.cnnsee.Tap;
 import io.cnnsee.dl4j.ConvolutionAlgorithm;
-import io.cnnsee.dl4j.NativeBuild;
 import io.cnnsee.dl4j.Vgg16;
-import io.cnnsee.dl4j.Vgg16Model;
 import io.cnnsee.dl4j.Vgg16Weights;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,9 +17,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.awt.image.BufferedImage;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -49,27 +43,22 @@ public class ForwardBenchmark {
     @Param({"WINOGRAD", "DIRECT"})
     public ConvolutionAlgorithm convolutions;
 
-    private Vgg16Model model;
-    private List<BufferedImage> pictures;
-    private List<Tap> taps;
+    private ForwardWork work;
 
     @Setup
     public void setUp() {
-        model = Vgg16.builder().includeTop(top).convolutions(convolutions).weights(Vgg16Weights.random(42)).build();
-        pictures = new ArrayList<>(Collections.nCopies(batch, Pictures.sample()));
-        taps = top ? List.of(model.tap("predictions")) : model.taps();
-        System.out.println("native build: " + NativeBuild.selected().orElse("?") + ", loaded: "
-                + NativeBuild.loadedLibrary().orElse("(not known)"));
+        work = ForwardWork.of(Vgg16.builder().includeTop(top).convolutions(convolutions).weights(Vgg16Weights.random(42))
+                .build(), batch, top);
     }
 
     /** cnnsee's pass: oneDNN's primitives, called directly, with Winograd or direct convolutions. */
     @Benchmark
     public List<List<FeatureMap>> forward() {
-        return model.forwardAll(pictures, taps);
+        return work.model().forwardAll(work.pictures(), work.taps());
     }
 
     @TearDown
     public void tearDown() {
-        model.close();
+        work.model().close();
     }
 }
