@@ -6,6 +6,8 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.awt.image.SinglePixelPackedSampleModel;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.io.InputStream;
@@ -151,6 +153,31 @@ public final class ImageLoader {
     private static String[] supportedFormats() {
         return java.util.Arrays.stream(ImageIO.getReaderFormatNames())
                 .map(s -> s.toLowerCase(Locale.ROOT)).distinct().sorted().toArray(String[]::new);
+    }
+
+    /**
+     * An independent copy of {@code image} as 8-bit RGB: one array copy where it is already 8-bit
+     * RGB in an array of its own (grids, overlays and inspected pictures are), {@link #toRgb}'s
+     * conversion otherwise. Copying through the raster's samples took milliseconds a picture.
+     */
+    public static BufferedImage copyRgb(BufferedImage image) {
+        Objects.requireNonNull(image, "image");
+        if (image.getType() != BufferedImage.TYPE_INT_RGB) {
+            return toRgb(image); // a new picture already
+        }
+        int w = image.getWidth();
+        int h = image.getHeight();
+        BufferedImage copy = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Raster raster = image.getRaster();
+        if (raster.getDataBuffer() instanceof DataBufferInt ints && ints.getNumBanks() == 1 && ints.getOffset() == 0
+                && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0
+                && raster.getSampleModel() instanceof SinglePixelPackedSampleModel model && model.getScanlineStride() == w
+                && ints.getSize() == w * h) {
+            System.arraycopy(ints.getData(), 0, ((DataBufferInt) copy.getRaster().getDataBuffer()).getData(), 0, w * h);
+        } else {
+            copy.setData(raster); // a sub-image: its rows lie apart in its parent's array
+        }
+        return copy;
     }
 
     /**

@@ -55,7 +55,7 @@ public final class Inspection {
                       Colormap colormap, Normalization normalization, List<TapInspection> taps,
                       List<Prediction> predictions) {
         this.source = Objects.requireNonNull(source, "source");
-        this.image = copy(ImageLoader.toRgb(Objects.requireNonNull(image, "image")));
+        this.image = ImageLoader.copyRgb(Objects.requireNonNull(image, "image"));
         this.modelName = Objects.requireNonNull(modelName, "modelName");
         this.weights = Objects.requireNonNull(weights, "weights");
         this.rankerName = Objects.requireNonNull(rankerName, "rankerName");
@@ -79,7 +79,7 @@ public final class Inspection {
         this.taps = from.taps;
         this.predictions = from.predictions;
         this.gradCam = gradCam;
-        this.gradCamOverlay = gradCamOverlay == null ? null : copy(ImageLoader.toRgb(gradCamOverlay));
+        this.gradCamOverlay = gradCamOverlay == null ? null : ImageLoader.copyRgb(gradCamOverlay);
         this.firstLayerKernels = firstLayerKernels;
     }
 
@@ -107,7 +107,7 @@ public final class Inspection {
 
     /** A copy of the Grad-CAM map over the picture, when there is one. */
     public Optional<BufferedImage> gradCamOverlay() {
-        return Optional.ofNullable(gradCamOverlay).map(Inspection::copy);
+        return Optional.ofNullable(gradCamOverlay).map(ImageLoader::copyRgb);
     }
 
     /** The kernels of the model's first convolution, when the inspector was asked for them. */
@@ -126,7 +126,7 @@ public final class Inspection {
 
     /** A copy of the inspected picture, 8-bit RGB, at its original size. */
     public BufferedImage image() {
-        return copy(image);
+        return ImageLoader.copyRgb(image);
     }
 
     public String modelName() {
@@ -175,12 +175,6 @@ public final class Inspection {
      */
     public Report writeReport(Path directory) throws IOException {
         return ReportWriter.write(this, directory);
-    }
-
-    private static BufferedImage copy(BufferedImage rgb) {
-        BufferedImage copy = new BufferedImage(rgb.getWidth(), rgb.getHeight(), BufferedImage.TYPE_INT_RGB);
-        copy.setData(rgb.getRaster());
-        return copy;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.cnnsee.render;
 
+import io.cnnsee.ImageLoader;
 import io.cnnsee.report.AtomicFiles;
 
 import javax.imageio.ImageIO;
@@ -31,9 +32,7 @@ public final class Grid {
 
     /** A copy of the grid picture (RGB). */
     public BufferedImage image() {
-        BufferedImage copy = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
-        copy.setData(image.getRaster());
-        return copy;
+        return ImageLoader.copyRgb(image);
     }
 
     public int width() {

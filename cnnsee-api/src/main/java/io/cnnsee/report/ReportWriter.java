@@ -19,9 +19,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Writes an {@link Inspection} as a small article: the picture, the classes seen and where
@@ -98,12 +98,11 @@ public final class ReportWriter {
         Files.createDirectories(directory);
         Set<String> taken = new HashSet<>(Set.of(ORIGINAL));
         List<Column> columns = new ArrayList<>();
-        // Encoding is the slow part: the pictures are encoded in parallel, then written in order.
+        // Encoding is the slow part: the pictures are encoded together on all cores, then written.
         List<String> files = new ArrayList<>();
-        List<Supplier<byte[]>> pictures = new ArrayList<>();
+        List<BufferedImage> pictures = new ArrayList<>();
         files.add(ORIGINAL);
-        Inspection first = inspections.get(0);
-        pictures.add(() -> Png.encode(first.image()));
+        pictures.add(inspections.get(0).image());
         for (int c = 0; c < inspections.size(); c++) {
             Inspection inspection = inspections.get(c);
             String prefix = c == 0 ? "" : "random-";
@@ -114,15 +113,14 @@ public final class ReportWriter {
                 String grid = unique(prefix + base, taken);
                 grids.add(grid);
                 files.add(grid);
-                pictures.add(t.grid()::toPng);
+                pictures.add(t.grid().image());
                 List<String> names = new ArrayList<>();
                 List<BufferedImage> shown = t.overlays();
                 for (int r = 0; r < shown.size(); r++) {
                     String name = unique(prefix + base.substring(0, base.length() - 4) + "_overlay_" + (r + 1) + ".png", taken);
                     names.add(name);
                     files.add(name);
-                    BufferedImage overlay = shown.get(r);
-                    pictures.add(() -> Png.encode(overlay));
+                    pictures.add(shown.get(r));
                 }
                 overlays.add(names);
             }
@@ -131,24 +129,33 @@ public final class ReportWriter {
             if (heat != null) {
                 gradCam = unique(prefix + "grad-cam.png", taken);
                 files.add(gradCam);
-                pictures.add(() -> Png.encode(heat));
+                pictures.add(heat);
             }
             String filters = null;
             if (inspection.firstLayerKernels().isPresent()) {
                 filters = unique(prefix + "first-layer-filters.png", taken);
                 files.add(filters);
-                var kernels = inspection.firstLayerKernels().get();
-                pictures.add(() -> Png.encode(kernels.render(FILTER_SCALE, FILTER_COLUMNS)));
+                pictures.add(inspection.firstLayerKernels().get().render(FILTER_SCALE, FILTER_COLUMNS));
             }
             columns.add(new Column(inspection, grids, overlays, gradCam, filters));
         }
-        List<byte[]> encoded = pictures.parallelStream().map(Supplier::get).toList();
+        List<byte[]> encoded = Png.encodeAll(pictures);
 
-        List<Path> images = new ArrayList<>();
-        for (int i = 0; i < files.size(); i++) {
-            Path file = directory.resolve(files.get(i));
-            AtomicFiles.write(file, encoded.get(i));
-            images.add(file);
+        List<Path> images = files.stream().map(directory::resolve).toList();
+        // Each write is a temporary file and a rename: in parallel they overlap their waits. Every
+        // write runs to its end (none left half done when this returns), then the first failure is thrown.
+        IOException[] failures = new IOException[images.size()];
+        IntStream.range(0, images.size()).parallel().forEach(i -> {
+            try {
+                AtomicFiles.write(images.get(i), encoded.get(i));
+            } catch (IOException e) {
+                failures[i] = e;
+            }
+        });
+        for (IOException failure : failures) {
+            if (failure != null) {
+                throw failure;
+            }
         }
         Path md = directory.resolve(MARKDOWN);
         AtomicFiles.write(md, markdown(columns).getBytes(StandardCharsets.UTF_8));

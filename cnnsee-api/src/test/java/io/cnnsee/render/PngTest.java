@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.zip.CRC32;
 
@@ -86,6 +87,66 @@ class PngTest {
         assertThat(stored).isEqualTo(crc.getValue());
         assertThat(java.util.Arrays.copyOfRange(png, png.length - 12, png.length))
                 .containsExactly(0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82);
+    }
+
+    @Test
+    void picturesWithAlphaKeepIt() throws Exception {
+        BufferedImage image = new BufferedImage(20, 10, BufferedImage.TYPE_INT_ARGB);
+        image.setRGB(3, 4, 0x80FF2040);
+        image.setRGB(5, 6, 0xFF00FF00);
+        BufferedImage decoded = decode(Png.encode(image));
+        assertThat(decoded.getColorModel().hasAlpha()).isTrue();
+        for (int y = 0; y < 10; y++) {
+            for (int x = 0; x < 20; x++) {
+                assertThat(decoded.getRGB(x, y)).as("pixel (%d, %d)", x, y).isEqualTo(image.getRGB(x, y));
+            }
+        }
+    }
+
+    @Test
+    void everyRowFilterIsChosenWhereItFits() throws Exception {
+        // A black first row keeps None (every filter ties), a row repeating the noise above it
+        // takes Up, a horizontal ramp takes Sub.
+        BufferedImage image = new BufferedImage(64, 6, BufferedImage.TYPE_INT_RGB);
+        SplittableRandom random = new SplittableRandom(9);
+        for (int x = 0; x < 64; x++) {
+            image.setRGB(x, 1, random.nextInt(0x1000000));
+            image.setRGB(x, 2, image.getRGB(x, 1));
+            image.setRGB(x, 3, x * 0x030303);
+        }
+        byte[] png = Png.encode(image);
+        assertSameRgb(decode(png), image);
+        java.util.zip.Inflater inflater = new java.util.zip.Inflater();
+        int idatLength = (png[33] & 0xFF) << 24 | (png[34] & 0xFF) << 16 | (png[35] & 0xFF) << 8 | (png[36] & 0xFF);
+        inflater.setInput(png, 41, idatLength);
+        byte[] raw = new byte[6 * (1 + 64 * 3)];
+        assertThat(inflater.inflate(raw)).isEqualTo(raw.length);
+        inflater.end();
+        int[] filters = new int[6];
+        for (int y = 0; y < 6; y++) {
+            filters[y] = raw[y * (1 + 64 * 3)];
+        }
+        assertThat(filters[0]).as("row 0").isEqualTo(0);
+        assertThat(filters[2]).as("row 2").isEqualTo(2);
+        assertThat(filters[3]).as("row 3").isEqualTo(1);
+    }
+
+    @Test
+    void severalPicturesAtOnceGiveTheBytesOfOneAtATime() throws Exception {
+        // Tall enough for several bands, plus kinds that go through Java's encoder.
+        BufferedImage tall = mixed(700, 1000, BufferedImage.TYPE_INT_RGB);
+        assertThat((long) tall.getHeight() * (1 + 3 * tall.getWidth())).isGreaterThan(3L * Png.BAND_BYTES);
+        BufferedImage alpha = new BufferedImage(5, 5, BufferedImage.TYPE_INT_ARGB);
+        alpha.setRGB(1, 1, 0x40112233);
+        List<BufferedImage> images = List.of(tall, mixed(33, 17, BufferedImage.TYPE_3BYTE_BGR), alpha,
+                mixed(3, 1, BufferedImage.TYPE_INT_RGB));
+        List<byte[]> all = Png.encodeAll(images);
+        assertThat(all).hasSize(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            assertThat(all.get(i)).as("picture %d", i).isEqualTo(Png.encode(images.get(i)));
+        }
+        assertSameRgb(decode(all.get(0)), tall);
+        assertThat(decode(all.get(2)).getRGB(1, 1)).isEqualTo(0x40112233);
     }
 
     @Test
