@@ -291,4 +291,42 @@ class ImageLoaderTest {
         assertThat(in).as("test resource pictures/" + name).isNotNull();
         return in;
     }
+
+    @Test
+    void copiesAreIndependentAndWhole() {
+        BufferedImage original = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+        SplittableRandom random = new SplittableRandom(8);
+        for (int y = 0; y < 30; y++) {
+            for (int x = 0; x < 40; x++) {
+                original.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        BufferedImage copy = ImageLoader.copyRgb(original);
+        assertThat(copy).isNotSameAs(original);
+        assertThat(copy.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 30; y++) {
+            for (int x = 0; x < 40; x++) {
+                assertThat(copy.getRGB(x, y)).isEqualTo(original.getRGB(x, y));
+            }
+        }
+        int before = original.getRGB(5, 5);
+        copy.setRGB(5, 5, ~before);
+        assertThat(original.getRGB(5, 5)).as("the original, after the copy changed").isEqualTo(before);
+
+        // A sub-image lies inside its parent's array: the copy is of its own pixels only.
+        BufferedImage part = original.getSubimage(7, 3, 20, 11);
+        BufferedImage partCopy = ImageLoader.copyRgb(part);
+        assertThat(partCopy.getWidth()).isEqualTo(20);
+        assertThat(partCopy.getHeight()).isEqualTo(11);
+        for (int y = 0; y < 11; y++) {
+            for (int x = 0; x < 20; x++) {
+                assertThat(partCopy.getRGB(x, y)).isEqualTo(original.getRGB(x + 7, y + 3));
+            }
+        }
+
+        // Other kinds are converted, as toRgb does.
+        BufferedImage grey = new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY);
+        grey.getRaster().setSample(1, 2, 0, 77);
+        assertThat(ImageLoader.copyRgb(grey).getRGB(1, 2) & 0xFFFFFF).isEqualTo(77 << 16 | 77 << 8 | 77);
+    }
 }
