@@ -194,7 +194,8 @@ public final class Png {
     /**
      * Writes the filter byte and the row filtered by whichever filter gives the smallest sum of
      * absolute values (the usual heuristic: small differences code short), the sums taken over
-     * every fourth byte, which chooses as well at a quarter of the cost; returns the next position.
+     * every fourth byte, which chooses about as well (the sample's grids came out 0.02 % larger) at a
+     * quarter of the cost; returns the next position.
      */
     private static int filterRow(byte[] current, byte[] previous, byte[] raw, int p) {
         int n = current.length;
