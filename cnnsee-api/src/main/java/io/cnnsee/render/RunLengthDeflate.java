@@ -3,6 +3,7 @@ package io.cnnsee.render;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.Adler32;
 
@@ -25,10 +26,11 @@ final class RunLengthDeflate {
     /** The order in which the code lengths of the code-length alphabet are sent (RFC 1951, 3.2.7). */
     private static final int[] CODE_LENGTH_ORDER = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
 
-    /** For each run length 3..258: its length code (257..285), extra bits and their value. */
+    /** For each run length 3..258: its length code (257..285) and the value of its extra bits. */
     private static final int[] RUN_SYMBOL = new int[MAX_RUN + 1];
-    private static final int[] RUN_EXTRA_BITS = new int[MAX_RUN + 1];
     private static final int[] RUN_EXTRA_VALUE = new int[MAX_RUN + 1];
+    /** For each literal/length code: the extra bits that follow it (0 but for length codes). */
+    private static final int[] SYMBOL_EXTRA_BITS = new int[LITERAL_CODES];
 
     static {
         int[] base = {3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
@@ -37,7 +39,7 @@ final class RunLengthDeflate {
             int last = code + 1 < base.length ? Math.min(base[code] + (1 << extra[code]) - 1, 257) : 258;
             for (int length = base[code]; length <= last; length++) {
                 RUN_SYMBOL[length] = 257 + code;
-                RUN_EXTRA_BITS[length] = extra[code];
+                SYMBOL_EXTRA_BITS[257 + code] = extra[code];
                 RUN_EXTRA_VALUE[length] = length - base[code];
             }
         }
@@ -64,7 +66,7 @@ final class RunLengthDeflate {
      */
     static Part part(byte[] data, int offset, int length, boolean last) {
         int[] frequency = new int[LITERAL_CODES];
-        long runExtraBits = count(data, offset, length, frequency);
+        count(data, offset, length, frequency);
         frequency[END_OF_BLOCK] = 1;
         int[] literalLengths = codeLengths(frequency, MAX_CODE_BITS);
         // Two distance codes of one bit: a complete code, as strict decoders want; only distance 1 is used.
@@ -84,9 +86,10 @@ final class RunLengthDeflate {
             bits += codeLengthLengths[l];
         }
         for (int s = 0; s < LITERAL_CODES; s++) {
-            bits += (long) frequency[s] * literalLengths[s];
+            // A length code is followed by its extra bits and the distance's code.
+            int distance = s > END_OF_BLOCK ? distanceLengths[0] : 0;
+            bits += (long) frequency[s] * (literalLengths[s] + SYMBOL_EXTRA_BITS[s] + distance);
         }
-        bits += runExtraBits + (long) runs(frequency) * distanceLengths[0];
         // Not last: 3 bits of an empty stored block's header, then its 4 bytes of lengths.
         long size = last ? (bits + 7) / 8 : (bits + 3 + 7) / 8 + 4;
         if (size > Integer.MAX_VALUE - 16) {
@@ -113,7 +116,7 @@ final class RunLengthDeflate {
         int[] runLengths = new int[MAX_RUN + 1];
         for (int n = MIN_RUN; n <= MAX_RUN; n++) {
             int symbol = RUN_SYMBOL[n];
-            int extra = RUN_EXTRA_BITS[n];
+            int extra = SYMBOL_EXTRA_BITS[symbol];
             runCodes[n] = literalCodes[symbol] | RUN_EXTRA_VALUE[n] << literalLengths[symbol]
                     | distanceCodes[0] << (literalLengths[symbol] + extra);
             runLengths[n] = literalLengths[symbol] + extra + distanceLengths[0];
@@ -178,58 +181,42 @@ final class RunLengthDeflate {
         return (int) (sum2 << 16 | sum1);
     }
 
-    private static int runs(int[] frequency) {
-        int n = 0;
-        for (int s = 257; s < LITERAL_CODES; s++) {
-            n += frequency[s];
-        }
-        return n;
-    }
-
     /**
-     * Splits {@code data} into literals and runs, the way {@link #emit} does: a byte equal to the
-     * one before it starts a run when at least 3 follow. Counts the symbols into {@code frequency}
-     * and returns the extra bits their run lengths need.
+     * Splits {@code data} into literals and runs, as {@link #emit} does, and counts the symbols
+     * into {@code frequency}.
      */
-    private static long count(byte[] data, int offset, int length, int[] frequency) {
+    private static void count(byte[] data, int offset, int length, int[] frequency) {
         // Literals are counted into four tables by position, so that a byte repeated nearby does
         // not wait on the count it just stored (with one table the loop took about 1.4 times as long).
         int[] literals = new int[4 << 8];
-        long extraBits = 0;
         int end = offset + length;
         int i = offset;
-        if (length > 0) {
-            literals[data[i] & 0xFF]++;
-            i++;
-        }
-        while (i < end - 2) {
-            byte b = data[i];
-            if (runStarts(data, i, b)) {
-                int n = runAt(data, i, end);
+        while (i < end) {
+            int n = runFrom(data, i, offset, end);
+            if (n > 0) {
                 frequency[RUN_SYMBOL[n]]++;
-                extraBits += RUN_EXTRA_BITS[n];
                 i += n;
             } else {
-                literals[(i & 3) << 8 | b & 0xFF]++;
+                literals[(i & 3) << 8 | data[i] & 0xFF]++;
                 i++;
             }
-        }
-        for (; i < end; i++) {
-            literals[data[i] & 0xFF]++;
         }
         for (int b = 0; b < 256; b++) {
             frequency[b] += literals[b] + literals[256 + b] + literals[512 + b] + literals[768 + b];
         }
-        return extraBits;
     }
 
     /**
-     * Whether a run starts at {@code i} (from the part's second byte to its third-last): the byte before it and the two after it
-     * are the same byte. The comparisons are joined without short-circuits: one branch per byte
-     * to predict, not three.
+     * The length of the run that starts at {@code i}, or 0 where none does: a run starts at a
+     * byte equal to the one before it (within the part) when at least the next two equal it too.
+     * The three comparisons are joined without short-circuits: one branch per byte to predict, not three.
      */
-    private static boolean runStarts(byte[] data, int i, byte b) {
-        return (b == data[i - 1]) & (b == data[i + 1]) & (b == data[i + 2]);
+    private static int runFrom(byte[] data, int i, int offset, int end) {
+        if (i == offset || i >= end - 2) {
+            return 0;
+        }
+        byte b = data[i];
+        return (b == data[i - 1]) & (b == data[i + 1]) & (b == data[i + 2]) ? runAt(data, i, end) : 0;
     }
 
     /**
@@ -263,20 +250,15 @@ final class RunLengthDeflate {
         int end = offset + length;
         int i = offset;
         while (i < end) {
-            byte b = data[i];
-            int value;
-            int size;
-            if (i > offset && i < end - 2 && runStarts(data, i, b)) {
-                int n = runAt(data, i, end);
-                value = runCodes[n];
-                size = runLengths[n];
+            int n = runFrom(data, i, offset, end);
+            if (n > 0) {
+                out.write(runCodes[n], runLengths[n]);
                 i += n;
             } else {
-                value = codes[b & 0xFF];
-                size = lengths[b & 0xFF];
+                int b = data[i] & 0xFF;
+                out.write(codes[b], lengths[b]);
                 i++;
             }
-            out.write(value, size);
         }
     }
 
@@ -333,7 +315,7 @@ final class RunLengthDeflate {
                 keys[used++] = frequency[s] << 16 | s;
             }
         }
-        java.util.Arrays.sort(keys, 0, used);
+        Arrays.sort(keys, 0, used);
         int nodes = 2 * used - 1;
         long[] weight = new long[nodes];
         int[] parent = new int[nodes];
