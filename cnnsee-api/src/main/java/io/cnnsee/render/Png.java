@@ -173,20 +173,15 @@ public final class Png {
             }
             byte[] png = new byte[(int) total];
             System.arraycopy(SIGNATURE, 0, png, 0, SIGNATURE.length);
-            byte[] header = new byte[13];
-            putInt(header, 0, width);
-            putInt(header, 4, height);
-            header[8] = 8; // bits per sample
-            header[9] = 2; // truecolour
-            int at = chunk(png, SIGNATURE.length, "IHDR", header, header.length);
-            int idat = at;
-            putInt(png, idat, (int) idatLength);
-            System.arraycopy("IDAT".getBytes(StandardCharsets.US_ASCII), 0, png, idat + 4, 4);
-            int end = RunLengthDeflate.writeZlib(parts, png, idat + 8);
-            CRC32 crc = new CRC32();
-            crc.update(png, idat + 4, end - idat - 4);
-            putInt(png, end, (int) crc.getValue());
-            chunk(png, end + 4, "IEND", new byte[0], 0);
+            int at = SIGNATURE.length;
+            putInt(png, at + 8, width);
+            putInt(png, at + 12, height);
+            png[at + 16] = 8; // bits per sample
+            png[at + 17] = 2; // truecolour; compression, filter method and interlace stay 0
+            at = chunk(png, at, "IHDR", 13);
+            RunLengthDeflate.writeZlib(parts, png, at + 8);
+            at = chunk(png, at, "IDAT", (int) idatLength);
+            chunk(png, at, "IEND", 0);
             return png;
         }
     }
@@ -232,12 +227,15 @@ public final class Png {
         return p + n;
     }
 
-    /** Writes a chunk of the first {@code length} bytes of {@code data}; returns the next position. */
-    private static int chunk(byte[] png, int at, String type, byte[] data, int length) {
+    /**
+     * Makes a chunk of the {@code length} bytes already written at {@code at + 8} (so that the
+     * image data need not be copied): writes its length and type before them and its CRC after;
+     * returns the position after the chunk.
+     */
+    private static int chunk(byte[] png, int at, String type, int length) {
         putInt(png, at, length);
         byte[] name = type.getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(name, 0, png, at + 4, 4);
-        System.arraycopy(data, 0, png, at + 8, length);
         CRC32 crc = new CRC32();
         crc.update(png, at + 4, 4 + length);
         putInt(png, at + 8 + length, (int) crc.getValue());
