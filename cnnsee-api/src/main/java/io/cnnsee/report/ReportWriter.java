@@ -21,7 +21,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
  * Writes an {@link Inspection} as a small article: the picture, the classes seen and where
@@ -141,21 +140,11 @@ public final class ReportWriter {
         }
         List<byte[]> encoded = Png.encodeAll(pictures);
 
-        List<Path> images = files.stream().map(directory::resolve).toList();
-        // Each write is a temporary file and a rename: in parallel they overlap their waits. Every
-        // write runs to its end (none left half done when this returns), then the first failure is thrown.
-        IOException[] failures = new IOException[images.size()];
-        IntStream.range(0, images.size()).parallel().forEach(i -> {
-            try {
-                AtomicFiles.write(images.get(i), encoded.get(i));
-            } catch (IOException e) {
-                failures[i] = e;
-            }
-        });
-        for (IOException failure : failures) {
-            if (failure != null) {
-                throw failure;
-            }
+        List<Path> images = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            Path file = directory.resolve(files.get(i));
+            AtomicFiles.write(file, encoded.get(i));
+            images.add(file);
         }
         Path md = directory.resolve(MARKDOWN);
         AtomicFiles.write(md, markdown(columns).getBytes(StandardCharsets.UTF_8));
