@@ -106,31 +106,31 @@ class RunLengthDeflateTest {
 
     @Test
     void skewedCountsThatWouldNeedCodesLongerThan15Bits() throws DataFormatException {
-        // Counts in a Fibonacci sequence make the optimal Huffman code as deep as there are symbols.
-        int[] fibonacci = new int[26];
-        fibonacci[0] = 1;
-        fibonacci[1] = 1;
-        for (int k = 2; k < fibonacci.length; k++) {
-            fibonacci[k] = fibonacci[k - 1] + fibonacci[k - 2];
+        // Counts 1, 2, 4, 8, ... make the optimal Huffman code a chain as deep as there are symbols.
+        int[] skewed = new int[20];
+        for (int k = 0; k < skewed.length; k++) {
+            skewed[k] = 1 << k;
         }
-        int total = Arrays.stream(fibonacci).sum();
-        byte[] data = new byte[total];
+        // Each byte is followed by a filler (254 and 255 in turn), so no byte equals the one before
+        // it and every byte is a literal: the counts below are exactly those the encoder codes.
+        int total = Arrays.stream(skewed).sum();
+        byte[] data = new byte[2 * total];
+        int[] counts = new int[256];
         int at = 0;
-        for (int k = 0; k < fibonacci.length; k++) {
-            for (int j = 0; j < fibonacci[k]; j++) {
-                data[at++] = (byte) (2 * k); // never equal to its neighbour across symbols
+        for (int k = 0; k < skewed.length; k++) {
+            for (int j = 0; j < skewed[k]; j++) {
+                data[at++] = (byte) k;
+                counts[k]++;
+                int filler = 254 + (at / 2) % 2;
+                data[at++] = (byte) filler;
+                counts[filler]++;
             }
         }
-        // Break up runs so that the bytes stay literals: interleave the symbols.
-        byte[] shuffled = data.clone();
-        SplittableRandom random = new SplittableRandom(2);
-        for (int k = shuffled.length - 1; k > 0; k--) {
-            int j = random.nextInt(k + 1);
-            byte t = shuffled[k];
-            shuffled[k] = shuffled[j];
-            shuffled[j] = t;
-        }
-        assertRoundTrip(shuffled);
+        int[] withEnd = Arrays.copyOf(counts, 257);
+        withEnd[256] = 1; // the end-of-block code
+        int unlimited = Arrays.stream(RunLengthDeflate.codeLengths(withEnd, 64)).max().orElseThrow();
+        assertThat(unlimited).as("the optimal code's depth, without the limit").isGreaterThan(15);
+        assertRoundTrip(data);
     }
 
     @Test
@@ -171,6 +171,8 @@ class RunLengthDeflateTest {
         for (int k = 2; k < fibonacci.length; k++) {
             fibonacci[k] = fibonacci[k - 1] + fibonacci[k - 2];
         }
+        assertThat(Arrays.stream(RunLengthDeflate.codeLengths(fibonacci, 64)).max().orElseThrow())
+                .as("the optimal code's depth, without the limit").isGreaterThan(15);
         for (int limit : new int[] {7, 15}) {
             int[] lengths = RunLengthDeflate.codeLengths(fibonacci, limit);
             double kraft = 0;
