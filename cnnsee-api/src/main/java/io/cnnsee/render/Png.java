@@ -9,6 +9,9 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.awt.image.SinglePixelPackedSampleModel;
 import java.awt.image.WritableRaster;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,6 +41,7 @@ public final class Png {
     static final int BAND_BYTES = 1 << 18;
 
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    private static final VarHandle INT_BIG_ENDIAN = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final int NONE = 0;
     private static final int SUB = 1;
     private static final int UP = 2;
@@ -135,33 +139,29 @@ public final class Png {
         RunLengthDeflate.Part band(int b) {
             int y0 = b * rowsPerBand;
             int y1 = Math.min(height, y0 + rowsPerBand);
-            byte[] raw = new byte[(y1 - y0) * (1 + stride)];
-            byte[] previous = new byte[stride];
-            byte[] current = new byte[stride];
-            int[] row = new int[width];
+            // One byte to spare: each pixel is stored as 4 bytes, the 4th overwritten by the next.
+            byte[] raw = new byte[(y1 - y0) * (1 + stride) + 1];
+            int[] buffer = new int[width];
+            int[] spare = new int[width];
+            int[] above = null;
+            int aboveAt = 0;
             if (y0 > 0) {
-                bytesOf(y0 - 1, row, previous);
+                above = pixels.row(y0 - 1, spare);
+                aboveAt = pixels.offset(y0 - 1);
             }
             int p = 0;
             for (int y = y0; y < y1; y++) {
-                bytesOf(y, row, current);
-                p = filterRow(current, previous, raw, p);
-                byte[] t = previous;
-                previous = current;
-                current = t;
+                int[] row = pixels.row(y, buffer);
+                int at = pixels.offset(y);
+                p = filterRow(row, at, above, aboveAt, width, raw, p);
+                above = row;
+                aboveAt = at;
+                // Read through getRGB, the next row must not overwrite the one now above it.
+                int[] t = buffer;
+                buffer = spare;
+                spare = t;
             }
             return RunLengthDeflate.part(raw, 0, p, b == bands() - 1);
-        }
-
-        private void bytesOf(int y, int[] row, byte[] bytes) {
-            int[] source = pixels.row(y, row);
-            int offset = pixels.offset(y);
-            for (int x = 0, i = 0; x < width; x++, i += 3) {
-                int rgb = source[offset + x];
-                bytes[i] = (byte) (rgb >> 16);
-                bytes[i + 1] = (byte) (rgb >> 8);
-                bytes[i + 2] = (byte) rgb;
-            }
         }
 
         /** The file: signature, header, the bands as one IDAT chunk, end. */
@@ -187,44 +187,59 @@ public final class Png {
     }
 
     /**
-     * Writes the filter byte and the row filtered by whichever filter gives the smallest sum of
-     * absolute values (the usual heuristic: small differences code short), the sums taken over
-     * every fourth byte, which chooses about as well (the sample's grids came out 0.02 % larger) at a
-     * quarter of the cost; returns the next position.
+     * Writes the filter byte and the row of {@code width} pixels at {@code row[at]} filtered by
+     * whichever filter gives the smallest sum of absolute values (the usual heuristic: small
+     * differences code short), the sums taken over every fourth pixel, which chooses about as well
+     * at a quarter of the cost; {@code above} is null for the picture's first row (where Up is
+     * None). Returns the next position. The differences are taken on whole pixels, the three
+     * bytes of each at once (subtraction within each byte, without borrows between them).
      */
-    private static int filterRow(byte[] current, byte[] previous, byte[] raw, int p) {
-        int n = current.length;
+    private static int filterRow(int[] row, int at, int[] above, int aboveAt, int width, byte[] raw, int p) {
         int none = 0;
         int sub = 0;
         int up = 0;
-        for (int i = 0; i < n; i += 4) {
-            byte c = current[i];
-            none += Math.abs(c);
-            up += Math.abs((byte) (c - previous[i]));
+        int left = 0;
+        for (int x = 0; x < width; x += 4) {
+            int c = row[at + x];
+            none += absBytes(c);
+            sub += absBytes(subtractBytes(c, left));
+            up += above == null ? 0 : absBytes(subtractBytes(c, above[aboveAt + x]));
+            left = x + 4 < width ? row[at + x + 3] : 0;
         }
-        for (int i = 4; i < n; i += 4) {
-            sub += Math.abs((byte) (current[i] - current[i - 3]));
-        }
-        sub += Math.abs(current[0]);
-        int filter = none <= sub && none <= up ? NONE : sub <= up ? SUB : UP;
+        int filter = none <= sub && (above == null || none <= up) ? NONE : above == null || sub <= up ? SUB : UP;
         raw[p++] = (byte) filter;
         switch (filter) {
-            case NONE -> System.arraycopy(current, 0, raw, p, n);
-            case SUB -> {
-                for (int i = 0; i < Math.min(3, n); i++) {
-                    raw[p + i] = current[i];
+            case NONE -> {
+                for (int x = 0; x < width; x++) {
+                    INT_BIG_ENDIAN.set(raw, p + 3 * x, row[at + x] << 8);
                 }
-                for (int i = 3; i < n; i++) {
-                    raw[p + i] = (byte) (current[i] - current[i - 3]);
+            }
+            case SUB -> {
+                int previous = 0;
+                for (int x = 0; x < width; x++) {
+                    int c = row[at + x];
+                    INT_BIG_ENDIAN.set(raw, p + 3 * x, subtractBytes(c, previous) << 8);
+                    previous = c;
                 }
             }
             default -> {
-                for (int i = 0; i < n; i++) {
-                    raw[p + i] = (byte) (current[i] - previous[i]);
+                for (int x = 0; x < width; x++) {
+                    INT_BIG_ENDIAN.set(raw, p + 3 * x, subtractBytes(row[at + x], above[aboveAt + x]) << 8);
                 }
             }
         }
-        return p + n;
+        return p + 3 * width;
+    }
+
+    /** Each byte of {@code a} minus the same byte of {@code b}, modulo 256. */
+    private static int subtractBytes(int a, int b) {
+        final int high = 0x80808080;
+        return ((a | high) - (b & ~high)) ^ ((a ^ ~b) & high);
+    }
+
+    /** The sum of the absolute values of the low three bytes of {@code v}, each taken as signed. */
+    private static int absBytes(int v) {
+        return Math.abs((byte) (v >> 16)) + Math.abs((byte) (v >> 8)) + Math.abs((byte) v);
     }
 
     /**
