@@ -184,10 +184,20 @@ public final class GridRenderer {
                     continue;
                 }
                 // colormap.colorOf(range.normalize(v)) written out, as this loop is most of rendering
-                // (4 times faster than through the calls): floor(t * 256) clamped to 0..255, NaN to 0.
-                for (int x = 0; x < tw; x++) {
-                    double t = (values[srcRow + srcX[x]] - low) / span;
-                    pixels[row + x] = table[t > 0 ? (t >= 1 ? Colormap.SIZE - 1 : (int) (t * Colormap.SIZE)) : 0];
+                // (4 times faster than through the calls): floor(t * 256) clamped to 0..255, NaN to 0,
+                // the clamp on the int (Java's cast gives 0 for NaN): no branch on the value, which
+                // ReLU's many zeros made a coin toss (block 1's grid 3.7 -> 1.5 ms).
+                if (tw == mapW) {
+                    // Not scaled (the default): read straight along the row, no index table.
+                    for (int x = 0; x < tw; x++) {
+                        int entry = (int) ((values[srcRow + x] - low) / span * Colormap.SIZE);
+                        pixels[row + x] = table[Math.max(0, Math.min(entry, Colormap.SIZE - 1))];
+                    }
+                } else {
+                    for (int x = 0; x < tw; x++) {
+                        int entry = (int) ((values[srcRow + srcX[x]] - low) / span * Colormap.SIZE);
+                        pixels[row + x] = table[Math.max(0, Math.min(entry, Colormap.SIZE - 1))];
+                    }
                 }
             }
             tiles.add(new Tile(channel.index(), x0, y0, tw, th));
