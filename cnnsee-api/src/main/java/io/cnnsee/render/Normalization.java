@@ -61,18 +61,49 @@ public interface Normalization {
         };
     }
 
-    /** Smallest and largest finite value of {@code channel}; null if it has none. */
-    private static double[] finiteExtremes(Channel channel) {
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0, n = channel.size(); i < n; i++) {
-            float v = channel.get(i);
-            if (Float.isFinite(v)) {
-                min = Math.min(min, v);
-                max = Math.max(max, v);
+    /**
+     * Smallest and largest finite value of {@code channel}; null if it has none. The values are
+     * copied in bulk into {@code buffer} (at least the channel's size) and scanned there by plain
+     * comparisons, which NaN fails and which rarely change the extremes (so the branches are
+     * predicted); only a channel with infinities is scanned again, skipping them. A zero extreme
+     * comes out as 0.0 whatever its sign.
+     */
+    private static double[] finiteExtremes(Channel channel, float[] buffer) {
+        int n = channel.size();
+        channel.copyTo(buffer, 0);
+        float low = Float.POSITIVE_INFINITY;
+        float high = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            float v = buffer[i];
+            if (v < low) {
+                low = v;
+            }
+            if (v > high) {
+                high = v;
             }
         }
-        return min <= max ? new double[] {min, max} : null;
+        if (low > Float.NEGATIVE_INFINITY && high < Float.POSITIVE_INFINITY || !(low <= high)) {
+            return low <= high ? new double[] {low + 0.0, high + 0.0} : null;
+        }
+        low = Float.POSITIVE_INFINITY;
+        high = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            float v = buffer[i];
+            if (Float.isFinite(v)) {
+                low = Math.min(low, v);
+                high = Math.max(high, v);
+            }
+        }
+        return low <= high ? new double[] {low + 0.0, high + 0.0} : null;
+    }
+
+    /** A buffer for {@link #finiteExtremes} that holds the largest of {@code channels}. */
+    private static float[] bufferFor(List<Channel> channels) {
+        int n = 0;
+        for (Channel c : channels) {
+            n = Math.max(n, c.size());
+        }
+        return new float[n];
     }
 
     /** Per-channel min-max. */
@@ -82,8 +113,9 @@ public interface Normalization {
         @Override
         public List<ValueRange> ranges(List<Channel> channels) {
             List<ValueRange> ranges = new ArrayList<>(channels.size());
+            float[] buffer = bufferFor(channels);
             for (Channel c : channels) {
-                double[] e = finiteExtremes(c);
+                double[] e = finiteExtremes(c, buffer);
                 ranges.add(e == null ? new ValueRange(0, 0) : new ValueRange(e[0], e[1]));
             }
             return ranges;
@@ -108,8 +140,9 @@ public interface Normalization {
         public List<ValueRange> ranges(List<Channel> channels) {
             double min = Double.POSITIVE_INFINITY;
             double max = Double.NEGATIVE_INFINITY;
+            float[] buffer = bufferFor(channels);
             for (Channel c : channels) {
-                double[] e = finiteExtremes(c);
+                double[] e = finiteExtremes(c, buffer);
                 if (e != null) {
                     min = Math.min(min, e[0]);
                     max = Math.max(max, e[1]);

@@ -67,6 +67,45 @@ class NormalizationTest {
                 .containsExactly(new ValueRange(-2, 2), new ValueRange(0, 0));
     }
 
+    /**
+     * Channels of every kind of value, long enough for the scan's fast path: the extremes are
+     * those of the finite values, as a plain filter-and-compare over them gives.
+     */
+    @Test
+    void extremesAreThoseOfTheFiniteValues() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        float[][] channels = new float[6][37 * 41];
+        for (float[] c : channels) {
+            for (int i = 0; i < c.length; i++) {
+                c[i] = (float) random.nextGaussian();
+            }
+        }
+        channels[1][100] = Float.NEGATIVE_INFINITY;
+        channels[2][7] = Float.POSITIVE_INFINITY;
+        channels[2][1000] = Float.NaN;
+        channels[3][0] = Float.NaN;
+        java.util.Arrays.fill(channels[4], Float.NEGATIVE_INFINITY);
+        channels[4][5] = 0.25f;
+        java.util.Arrays.fill(channels[5], Float.POSITIVE_INFINITY);
+        channels[5][9] = Float.NEGATIVE_INFINITY;
+        FeatureMap map = Maps.of("mixed", 37, 41, channels);
+        List<ValueRange> expected = new java.util.ArrayList<>();
+        for (float[] c : channels) {
+            double low = Double.POSITIVE_INFINITY;
+            double high = Double.NEGATIVE_INFINITY;
+            for (float v : c) {
+                if (!Float.isNaN(v) && !Float.isInfinite(v)) {
+                    low = Math.min(low, v);
+                    high = Math.max(high, v);
+                }
+            }
+            expected.add(low <= high ? new ValueRange(low, high) : new ValueRange(0, 0));
+        }
+        assertThat(expected.get(4)).isEqualTo(new ValueRange(0.25, 0.25));
+        assertThat(expected.get(5)).isEqualTo(new ValueRange(0, 0));
+        assertThat(Normalization.perChannel().ranges(map.channels())).containsExactlyElementsOf(expected);
+    }
+
     @Test
     void badSettingsAndNamesAreRefused() {
         assertThatThrownBy(() -> Normalization.percentile(99, 1))
