@@ -76,18 +76,26 @@ public record Channel(FeatureMap map, int index) {
         double s1 = 0;
         double s2 = 0;
         double s3 = 0;
+        double s4 = 0;
+        double s5 = 0;
+        double s6 = 0;
+        double s7 = 0;
         int i = offset;
         int end = offset + n;
-        for (; i + 3 < end; i += 4) {
+        for (; i + 7 < end; i += 8) {
             s0 += values[i];
             s1 += values[i + 1];
             s2 += values[i + 2];
             s3 += values[i + 3];
+            s4 += values[i + 4];
+            s5 += values[i + 5];
+            s6 += values[i + 6];
+            s7 += values[i + 7];
         }
         for (; i < end; i++) {
             s0 += values[i];
         }
-        return (s0 + s1) + (s2 + s3);
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
     /** Sum, mean, extremes and spread of the channel, in one pass over its values. */
