@@ -28,7 +28,7 @@ import java.util.zip.CRC32;
  * (docs/performance.md), so 8-bit RGB pictures (grids, overlays, the inspected picture) are
  * encoded here: each row filtered with whichever of None, Sub and Up leaves the smallest bytes, then
  * deflated by {@link RunLengthDeflate} in bands of rows, which {@link #encodeAll} spreads over the
- * cores. About 2.5 times as fast as Java's encoder at its fastest setting; a report's pictures come
+ * cores. About 5 times as fast as Java's encoder at its fastest setting; a report's pictures come
  * out 4 to 16 % larger (grids alone about a quarter), losslessly either way. Other kinds
  * (alpha, grey, 16 bits, palettes) go through Java's own encoder, which keeps them as they are.
  */

@@ -12,7 +12,7 @@ import java.util.zip.Adler32;
  * runs of one repeated byte (distance 1). For PNG rows after filtering, flat areas become runs of
  * zeros, and the rest is coded byte by byte with a Huffman code fitted to this picture: no search
  * for earlier matches, which is where zlib spends its time. With the filtering around it, a PNG is
- * made about 2.5 times as fast as by Java's encoder at deflate's fastest level, the files a few to
+ * made about 5 times as fast as by Java's encoder at deflate's fastest level, the files a few to
  * 27 % larger (docs/performance.md).
  */
 final class RunLengthDeflate {
