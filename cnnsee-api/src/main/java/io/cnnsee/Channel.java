@@ -65,7 +65,7 @@ public record Channel(FeatureMap map, int index) {
 
     /**
      * The sum of the channel's values in double precision: the default ranking's score, so it has
-     * a loop of its own (four running sums, which the processor overlaps) rather than all of
+     * a loop of its own (eight running sums, which the processor overlaps) rather than all of
      * {@link #stats()}.
      */
     public double sum() {
