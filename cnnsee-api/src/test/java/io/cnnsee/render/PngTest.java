@@ -67,6 +67,44 @@ class PngTest {
         assertSameRgb(decode(Png.encode(column)), column);
     }
 
+    /**
+     * Pictures of several bands, of each kind: rows of a band are filtered against the last row
+     * of the band before (read again, through getRGB for kinds other than int RGB), and narrow
+     * pictures, where the filter estimate's every-fourth-pixel sample has one or no pixel.
+     */
+    @Test
+    void picturesOfSeveralBandsAndNarrowOnesComeBackPixelForPixel() throws Exception {
+        for (int type : new int[] {BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_INT_BGR}) {
+            BufferedImage tall = mixed(700, 1000, type);
+            byte[] png = Png.encode(tall);
+            assertSameRgb(decode(png), tall);
+            // The premise: some band starts with a row filtered Up, against the band before's last row.
+            int stride = 1 + 3 * 700;
+            int rowsPerBand = Png.BAND_BYTES / stride;
+            byte[] raw = inflateImageData(png, 1000 * stride);
+            boolean upAtABandStart = false;
+            for (int y = rowsPerBand; y < 1000; y += rowsPerBand) {
+                upAtABandStart |= raw[y * stride] == 2;
+            }
+            assertThat(upAtABandStart).as("a band starting with an Up row, type %d", type).isTrue();
+            for (int width = 1; width <= 9; width++) {
+                BufferedImage narrow = mixed(width, 40, type);
+                assertSameRgb(decode(Png.encode(narrow)), narrow);
+            }
+        }
+    }
+
+    /** The filtered rows a PNG's image data holds. */
+    private static byte[] inflateImageData(byte[] png, int length) throws Exception {
+        java.util.zip.Inflater inflater = new java.util.zip.Inflater();
+        int idatLength = (png[33] & 0xFF) << 24 | (png[34] & 0xFF) << 16 | (png[35] & 0xFF) << 8 | (png[36] & 0xFF);
+        inflater.setInput(png, 41, idatLength);
+        byte[] raw = new byte[length];
+        assertThat(inflater.inflate(raw)).isEqualTo(length);
+        inflater.end();
+        return raw;
+    }
+
     @Test
     void aSubimageIsEncodedAsItselfNotItsParent() throws Exception {
         BufferedImage parent = mixed(80, 60, BufferedImage.TYPE_INT_RGB);
