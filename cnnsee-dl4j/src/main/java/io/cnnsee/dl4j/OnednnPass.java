@@ -52,7 +52,8 @@ import static org.bytedeco.dnnl.global.dnnl.scratchpad_mode;
  *
  * <p>Values enter and leave in cnnsee's channel-major order (c, y, x) per picture; inside, oneDNN
  * picks its layouts. The dense layers read Deeplearning4j's parameter arrays in place. Not
- * thread-safe: the caller serialises passes.
+ * thread-safe: the caller serialises its use, but for plans of different lanes, which may run at
+ * once, each from one thread, once made.
  */
 final class OnednnPass implements AutoCloseable {
 
@@ -76,7 +77,7 @@ final class OnednnPass implements AutoCloseable {
     /** Set to {@code false} to run the pass on ND4J's operations instead (slower; for comparison or a misbehaving native). */
     static final String PROPERTY = "cnnsee.onednn";
 
-    private record PlanKey(int first, int last, int pictures) {
+    private record PlanKey(int first, int last, int pictures, int lane) {
     }
 
     /**
@@ -107,19 +108,26 @@ final class OnednnPass implements AutoCloseable {
         this.stream = own(new stream(cpu));
     }
 
+    /** {@link #plan(int, int, int, int)} in lane 0, the one single pictures use. */
+    Plan plan(int first, int last, int pictures) {
+        return plan(first, last, pictures, 0);
+    }
+
     /**
      * The primitives for layers {@code first} to {@code last} on {@code pictures} pictures at once,
-     * made on first use and kept. One set for any other number of pictures than 1 is kept at a
-     * time, so that a long run of changing batch sizes does not pile up memory.
+     * made on first use and kept. Plans of different lanes have memory of their own and may run at
+     * the same time, each from one thread; making plans may not (it shares the kernels). One set
+     * for any other number of pictures than 1 is kept per lane at a time, so that a long run of
+     * changing batch sizes does not pile up memory.
      */
-    Plan plan(int first, int last, int pictures) {
-        PlanKey key = new PlanKey(first, last, pictures);
+    Plan plan(int first, int last, int pictures, int lane) {
+        PlanKey key = new PlanKey(first, last, pictures, lane);
         Plan plan = plans.get(key);
         if (plan == null) {
             if (pictures > 1) {
                 for (Iterator<Map.Entry<PlanKey, Plan>> it = plans.entrySet().iterator(); it.hasNext(); ) {
                     Map.Entry<PlanKey, Plan> e = it.next();
-                    if (e.getKey().pictures() > 1) {
+                    if (e.getKey().pictures() > 1 && e.getKey().lane() == lane) {
                         e.getValue().close();
                         it.remove();
                     }
@@ -181,11 +189,14 @@ final class OnednnPass implements AutoCloseable {
         private final Map<Integer, reorder> readers = new HashMap<>();
         private final List<String> implementations = new ArrayList<>();
         private final List<Pointer> mine = new ArrayList<>();
+        /** Its own, so that plans of two lanes can run at once. */
+        private final stream stream;
 
         private Plan(int first, int last, int pictures) {
             this.first = first;
             this.last = last;
             this.pictures = pictures;
+            this.stream = mine(new stream(cpu));
             long[] inDims = dims(first - 1);
             this.input = mine(new memory(tagged(inDims, inDims.length == 4 ? memory.format_tag.nchw : memory.format_tag.nc), cpu));
             this.inputPerPicture = perPicture(first - 1);

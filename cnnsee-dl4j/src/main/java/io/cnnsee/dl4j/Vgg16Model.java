@@ -11,6 +11,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.nativeblas.NativeOps;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -21,6 +23,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 
 /**
  * VGG16 in Deeplearning4j, ready to be inspected. Made with {@link Vgg16#builder()}.
@@ -33,6 +40,11 @@ import java.util.Set;
  */
 public final class Vgg16Model implements InspectableModel {
 
+    /** Lanes a batch runs in at once (see runInLanes): two where there are two cores or more. */
+    private static final int LANES = Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
+    /** OpenMP threads of each lane: the cores shared between the lanes. */
+    private static final int THREADS_PER_LANE = Math.max(1, Runtime.getRuntime().availableProcessors() / LANES);
+
     private final Vgg16Architecture architecture;
     private final MultiLayerNetwork network;
     private final WeightsInfo weights;
@@ -41,6 +53,8 @@ public final class Vgg16Model implements InspectableModel {
     private final Vgg16Inference inference;
     /** Null where oneDNN's presets are not available: the pass then runs on {@link #inference}. */
     private final OnednnPass pass;
+    /** Runs the second half of a batch (see runInLanes); made on first use, under the lock. */
+    private ExecutorService laneThread;
     private final ConvolutionAlgorithm convolutions;
     private volatile boolean closed;
 
@@ -120,11 +134,14 @@ public final class Vgg16Model implements InspectableModel {
     }
 
     /**
-     * The pictures' maps under one hold of the lock. The convolutions run picture by picture up
-     * to {@link #firstBatchedLayer()}, so one picture's activations stay in cache; from there on
-     * the whole batch runs at once, which reads each large kernel once per batch rather than once
-     * per picture (with the top a batch of 8 costs about 0.9 of one at a time per picture; without,
-     * about as much: docs/performance.md).
+     * The pictures' maps under one hold of the lock. On two cores or more the batch runs in two
+     * lanes at once, half the pictures each, on half the cores each (the second lane on a thread
+     * of this model's). In each lane the convolutions run picture by picture up to
+     * {@link #firstBatchedLayer()}, so one picture's activations stay in cache; from there on the
+     * lane's pictures run at once, which reads each large kernel once per lane rather than once per
+     * picture. A batch of 8 costs about 0.8 of one at a time per picture with the top; without,
+     * 0.83 to 0.97 in most runs, though not in all (docs/performance.md). It keeps a second set of
+     * the pass's memory for the second lane.
      */
     @Override
     public List<List<FeatureMap>> forwardAll(List<BufferedImage> images, List<Tap> taps) {
@@ -142,22 +159,108 @@ public final class Vgg16Model implements InspectableModel {
             last = Math.max(last, index);
         }
         int n = images.size();
-        // Preprocessing outside the lock, so other threads' pictures get ready meanwhile.
-        List<float[]> inputs = new ArrayList<>(n);
         for (BufferedImage image : images) {
-            inputs.add(preprocessing.apply(Objects.requireNonNull(image, "image must not be null")));
+            Objects.requireNonNull(image, "image must not be null");
         }
         FeatureMap[][] maps = new FeatureMap[n][taps.size()];
         Set<Integer> read = setOf(indices);
+        PlanReader reader = (plan, slot, p, first, upTo) -> readTaps(plan, slot, first, upTo, indices, taps, maps[p]);
+        if (pass != null && n > 1 && LANES > 1) {
+            synchronized (network) {
+                checkOpen();
+                runInLanes(images, last, read, reader);
+            }
+            return rows(maps);
+        }
+        // Preprocessing outside the lock, so other threads' pictures get ready meanwhile.
+        List<float[]> inputs = new ArrayList<>(n);
+        for (BufferedImage image : images) {
+            inputs.add(preprocessing.apply(image));
+        }
         if (pass == null) {
             forwardOnNd4j(inputs, last, read, indices, taps, maps);
             return rows(maps);
         }
         synchronized (network) {
             checkOpen();
-            runOnOnednn(inputs, last, read, (plan, slot, p, first, upTo) -> readTaps(plan, slot, first, upTo, indices, taps, maps[p]));
+            runOnOnednn(n, inputs::get, lane(0, n, last), read, reader, 0);
         }
         return rows(maps);
+    }
+
+    /**
+     * Runs the first half of the pictures on the calling thread and the second half on the lane
+     * thread at the same time, each on its own plans and on half the cores (OpenMP's thread count
+     * is the calling thread's own setting): one picture's work outside the convolutions, oneDNN's
+     * reorders and the copies of its maps, no longer leaves a core idle (a batch of 8: 0.8 to 0.9 of
+     * one at a time per picture in most runs, docs/performance.md). Each lane preprocesses its
+     * pictures as it goes, beside the other lane's convolutions. The caller holds the lock.
+     */
+    private void runInLanes(List<BufferedImage> images, int last, Set<Integer> read, PlanReader reader) {
+        int n = images.size();
+        int half = (n + 1) / 2;
+        // Plans are made here, one lane after the other: making them shares the kernels.
+        Lane mine = lane(0, half, last);
+        Lane theirs = lane(1, n - half, last);
+        Future<?> other = laneThread().submit(() -> withThreads(THREADS_PER_LANE, () -> runOnOnednn(n - half,
+                p -> preprocessing.apply(images.get(half + p)), theirs, read, reader, half)));
+        try {
+            withThreads(THREADS_PER_LANE, () -> runOnOnednn(half, p -> preprocessing.apply(images.get(p)), mine, read,
+                    reader, 0));
+        } finally {
+            awaitLane(other); // also when this half failed: the other half's memory is in use until it ends
+        }
+    }
+
+    /** Runs {@code work} with OpenMP (and so oneDNN) on {@code threads} threads for this thread, then as before. */
+    private static void withThreads(int threads, Runnable work) {
+        NativeOps ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
+        int before = ops.ompGetMaxThreads();
+        ops.setOmpNumThreads(threads);
+        try {
+            work.run();
+        } finally {
+            ops.setOmpNumThreads(before);
+        }
+    }
+
+    private static void awaitLane(Future<?> lane) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    lane.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the lane must end before its memory can be used again
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    if (cause instanceof Error err) {
+                        throw err;
+                    }
+                    throw new IllegalStateException("The second lane of a batch failed", cause);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The thread that runs a batch's second lane, made on first use; the caller holds the lock. */
+    private ExecutorService laneThread() {
+        if (laneThread == null) {
+            laneThread = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "cnnsee-vgg16-lane");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return laneThread;
     }
 
     /**
@@ -170,33 +273,47 @@ public final class Vgg16Model implements InspectableModel {
     }
 
     /**
-     * Runs {@code inputs} (preprocessed, channel-major) through layers 0 to {@code last} on oneDNN,
-     * reading the outputs of the layers in {@code read}, and hands each plan's pictures to
-     * {@code reader} while their outputs are valid. The caller holds the lock.
+     * The plans one lane runs {@code pictures} pictures through layers 0 to {@code last} with:
+     * picture by picture up to {@link #firstBatchedLayer()}, then ({@code batch}, null when
+     * {@code last} comes before it) all at once.
      */
-    private void runOnOnednn(List<float[]> inputs, int last, Set<Integer> read, PlanReader reader) {
-        int n = inputs.size();
+    private record Lane(OnednnPass.Plan shallow, OnednnPass.Plan batch, int split) {
+    }
+
+    private Lane lane(int lane, int pictures, int last) {
         int split = firstBatchedLayer();
-        int shallowLast = Math.min(last, split - 1);
-        boolean deep = last >= split;
+        OnednnPass.Plan shallow = pass.plan(0, Math.min(last, split - 1), 1, lane);
+        return new Lane(shallow, last >= split ? pass.plan(split, last, pictures, lane) : null, split);
+    }
+
+    /**
+     * Runs {@code n} pictures, {@code input} giving each preprocessed (channel-major), through
+     * {@code plans}, reading the outputs of the layers in {@code read}, and hands each picture to
+     * {@code reader}, as picture {@code offset + p}, while its outputs are valid. The caller holds
+     * the lock.
+     */
+    private static void runOnOnednn(int n, IntFunction<float[]> input, Lane plans, Set<Integer> read, PlanReader reader,
+                                    int offset) {
+        OnednnPass.Plan shallow = plans.shallow();
+        OnednnPass.Plan batch = plans.batch();
+        // Without a batched part, the shallow plan runs to the last layer asked for.
+        int shallowLast = batch != null ? plans.split() - 1 : Integer.MAX_VALUE;
         Set<Integer> layers = new HashSet<>(read);
-        if (deep) {
+        if (batch != null) {
             layers.add(shallowLast); // what the batched layers start from
         }
-        OnednnPass.Plan shallow = pass.plan(0, shallowLast, 1);
-        OnednnPass.Plan batch = deep ? pass.plan(split, last, n) : null;
         for (int p = 0; p < n; p++) {
-            shallow.input(0, inputs.get(p));
+            shallow.input(0, input.apply(p));
             shallow.run(layers);
-            reader.read(shallow, 0, p, 0, shallowLast);
-            if (deep) {
+            reader.read(shallow, 0, offset + p, 0, shallowLast);
+            if (batch != null) {
                 batch.input(p, shallow);
             }
         }
-        if (deep) {
+        if (batch != null) {
             batch.run(layers);
             for (int p = 0; p < n; p++) {
-                reader.read(batch, p, p, split, last);
+                reader.read(batch, p, offset + p, plans.split(), Integer.MAX_VALUE);
             }
         }
     }
@@ -380,13 +497,13 @@ public final class Vgg16Model implements InspectableModel {
                 if (pass != null) {
                     // The forward half on oneDNN too, the outputs handed to ND4J channels-last.
                     Map<Integer, INDArray> made = outputs;
-                    runOnOnednn(List.of(planar), penultimate, needed, (plan, slot, p, first, last) -> {
+                    runOnOnednn(1, p -> planar, lane(0, 1, penultimate), needed, (plan, slot, p, first, last) -> {
                         for (int layer : needed) {
                             if (layer >= first && layer <= last) {
                                 made.put(layer, channelsLast(plan, slot, layer));
                             }
                         }
-                    });
+                    }, 0);
                 } else {
                     try (INDArray input = channelsLast(planar)) {
                         outputs = inference.run(input, 0, penultimate, needed);
@@ -521,6 +638,9 @@ public final class Vgg16Model implements InspectableModel {
         synchronized (network) {
             if (!closed) {
                 closed = true;
+                if (laneThread != null) {
+                    laneThread.shutdown(); // idle: a batch's lanes end before its lock is released
+                }
                 if (pass != null) {
                     pass.close();
                 }

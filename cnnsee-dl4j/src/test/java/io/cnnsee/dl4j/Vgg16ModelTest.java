@@ -56,12 +56,17 @@ class Vgg16ModelTest {
         Vgg16Architecture withTop = new Vgg16Architecture(new int[] {2, 2, 3, 3, 4}, 32, true, 6, 5);
         try (Vgg16Model model = Vgg16.builder().architecture(withTop).weights(Vgg16Weights.random(4))
                 .convolutions(convolutions).build()) {
+            // Five: on two cores a batch runs in two lanes at once, three pictures and two, each
+            // lane picture by picture and then as a batch of its own from the layer where that starts.
             List<java.awt.image.BufferedImage> pictures = List.of(TestImages.noise(40, 30, 1), TestImages.noise(32, 32, 2),
-                    TestImages.noise(10, 50, 3));
+                    TestImages.noise(10, 50, 3), TestImages.noise(33, 31, 4), TestImages.noise(64, 20, 5));
+            org.nd4j.nativeblas.NativeOps ops = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps();
+            int threads = ops.ompGetMaxThreads();
             List<io.cnnsee.Tap> taps = List.of(model.tap("block1_conv2"), model.tap("block3_pool"), model.tap("block4_conv1"),
                     model.tap("block5_conv3"), model.tap("predictions"));
             List<List<FeatureMap>> batch = model.forwardAll(pictures, taps);
-            assertThat(batch).hasSize(3);
+            assertThat(ops.ompGetMaxThreads()).as("the caller's OpenMP threads after a batch").isEqualTo(threads);
+            assertThat(batch).hasSize(5);
             for (int n = 0; n < pictures.size(); n++) {
                 List<FeatureMap> single = model.forward(pictures.get(n), taps);
                 for (int t = 0; t < taps.size(); t++) {
