@@ -6,7 +6,12 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.SinglePixelPackedSampleModel;
 import java.awt.image.Raster;
 import java.io.IOException;
@@ -208,7 +213,7 @@ public final class ImageLoader {
                     rgb.setRGB(x, y, (v << 16) | (v << 8) | v);
                 }
             }
-        } else {
+        } else if (!copyInterleavedBytes(image, ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData())) {
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
                     rgb.setRGB(x, y, image.getRGB(x, y) & 0xFFFFFF);
@@ -216,5 +221,46 @@ public final class ImageLoader {
             }
         }
         return rgb;
+    }
+
+    /**
+     * Copies {@code image} into {@code out} (0xRRGGBB, row after row) straight from its bytes
+     * where it holds 8-bit sRGB samples side by side, with or without alpha (not premultiplied):
+     * what Java's decoders give for most PNG and JPEG files (TYPE_3BYTE_BGR, TYPE_4BYTE_ABGR).
+     * There {@link BufferedImage#getRGB(int, int)} gives exactly these bytes, through the colour
+     * model, a pixel at a time: about 3 ms for a 451 x 300 picture, which preprocessing and the
+     * inspection's copy each paid. Returns false, having copied nothing, for any other layout.
+     */
+    private static boolean copyInterleavedBytes(BufferedImage image, int[] out) {
+        ColorModel cm = image.getColorModel();
+        Raster raster = image.getRaster();
+        if (!(cm instanceof ComponentColorModel) || !cm.getColorSpace().isCS_sRGB() || cm.isAlphaPremultiplied()
+                || cm.getTransferType() != DataBuffer.TYPE_BYTE || cm.getNumColorComponents() != 3
+                || !(raster.getSampleModel() instanceof PixelInterleavedSampleModel model)
+                || !(raster.getDataBuffer() instanceof DataBufferByte buffer) || buffer.getNumBanks() != 1) {
+            return false;
+        }
+        for (int c = 0; c < cm.getNumComponents(); c++) {
+            if (cm.getComponentSize(c) != 8) {
+                return false;
+            }
+        }
+        byte[] data = buffer.getData();
+        int[] bands = model.getBandOffsets(); // red, green, blue (then alpha), as the colour model orders them
+        int red = bands[0];
+        int green = bands[1];
+        int blue = bands[2];
+        int pixelStride = model.getPixelStride();
+        int w = image.getWidth();
+        int h = image.getHeight();
+        for (int y = 0; y < h; y++) {
+            // A sub-image's pixels lie where its translation into the parent's samples says.
+            int p = buffer.getOffset() + (y - raster.getSampleModelTranslateY()) * model.getScanlineStride()
+                    - raster.getSampleModelTranslateX() * pixelStride;
+            for (int x = 0, i = y * w; x < w; x++, i++, p += pixelStride) {
+                out[i] = (data[p + red] & 0xFF) << 16 | (data[p + green] & 0xFF) << 8 | data[p + blue] & 0xFF;
+            }
+        }
+        return true;
     }
 }

@@ -292,6 +292,45 @@ class ImageLoaderTest {
         return in;
     }
 
+    /**
+     * The kinds Java's decoders give for most files, converted straight from their bytes, come out
+     * as {@code getRGB} sees them, pixel for pixel: byte BGR, ABGR, a sub-image of each (its
+     * pixels elsewhere in the parent's bytes), PNGs decoded by Java with and without alpha; and a
+     * premultiplied kind, which takes the general path.
+     */
+    @Test
+    void bytePicturesConvertAsGetRgbSeesThem() throws Exception {
+        SplittableRandom random = new SplittableRandom(21);
+        java.util.List<BufferedImage> pictures = new java.util.ArrayList<>();
+        for (int type : new int[] {BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_4BYTE_ABGR, BufferedImage.TYPE_4BYTE_ABGR_PRE,
+                BufferedImage.TYPE_INT_ARGB}) {
+            BufferedImage image = new BufferedImage(37, 23, type);
+            for (int y = 0; y < 23; y++) {
+                for (int x = 0; x < 37; x++) {
+                    image.setRGB(x, y, random.nextInt());
+                }
+            }
+            pictures.add(image);
+            pictures.add(image.getSubimage(5, 3, 20, 11));
+            if (type != BufferedImage.TYPE_4BYTE_ABGR_PRE) {
+                ByteArrayOutputStream png = new ByteArrayOutputStream();
+                ImageIO.write(image, "png", png);
+                pictures.add(ImageIO.read(new java.io.ByteArrayInputStream(png.toByteArray())));
+            }
+        }
+        assertThat(pictures).extracting(BufferedImage::getType).contains(BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_4BYTE_ABGR);
+        for (BufferedImage picture : pictures) {
+            BufferedImage rgb = ImageLoader.toRgb(picture);
+            assertThat(rgb.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < picture.getHeight(); y++) {
+                for (int x = 0; x < picture.getWidth(); x++) {
+                    assertThat(rgb.getRGB(x, y) & 0xFFFFFF).as("type %d, %d x %d, pixel (%d, %d)", picture.getType(),
+                            picture.getWidth(), picture.getHeight(), x, y).isEqualTo(picture.getRGB(x, y) & 0xFFFFFF);
+                }
+            }
+        }
+    }
+
     @Test
     void copiesAreIndependentAndWhole() {
         BufferedImage original = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
