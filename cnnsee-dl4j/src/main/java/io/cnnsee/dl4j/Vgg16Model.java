@@ -55,6 +55,8 @@ public final class Vgg16Model implements InspectableModel {
     private final OnednnPass pass;
     /** Runs the second half of a batch (see runInLanes); made on first use, under the lock. */
     private ExecutorService laneThread;
+    /** Which lanes of the pass are running (see takeLane); guarded by itself. */
+    private final boolean[] laneBusy = new boolean[LANES];
     private final ConvolutionAlgorithm convolutions;
     private volatile boolean closed;
 
@@ -166,9 +168,11 @@ public final class Vgg16Model implements InspectableModel {
         Set<Integer> read = setOf(indices);
         PlanReader reader = (plan, slot, p, first, upTo) -> readTaps(plan, slot, first, upTo, indices, taps, maps[p]);
         if (pass != null && n > 1 && LANES > 1) {
-            synchronized (network) {
-                checkOpen();
+            takeAllLanes();
+            try {
                 runInLanes(images, last, read, reader);
+            } finally {
+                releaseLanes();
             }
             return rows(maps);
         }
@@ -181,11 +185,126 @@ public final class Vgg16Model implements InspectableModel {
             forwardOnNd4j(inputs, last, read, indices, taps, maps);
             return rows(maps);
         }
-        synchronized (network) {
-            checkOpen();
-            runOnOnednn(n, inputs::get, lane(0, n, last), read, reader, 0);
-        }
+        int finalLast = last;
+        onALane(n == 1, lane -> {
+            Lane plans;
+            synchronized (network) {
+                checkOpen();
+                plans = lane(lane, n, finalLast);
+            }
+            runOnOnednn(n, inputs::get, plans, read, reader, 0);
+        });
         return rows(maps);
+    }
+
+    /**
+     * Runs {@code work} on a lane of the pass taken for it: two callers' pictures run at once, each
+     * on a lane of its own. A caller alone keeps all cores; one that finds the other lane running
+     * takes its share of them (OpenMP's thread count is set per calling thread), so two callers
+     * together use each core once. The results are the same either way: oneDNN's maps came out
+     * bitwise equal on one thread and on two (full-size VGG16, both algorithms, with and without
+     * top). {@code concurrent} false takes all lanes, for work that may not share the machine.
+     */
+    private void onALane(boolean concurrent, java.util.function.IntConsumer work) {
+        if (!concurrent) {
+            takeAllLanes();
+            try {
+                work.accept(0);
+            } finally {
+                releaseLanes();
+            }
+            return;
+        }
+        int lane = takeLane();
+        try {
+            boolean shared;
+            synchronized (laneBusy) {
+                shared = busyLanes() > 1;
+            }
+            if (shared) {
+                withThreads(THREADS_PER_LANE, () -> work.accept(lane));
+            } else {
+                work.accept(lane);
+            }
+        } finally {
+            releaseLane(lane);
+        }
+    }
+
+    /** A free lane, marked running; waits while all run. */
+    private int takeLane() {
+        synchronized (laneBusy) {
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    checkOpen();
+                    for (int i = 0; i < LANES; i++) {
+                        if (!laneBusy[i]) {
+                            laneBusy[i] = true;
+                            return i;
+                        }
+                    }
+                    interrupted |= waitForLanes();
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** All lanes, marked running, for a batch or a closing; waits until none runs. */
+    private void takeAllLanes() {
+        synchronized (laneBusy) {
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    checkOpen();
+                    if (busyLanes() == 0) {
+                        java.util.Arrays.fill(laneBusy, true);
+                        return;
+                    }
+                    interrupted |= waitForLanes();
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** Waits for a lane to be released; true if interrupted meanwhile (the wait goes on: a pass is short). */
+    private boolean waitForLanes() {
+        try {
+            laneBusy.wait();
+            return false;
+        } catch (InterruptedException e) {
+            return true;
+        }
+    }
+
+    private int busyLanes() {
+        int n = 0;
+        for (boolean busy : laneBusy) {
+            n += busy ? 1 : 0;
+        }
+        return n;
+    }
+
+    private void releaseLane(int lane) {
+        synchronized (laneBusy) {
+            laneBusy[lane] = false;
+            laneBusy.notifyAll();
+        }
+    }
+
+    private void releaseLanes() {
+        synchronized (laneBusy) {
+            java.util.Arrays.fill(laneBusy, false);
+            laneBusy.notifyAll();
+        }
     }
 
     /**
@@ -194,14 +313,19 @@ public final class Vgg16Model implements InspectableModel {
      * is the calling thread's own setting): one picture's work outside the convolutions, oneDNN's
      * reorders and the copies of its maps, no longer leaves a core idle (a batch of 8: 0.8 to 0.9 of
      * one at a time per picture in most runs, docs/performance.md). Each lane preprocesses its
-     * pictures as it goes, beside the other lane's convolutions. The caller holds the lock.
+     * pictures as it goes, beside the other lane's convolutions. The caller holds all lanes.
      */
     private void runInLanes(List<BufferedImage> images, int last, Set<Integer> read, PlanReader reader) {
         int n = images.size();
         int half = (n + 1) / 2;
-        // Plans are made here, one lane after the other: making them shares the kernels.
-        Lane mine = lane(0, half, last);
-        Lane theirs = lane(1, n - half, last);
+        // Plans are made here, one lane after the other, under the lock: making them shares the kernels.
+        Lane mine;
+        Lane theirs;
+        synchronized (network) {
+            checkOpen();
+            mine = lane(0, half, last);
+            theirs = lane(1, n - half, last);
+        }
         Future<?> other = laneThread().submit(() -> withThreads(THREADS_PER_LANE, () -> runOnOnednn(n - half,
                 p -> preprocessing.apply(images.get(half + p)), theirs, read, reader, half)));
         try {
@@ -492,31 +616,39 @@ public final class Vgg16Model implements InspectableModel {
             float[] probabilities;
             int chosen;
             float score;
-            synchronized (network) {
-                checkOpen();
-                if (pass != null) {
-                    // The forward half on oneDNN too, the outputs handed to ND4J channels-last.
-                    Map<Integer, INDArray> made = outputs;
-                    runOnOnednn(1, p -> planar, lane(0, 1, penultimate), needed, (plan, slot, p, first, last) -> {
-                        for (int layer : needed) {
-                            if (layer >= first && layer <= last) {
-                                made.put(layer, channelsLast(plan, slot, layer));
+            // The forward half runs on a lane's plans: no other caller may run them meanwhile.
+            int lane = pass != null ? takeLane() : -1;
+            try {
+                synchronized (network) {
+                    checkOpen();
+                    if (pass != null) {
+                        // The forward half on oneDNN too, the outputs handed to ND4J channels-last.
+                        Map<Integer, INDArray> made = outputs;
+                        runOnOnednn(1, p -> planar, lane(lane, 1, penultimate), needed, (plan, slot, p, first, last) -> {
+                            for (int layer : needed) {
+                                if (layer >= first && layer <= last) {
+                                    made.put(layer, channelsLast(plan, slot, layer));
+                                }
                             }
+                        }, 0);
+                    } else {
+                        try (INDArray input = channelsLast(planar)) {
+                            outputs = inference.run(input, 0, penultimate, needed);
                         }
-                    }, 0);
-                } else {
-                    try (INDArray input = channelsLast(planar)) {
-                        outputs = inference.run(input, 0, penultimate, needed);
+                    }
+                    try (INDArray logits = inference.logits(outputs.get(penultimate));
+                         INDArray softmax = Transforms.softmax(logits, true)) {
+                        probabilities = softmax.data().asFloat();
+                        chosen = classIndex == ClassGradient.MOST_PROBABLE_CLASS ? argmax(probabilities) : classIndex;
+                        score = logits.getFloat(0, chosen);
+                    }
+                    try (INDArray start = inference.logitGradient(chosen)) {
+                        gradients = inference.backward(start, penultimate, lowest, outputs, wanted);
                     }
                 }
-                try (INDArray logits = inference.logits(outputs.get(penultimate));
-                     INDArray softmax = Transforms.softmax(logits, true)) {
-                    probabilities = softmax.data().asFloat();
-                    chosen = classIndex == ClassGradient.MOST_PROBABLE_CLASS ? argmax(probabilities) : classIndex;
-                    score = logits.getFloat(0, chosen);
-                }
-                try (INDArray start = inference.logitGradient(chosen)) {
-                    gradients = inference.backward(start, penultimate, lowest, outputs, wanted);
+            } finally {
+                if (lane >= 0) {
+                    releaseLane(lane);
                 }
             }
             List<FeatureMap> activations = new ArrayList<>(taps.size());
@@ -635,18 +767,30 @@ public final class Vgg16Model implements InspectableModel {
 
     @Override
     public void close() {
-        synchronized (network) {
-            if (!closed) {
-                closed = true;
-                if (laneThread != null) {
-                    laneThread.shutdown(); // idle: a batch's lanes end before its lock is released
-                }
-                if (pass != null) {
-                    pass.close();
-                }
-                inference.close();
-                network.close();
+        // Passes on lanes run outside the lock: wait until none runs, and let no other begin.
+        synchronized (laneBusy) {
+            if (closed) {
+                return;
             }
+            boolean interrupted = false;
+            while (busyLanes() > 0) {
+                interrupted |= waitForLanes();
+            }
+            closed = true;
+            laneBusy.notifyAll(); // callers waiting for a lane now see the model closed
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (network) {
+            if (laneThread != null) {
+                laneThread.shutdown(); // idle: a batch's lanes end before they are released
+            }
+            if (pass != null) {
+                pass.close();
+            }
+            inference.close();
+            network.close();
         }
     }
 
