@@ -31,6 +31,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /** {@code cnnsee inspect}: one report per picture, and an index when there are several. */
 @Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
@@ -219,37 +223,43 @@ final class InspectCommand implements Callable<Integer> {
         List<String> names = new ArrayList<>();
         Set<String> taken = new HashSet<>();
         int failures = 0;
-        for (int i = 0; i < images.size(); i++) {
-            Path image = images.get(i);
-            err.printf("[%d/%d] %s ...%n", i + 1, images.size(), image);
-            err.flush();
-            long start = System.nanoTime();
-            try {
-                BufferedImage picture = ImageLoader.defaults().read(image);
-                String name = String.valueOf(image.getFileName());
-                Inspection result = inspector.run(picture, name);
-                String folder = ReportFolders.unique(ReportFolders.nameFor(image), taken);
-                Path report = randomised == null ? result.writeReport(out.resolve(folder)).html()
-                        : ReportWriter.writeSanityCheck(result, randomised.run(picture, name), out.resolve(folder)).html();
-                written.add(report);
-                names.add(String.valueOf(image.getFileName()));
-                err.printf(Locale.ROOT, "[%d/%d] %s: done in %.1f s%s%n", i + 1, images.size(), image,
-                        (System.nanoTime() - start) / 1e9, result.predictions().isEmpty() ? ""
-                                : String.format(Locale.ROOT, "; sees %s (%.1f %%)", result.predictions().get(0).label(),
-                                        100 * result.predictions().get(0).probability()));
-                stdout.println(report);
-            } catch (IllegalArgumentException | IOException e) {
-                // A Grad-CAM layer that is dense fails on the first picture, and would on every other.
-                if (e.getMessage() != null && e.getMessage().startsWith("Grad-CAM needs a convolutional layer")) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--grad-cam-layer: " + e.getMessage());
-                }
-                failures++;
-                err.println("cnnsee: " + image + ": " + oneLine(e));
-                if (verbose) {
-                    e.printStackTrace(err);
+        // Pictures are inspected two at a time, each on a lane of the model (one core each): one
+        // picture's ranking, rendering and report then run beside the other's forward pass, and the
+        // next picture is decoded meanwhile (docs/performance.md). Reports are named, and
+        // announced, in the order given.
+        int atOnce = Math.min(PICTURES_AT_ONCE, images.size());
+        ExecutorService workers = Executors.newFixedThreadPool(atOnce, r -> {
+            Thread t = new Thread(r, "cnnsee-inspect");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.ArrayDeque<Pending> inFlight = new java.util.ArrayDeque<>();
+        try {
+            for (int i = 0; i < images.size(); i++) {
+                Path image = images.get(i);
+                err.printf("[%d/%d] %s ...%n", i + 1, images.size(), image);
+                err.flush();
+                long start = System.nanoTime();
+                try {
+                    BufferedImage picture = ImageLoader.defaults().read(image);
+                    Path folder = out.resolve(ReportFolders.unique(ReportFolders.nameFor(image), taken));
+                    FeatureMapInspector random = randomised;
+                    // At most one decoded picture waits beside those being inspected.
+                    while (inFlight.size() > atOnce) {
+                        failures += finish(inFlight.poll(), written, names, stdout, err);
+                    }
+                    inFlight.add(new Pending(i + 1, image,
+                            workers.submit(() -> inspect(inspector, random, picture, image, folder, start))));
+                } catch (IllegalArgumentException e) {
+                    failures++;
+                    reportFailure(err, image, e);
                 }
             }
-            stdout.flush();
+            while (!inFlight.isEmpty()) {
+                failures += finish(inFlight.poll(), written, names, stdout, err);
+            }
+        } finally {
+            workers.shutdownNow();
         }
         if (images.size() > 1 && !written.isEmpty()) {
             try {
@@ -264,6 +274,84 @@ final class InspectCommand implements Callable<Integer> {
         stdout.flush();
         err.flush();
         return failures == 0 ? 0 : 1;
+    }
+
+    /** Pictures inspected at once: two, one on each lane of the model. */
+    private static final int PICTURES_AT_ONCE = 2;
+
+    /** One picture inspected and its report written. */
+    private record Done(Path report, Inspection inspection, double seconds) {
+    }
+
+    private static Done inspect(FeatureMapInspector inspector, FeatureMapInspector randomised, BufferedImage picture, Path image,
+                                Path folder, long start) throws IOException {
+        String name = String.valueOf(image.getFileName());
+        Inspection result = inspector.run(picture, name);
+        Path report = randomised == null ? result.writeReport(folder).html()
+                : ReportWriter.writeSanityCheck(result, randomised.run(picture, name), folder).html();
+        return new Done(report, result, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** A picture handed to a worker: its number in the list, its file, what the worker will give. */
+    private record Pending(int number, Path image, Future<Done> done) {
+    }
+
+    /**
+     * Waits for {@code pending}'s report and announces it (done line, its path on stdout);
+     * returns 1 if the picture failed, 0 if not.
+     */
+    private int finish(Pending pending, List<Path> written, List<String> names, PrintWriter stdout, PrintWriter err) {
+        Path image = pending.image();
+        try {
+            Done done = await(pending.done());
+            written.add(done.report());
+            names.add(String.valueOf(image.getFileName()));
+            Inspection result = done.inspection();
+            err.printf(Locale.ROOT, "[%d/%d] %s: done in %.1f s%s%n", pending.number(), images.size(), image,
+                    done.seconds(), result.predictions().isEmpty() ? ""
+                            : String.format(Locale.ROOT, "; sees %s (%.1f %%)", result.predictions().get(0).label(),
+                                    100 * result.predictions().get(0).probability()));
+            stdout.println(done.report());
+            return 0;
+        } catch (IllegalArgumentException | IOException e) {
+            // A Grad-CAM layer that is dense fails on the first picture, and would on every other.
+            if (e.getMessage() != null && e.getMessage().startsWith("Grad-CAM needs a convolutional layer")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--grad-cam-layer: " + e.getMessage());
+            }
+            reportFailure(err, image, e);
+            return 1;
+        } finally {
+            stdout.flush();
+        }
+    }
+
+    /** What a worker gave, its exceptions as they were thrown. */
+    private static Done await(Future<Done> done) throws IOException {
+        try {
+            return done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while a picture was inspected", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    private void reportFailure(PrintWriter err, Path image, Exception e) {
+        err.println("cnnsee: " + image + ": " + oneLine(e));
+        if (verbose) {
+            e.printStackTrace(err);
+        }
     }
 
     private String describeWeights() {
