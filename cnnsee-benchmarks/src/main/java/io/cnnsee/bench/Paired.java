@@ -20,6 +20,11 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.DoubleSupplier;
 import java.util.stream.Stream;
 
@@ -86,6 +91,19 @@ public final class Paired {
                 rows.add(compare("ms, Winograd: inspect and write the report vs forward pass", rounds * 2, 2,
                         () -> millis(() -> write(inspector.run(picture, "sample.png"), dir)),
                         () -> millis(() -> notop.forward(picture, notop.taps())), true));
+                // What the command line does with several pictures: two at a time, one on each lane.
+                ExecutorService two = Executors.newFixedThreadPool(2);
+                try {
+                    rows.add(compare("ms per picture, Winograd: inspect from two threads vs forward pass", rounds, 1,
+                            () -> millis(() -> inTwoThreads(two, () -> inspector.run(picture, "sample.png"))) / BATCH,
+                            () -> millis(() -> pictures.forEach(p -> notop.forward(p, notop.taps()))) / BATCH, true));
+                    rows.add(compare("ms per picture, Winograd: inspect and write the report from two threads vs forward pass",
+                            rounds, 1,
+                            () -> millis(() -> inTwoThreads(two, () -> write(inspector.run(picture, "sample.png"), dir))) / BATCH,
+                            () -> millis(() -> pictures.forEach(p -> notop.forward(p, notop.taps()))) / BATCH, true));
+                } finally {
+                    two.shutdown();
+                }
                 rows.add(compare("ms per picture, no top, Winograd: batch of " + BATCH + " vs one at a time", rounds, 1,
                         () -> millis(() -> notop.forwardAll(pictures, notop.taps())) / BATCH,
                         () -> millis(() -> pictures.forEach(p -> notop.forward(p, notop.taps()))) / BATCH, false));
@@ -106,6 +124,26 @@ public final class Paired {
         System.out.println("| comparison | first, median | second, median | first / second per round: median (quartiles) | rounds |");
         System.out.println("| --- | ---: | ---: | ---: | ---: |");
         rows.forEach(System.out::println);
+    }
+
+    /** {@code BATCH} runs of {@code work}, half on each of two threads at once. */
+    private static void inTwoThreads(ExecutorService two, Runnable work) {
+        Callable<Void> half = () -> {
+            for (int i = 0; i < BATCH / 2; i++) {
+                work.run();
+            }
+            return null;
+        };
+        try {
+            for (Future<Void> f : two.invokeAll(List.of(half, half))) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     private static Inspection write(Inspection inspection, Path dir) {
