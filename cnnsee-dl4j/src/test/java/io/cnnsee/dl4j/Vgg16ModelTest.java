@@ -118,6 +118,48 @@ class Vgg16ModelTest {
                 .hasMessageEndingWith("has been closed");
     }
 
+    /**
+     * Passes on two lanes run outside the model's lock: closing waits for those running (freeing
+     * their memory under them would crash the JVM), then every call says the model is closed.
+     */
+    @Test
+    void closingWhilePassesRunWaitsForThemAndRefusesTheRest() throws Exception {
+        Vgg16Model model = Vgg16.builder().architecture(TINY).weights(Vgg16Weights.random(1)).build();
+        java.awt.image.BufferedImage picture = TestImages.noise(40, 30, 1);
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(2);
+        java.util.concurrent.atomic.AtomicInteger passes = new java.util.concurrent.atomic.AtomicInteger();
+        try {
+            List<java.util.concurrent.Future<Exception>> ends = new java.util.ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                ends.add(callers.submit(() -> {
+                    try {
+                        while (true) {
+                            model.forward(picture, model.taps());
+                            if (passes.incrementAndGet() <= 2) {
+                                running.countDown();
+                            }
+                        }
+                    } catch (IllegalStateException e) {
+                        return e;
+                    }
+                }));
+            }
+            assertThat(running.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            model.close();
+            for (java.util.concurrent.Future<Exception> end : ends) {
+                assertThat(end.get(30, java.util.concurrent.TimeUnit.SECONDS)).hasMessageEndingWith("has been closed");
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(passes.get()).isGreaterThanOrEqualTo(2);
+        model.close(); // again: nothing happens
+        assertThatThrownBy(() -> model.forwardAll(List.of(picture, picture), model.taps()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageEndingWith("has been closed");
+    }
+
     @Test
     void architecturesAreChecked() {
         assertThatThrownBy(() -> new Vgg16Architecture(new int[] {1, 2, 3}, 224, false, 0, 0))
