@@ -233,37 +233,30 @@ public final class Vgg16Model implements InspectableModel {
 
     /** A free lane, marked running; waits while all run. */
     private int takeLane() {
+        return takeLanes(false);
+    }
+
+    /** All lanes, marked running, for a batch; waits until none runs. */
+    private void takeAllLanes() {
+        takeLanes(true);
+    }
+
+    /** One free lane, or all lanes when {@code all}, marked running, once there are; returns the lane (0 for all). */
+    private int takeLanes(boolean all) {
         synchronized (laneBusy) {
             boolean interrupted = false;
             try {
                 while (true) {
                     checkOpen();
-                    for (int i = 0; i < LANES; i++) {
+                    if (all && busyLanes() == 0) {
+                        java.util.Arrays.fill(laneBusy, true);
+                        return 0;
+                    }
+                    for (int i = 0; !all && i < LANES; i++) {
                         if (!laneBusy[i]) {
                             laneBusy[i] = true;
                             return i;
                         }
-                    }
-                    interrupted |= waitForLanes();
-                }
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-    }
-
-    /** All lanes, marked running, for a batch or a closing; waits until none runs. */
-    private void takeAllLanes() {
-        synchronized (laneBusy) {
-            boolean interrupted = false;
-            try {
-                while (true) {
-                    checkOpen();
-                    if (busyLanes() == 0) {
-                        java.util.Arrays.fill(laneBusy, true);
-                        return;
                     }
                     interrupted |= waitForLanes();
                 }
