@@ -142,8 +142,8 @@ public final class Vgg16Model implements InspectableModel {
      * {@link #firstBatchedLayer()}, so one picture's activations stay in cache; from there on the
      * lane's pictures run at once, which reads each large kernel once per lane rather than once per
      * picture. A batch of 8 costs about 0.8 of one at a time per picture with the top; without,
-     * 0.83 to 0.97 in most runs, though not in all (docs/performance.md). It keeps a second set of
-     * the pass's memory for the second lane.
+     * 0.83 to 0.97 in fresh JVMs, with Winograd more than one at a time late in long benchmark runs
+     * (docs/performance.md). It keeps a second set of the pass's memory for the second lane.
      */
     @Override
     public List<List<FeatureMap>> forwardAll(List<BufferedImage> images, List<Tap> taps) {
@@ -304,8 +304,8 @@ public final class Vgg16Model implements InspectableModel {
      * Runs the first half of the pictures on the calling thread and the second half on the lane
      * thread at the same time, each on its own plans and on half the cores (OpenMP's thread count
      * is the calling thread's own setting): one picture's work outside the convolutions, oneDNN's
-     * reorders and the copies of its maps, no longer leaves a core idle (a batch of 8: 0.8 to 0.9 of
-     * one at a time per picture in most runs, docs/performance.md). Each lane preprocesses its
+     * reorders and the copies of its maps, no longer leaves a core idle (see forwardAll for what it
+     * measured). Each lane preprocesses its
      * pictures as it goes, beside the other lane's convolutions. The caller holds all lanes.
      */
     private void runInLanes(List<BufferedImage> images, int last, Set<Integer> read, PlanReader reader) {
