@@ -206,11 +206,13 @@ public final class ImageLoader {
         if (gray) {
             int bits = image.getColorModel().getComponentSize(0);
             long maxValue = (1L << bits) - 1;
+            int[] out = ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
+            int[] samples = new int[w];
             for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, 0, samples); // a row at a time: per pixel it took milliseconds
                 for (int x = 0; x < w; x++) {
-                    int sample = raster.getSample(x, y, 0);
-                    int v = bits == 8 ? sample : (int) Math.round(sample * 255.0 / maxValue);
-                    rgb.setRGB(x, y, (v << 16) | (v << 8) | v);
+                    int v = bits == 8 ? samples[x] : (int) Math.round(samples[x] * 255.0 / maxValue);
+                    out[y * w + x] = (v << 16) | (v << 8) | v;
                 }
             }
         } else if (!copyInterleavedBytes(image, ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData())) {

@@ -146,6 +146,27 @@ class ImageLoaderTest {
                 .containsExactly(0x000000, 0x323232, 0x808080, 0xFFFFFF);
     }
 
+    /** Grey pictures of several rows, and a part of one, come out level for level, row by row. */
+    @Test
+    void greyPicturesOfSeveralRowsAndPartsOfThemKeepTheirLevels() {
+        BufferedImage grey = new BufferedImage(37, 23, BufferedImage.TYPE_BYTE_GRAY);
+        SplittableRandom random = new SplittableRandom(8);
+        for (int y = 0; y < 23; y++) {
+            for (int x = 0; x < 37; x++) {
+                grey.getRaster().setSample(x, y, 0, random.nextInt(256));
+            }
+        }
+        for (BufferedImage picture : new BufferedImage[] {grey, grey.getSubimage(4, 6, 20, 9)}) {
+            BufferedImage rgb = ImageLoader.toRgb(picture);
+            for (int y = 0; y < picture.getHeight(); y++) {
+                for (int x = 0; x < picture.getWidth(); x++) {
+                    assertThat(rgb.getRGB(x, y) & 0xFFFFFF).as("%d x %d, pixel (%d, %d)", picture.getWidth(),
+                            picture.getHeight(), x, y).isEqualTo(picture.getRaster().getSample(x, y, 0) * 0x010101);
+                }
+            }
+        }
+    }
+
     @Test
     void sixteenBitSamplesAreScaledToEightBits() throws Exception {
         BufferedImage deep = new BufferedImage(3, 1, BufferedImage.TYPE_USHORT_GRAY);
