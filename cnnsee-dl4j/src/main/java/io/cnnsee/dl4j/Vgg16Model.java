@@ -32,8 +32,9 @@ import java.util.function.IntFunction;
 /**
  * VGG16 in Deeplearning4j, ready to be inspected. Made with {@link Vgg16#builder()}.
  *
- * <p>Thread-safe: forward passes are serialised on the network, which DL4J does not allow to be
- * used by two threads at once. The pass runs on oneDNN's primitives, called directly, with the
+ * <p>Thread-safe: what uses the Deeplearning4j network is serialised on it, as DL4J does not allow
+ * it to be used by two threads at once; the oneDNN pass runs on two lanes, so two callers' pictures
+ * go through at once, one core each (see onALane). The pass runs on oneDNN's primitives, called directly, with the
  * convolution kernels reordered once into oneDNN's layout on first use (see {@link OnednnPass});
  * the backward half of class gradients runs ND4J's operations (see {@link Vgg16Inference});
  * {@link #network()} gives the Deeplearning4j network for everything else.
@@ -53,7 +54,7 @@ public final class Vgg16Model implements InspectableModel {
     private final Vgg16Inference inference;
     /** Null where oneDNN's presets are not available: the pass then runs on {@link #inference}. */
     private final OnednnPass pass;
-    /** Runs the second half of a batch (see runInLanes); made on first use, under the lock. */
+    /** Runs the second half of a batch (see runInLanes); made on first use, by a caller holding all lanes. */
     private ExecutorService laneThread;
     /** Which lanes of the pass are running (see takeLane); guarded by itself. */
     private final boolean[] laneBusy = new boolean[LANES];
@@ -156,10 +157,7 @@ public final class Vgg16Model implements InspectableModel {
             throw new IllegalArgumentException("Name at least one tap to read");
         }
         int[] indices = layerIndices(taps);
-        int last = 0;
-        for (int index : indices) {
-            last = Math.max(last, index);
-        }
+        int last = java.util.Arrays.stream(indices).max().orElseThrow();
         int n = images.size();
         for (BufferedImage image : images) {
             Objects.requireNonNull(image, "image must not be null");
@@ -168,12 +166,7 @@ public final class Vgg16Model implements InspectableModel {
         Set<Integer> read = setOf(indices);
         PlanReader reader = (plan, slot, p, first, upTo) -> readTaps(plan, slot, first, upTo, indices, taps, maps[p]);
         if (pass != null && n > 1 && LANES > 1) {
-            takeAllLanes();
-            try {
-                runInLanes(images, last, read, reader);
-            } finally {
-                releaseLanes();
-            }
+            onALane(false, all -> runInLanes(images, last, read, reader));
             return rows(maps);
         }
         // Preprocessing outside the lock, so other threads' pictures get ready meanwhile.
@@ -185,12 +178,11 @@ public final class Vgg16Model implements InspectableModel {
             forwardOnNd4j(inputs, last, read, indices, taps, maps);
             return rows(maps);
         }
-        int finalLast = last;
         onALane(n == 1, lane -> {
             Lane plans;
             synchronized (network) {
                 checkOpen();
-                plans = lane(lane, n, finalLast);
+                plans = lane(lane, n, last);
             }
             runOnOnednn(n, inputs::get, plans, read, reader, 0);
         });
@@ -305,8 +297,8 @@ public final class Vgg16Model implements InspectableModel {
      * thread at the same time, each on its own plans and on half the cores (OpenMP's thread count
      * is the calling thread's own setting): one picture's work outside the convolutions, oneDNN's
      * reorders and the copies of its maps, no longer leaves a core idle (see forwardAll for what it
-     * measured). Each lane preprocesses its
-     * pictures as it goes, beside the other lane's convolutions. The caller holds all lanes.
+     * measured). Each lane preprocesses its pictures as it goes, beside the other lane's
+     * convolutions. The caller holds all lanes.
      */
     private void runInLanes(List<BufferedImage> images, int last, Set<Integer> read, PlanReader reader) {
         int n = images.size();
@@ -368,7 +360,7 @@ public final class Vgg16Model implements InspectableModel {
         }
     }
 
-    /** The thread that runs a batch's second lane, made on first use; the caller holds the lock. */
+    /** The thread that runs a batch's second lane, made on first use; the caller holds all lanes. */
     private ExecutorService laneThread() {
         if (laneThread == null) {
             laneThread = Executors.newSingleThreadExecutor(r -> {
@@ -407,7 +399,7 @@ public final class Vgg16Model implements InspectableModel {
      * Runs {@code n} pictures, {@code input} giving each preprocessed (channel-major), through
      * {@code plans}, reading the outputs of the layers in {@code read}, and hands each picture to
      * {@code reader}, as picture {@code offset + p}, while its outputs are valid. The caller holds
-     * the lock.
+     * the plans' lane.
      */
     private static void runOnOnednn(int n, IntFunction<float[]> input, Lane plans, Set<Integer> read, PlanReader reader,
                                     int offset) {
