@@ -91,22 +91,23 @@ public final class Paired {
                 rows.add(compare("ms, Winograd: inspect and write the report vs forward pass", rounds * 2, 2,
                         () -> millis(() -> write(inspector.run(picture, "sample.png"), dir)),
                         () -> millis(() -> notop.forward(picture, notop.taps())), true));
+                DoubleSupplier passesOneAtATime = () -> millis(() -> pictures.forEach(p -> notop.forward(p, notop.taps()))) / BATCH;
                 // What the command line does with several pictures: two at a time, one on each lane.
                 ExecutorService two = Executors.newFixedThreadPool(2);
                 try {
                     rows.add(compare("ms per picture, Winograd: inspect from two threads vs forward pass", rounds, 1,
                             () -> millis(() -> inTwoThreads(two, () -> inspector.run(picture, "sample.png"))) / BATCH,
-                            () -> millis(() -> pictures.forEach(p -> notop.forward(p, notop.taps()))) / BATCH, true));
+                            passesOneAtATime, true));
                     rows.add(compare("ms per picture, Winograd: inspect and write the report from two threads vs forward pass",
                             rounds, 1,
                             () -> millis(() -> inTwoThreads(two, () -> write(inspector.run(picture, "sample.png"), dir))) / BATCH,
-                            () -> millis(() -> pictures.forEach(p -> notop.forward(p, notop.taps()))) / BATCH, true));
+                            passesOneAtATime, true));
                 } finally {
                     two.shutdown();
                 }
                 rows.add(compare("ms per picture, no top, Winograd: batch of " + BATCH + " vs one at a time", rounds, 1,
                         () -> millis(() -> notop.forwardAll(pictures, notop.taps())) / BATCH,
-                        () -> millis(() -> pictures.forEach(p -> notop.forward(p, notop.taps()))) / BATCH, false));
+                        passesOneAtATime, false));
             } finally {
                 try (Stream<Path> files = Files.walk(dir)) {
                     for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {

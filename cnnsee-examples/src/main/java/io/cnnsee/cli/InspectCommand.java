@@ -46,6 +46,8 @@ import java.util.concurrent.Future;
 final class InspectCommand implements Callable<Integer> {
 
     static final String RANDOM = "random";
+    /** Pictures inspected at once: two, one on each lane of the model. */
+    private static final int PICTURES_AT_ONCE = 2;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -275,9 +277,6 @@ final class InspectCommand implements Callable<Integer> {
         err.flush();
         return failures == 0 ? 0 : 1;
     }
-
-    /** Pictures inspected at once: two, one on each lane of the model. */
-    private static final int PICTURES_AT_ONCE = 2;
 
     /** One picture inspected and its report written. */
     private record Done(Path report, Inspection inspection, double seconds) {
