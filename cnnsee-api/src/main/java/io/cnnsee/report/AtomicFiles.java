@@ -2,12 +2,18 @@ package io.cnnsee.report;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.Random;
 
 /** Writes files so that they appear whole or not at all: a temporary file, then a rename. */
 public final class AtomicFiles {
+
+    private static final Random NAMES = new SecureRandom();
 
     private AtomicFiles() {
     }
@@ -15,14 +21,35 @@ public final class AtomicFiles {
     /** Writes {@code bytes} to {@code file}, replacing it; a reader never sees half a file. */
     public static void write(Path file, byte[] bytes) throws IOException {
         Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
+        Path temp = createPartFile(target);
         try {
             Files.write(temp, bytes);
             moveIntoPlace(temp, target);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * A new, empty, hidden file beside {@code target} (its folder made if missing), to be written
+     * and then moved into place. It is created as any new file is, so it gets the permissions the
+     * user's umask gives: {@code Files.createTempFile} would make it readable by its owner only,
+     * and a report folder served or shared from there would not open for anyone else.
+     */
+    public static Path createPartFile(Path target) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        Files.createDirectories(dir);
+        for (int attempt = 0; ; attempt++) {
+            Path temp = dir.resolve("." + absolute.getFileName() + "." + Long.toUnsignedString(NAMES.nextLong(), 36) + ".part");
+            try {
+                Files.newByteChannel(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                return temp;
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 9) {
+                    throw e; // ten random names taken: something else is wrong
+                }
+            }
         }
     }
 

@@ -158,7 +158,7 @@ public final class WeightsCache {
         }
         Path temp;
         try {
-            temp = Files.createTempFile(directory, "." + file.fileName() + ".", ".part");
+            temp = AtomicFiles.createPartFile(target); // permissions as the umask gives, like the cache folder's other files
         } catch (IOException e) {
             throw new CacheFolderException("cannot write in the cache folder " + directory + " (" + e + ")", e);
         }

@@ -120,6 +120,19 @@ class WeightsCacheTest {
     }
 
     @Test
+    void aDownloadedFileHasThePermissionsOfAnyNewFile() throws Exception {
+        assumeTrue(cacheDir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+        served.put("/w.h5", CONTENT);
+        OfficialWeightsFile file = new OfficialWeightsFile("w.h5", md5(CONTENT), List.of(url("/w.h5")));
+        Path reference = Files.write(cacheDir.resolve("made-as-usual"), new byte[] {0});
+
+        Path path = cache().resolve(file);
+
+        // A cache folder shared by several accounts is read by all of them, as the umask allows.
+        assertThat(Files.getPosixFilePermissions(path)).isEqualTo(Files.getPosixFilePermissions(reference));
+    }
+
+    @Test
     void fallsBackToTheMirror() throws Exception {
         served.put("/mirror/w.h5", CONTENT);
         OfficialWeightsFile file = new OfficialWeightsFile("w.h5", md5(CONTENT),

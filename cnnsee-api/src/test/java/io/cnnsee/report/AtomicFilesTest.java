@@ -1,0 +1,69 @@
+package io.cnnsee.report;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class AtomicFilesTest {
+
+    @TempDir
+    Path dir;
+
+    private Set<String> names() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return Set.copyOf(files.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
+    void writesTheBytesReplacesAndLeavesNothingElse() throws IOException {
+        Path file = dir.resolve("sub/report.html");
+
+        AtomicFiles.write(file, new byte[] {1, 2, 3});
+        AtomicFiles.write(file, new byte[] {4, 5});
+
+        assertThat(Files.readAllBytes(file)).containsExactly(4, 5);
+        try (Stream<Path> files = Files.list(dir.resolve("sub"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("report.html");
+        }
+    }
+
+    @Test
+    void aWrittenFileHasThePermissionsOfAnyNewFile() throws IOException {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+        Path reference = Files.write(dir.resolve("made-as-usual"), new byte[] {0});
+
+        Path file = dir.resolve("grid.png");
+        AtomicFiles.write(file, new byte[] {1});
+
+        Set<PosixFilePermission> usual = Files.getPosixFilePermissions(reference);
+        // Under the usual umask 022 that is rw-r--r--: others can read a report folder that is shared or served.
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(usual);
+    }
+
+    @Test
+    void partFilesAreNewHiddenEmptyAndBesideTheirTarget() throws IOException {
+        Path target = dir.resolve("weights.h5");
+
+        Path first = AtomicFiles.createPartFile(target);
+        Path second = AtomicFiles.createPartFile(target);
+
+        assertThat(first).isNotEqualTo(second);
+        for (Path part : new Path[] {first, second}) {
+            assertThat(part.getParent()).isEqualTo(dir.toAbsolutePath());
+            assertThat(part.getFileName().toString()).startsWith(".weights.h5.").endsWith(".part");
+            assertThat(Files.size(part)).isZero();
+        }
+        assertThat(names()).hasSize(2).doesNotContain("weights.h5");
+    }
+}
