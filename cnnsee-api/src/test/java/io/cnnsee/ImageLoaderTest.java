@@ -51,6 +51,50 @@ class ImageLoaderTest {
     }
 
     @Test
+    void readingSpillsNothingIntoTemporaryFiles(@TempDir Path cache) throws Exception {
+        BufferedImage picture = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < 64; x++) {
+                picture.setRGB(x, y, x * 4 << 16 | y * 5 << 8 | (x + y));
+            }
+        }
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(picture, "png", png);
+        // Whatever is in ImageIO's cache folder while the decoder reads: its cache (on by default)
+        // would copy the picture there as it goes.
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        InputStream watched = new java.io.FilterInputStream(new java.io.ByteArrayInputStream(png.toByteArray())) {
+            @Override
+            public int read(byte[] b, int off, int len) throws java.io.IOException {
+                try (var files = Files.list(cache)) {
+                    files.forEach(f -> seen.add(f.getFileName().toString()));
+                }
+                return super.read(b, off, len);
+            }
+        };
+        java.io.File cacheBefore = ImageIO.getCacheDirectory();
+        boolean useCacheBefore = ImageIO.getUseCache();
+        ImageIO.setCacheDirectory(cache.toFile());
+        ImageIO.setUseCache(true);
+        BufferedImage read;
+        try {
+            read = loader.read(watched, "watched.png");
+        } finally {
+            ImageIO.setCacheDirectory(cacheBefore);
+            ImageIO.setUseCache(useCacheBefore);
+        }
+
+        assertThat(seen).isEmpty();
+        assertThat(read.getWidth()).isEqualTo(64);
+        assertThat(read.getHeight()).isEqualTo(48);
+        for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < 64; x++) {
+                assertThat(rgb(read, x, y)).isEqualTo(rgb(picture, x, y));
+            }
+        }
+    }
+
+    @Test
     void anEmptyFileIsNotAPicture() throws Exception {
         Path file = write("empty.png", new byte[0]);
         assertThatThrownBy(() -> loader.read(file))
