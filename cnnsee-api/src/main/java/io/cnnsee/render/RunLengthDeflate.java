@@ -66,7 +66,7 @@ final class RunLengthDeflate {
      */
     static Part part(byte[] data, int offset, int length, boolean last) {
         int[] frequency = new int[LITERAL_CODES];
-        count(data, offset, length, frequency);
+        Runs runs = count(data, offset, length, frequency);
         frequency[END_OF_BLOCK] = 1;
         int[] literalLengths = codeLengths(frequency, MAX_CODE_BITS);
         // Two distance codes of one bit: a complete code, as strict decoders want; only distance 1 is used.
@@ -121,7 +121,7 @@ final class RunLengthDeflate {
                     | distanceCodes[0] << (literalLengths[symbol] + extra);
             runLengths[n] = literalLengths[symbol] + extra + distanceLengths[0];
         }
-        emit(data, offset, length, literalCodes, literalLengths, runCodes, runLengths, out);
+        emit(data, offset, length, runs, literalCodes, literalLengths, runCodes, runLengths, out);
         out.write(literalCodes[END_OF_BLOCK], literalLengths[END_OF_BLOCK]);
         if (!last) {
             out.write(0, 3); // not last, stored
@@ -182,13 +182,14 @@ final class RunLengthDeflate {
     }
 
     /**
-     * Splits {@code data} into literals and runs, as {@link #emit} does, and counts the symbols
-     * into {@code frequency}.
+     * Splits {@code data} into literals and runs, counts the symbols into {@code frequency} and
+     * returns the runs, so that {@link #emit} writes them without looking for them again.
      */
-    private static void count(byte[] data, int offset, int length, int[] frequency) {
+    private static Runs count(byte[] data, int offset, int length, int[] frequency) {
         // Literals are counted into four tables by position, so that a byte repeated nearby does
         // not wait on the count it just stored (with one table the loop took about 1.4 times as long).
         int[] literals = new int[4 << 8];
+        Runs runs = new Runs();
         int end = offset + length;
         int i = offset;
         while (i < end) {
@@ -199,11 +200,28 @@ final class RunLengthDeflate {
             if (run < end) {
                 int n = runAt(data, run, end);
                 frequency[RUN_SYMBOL[n]]++;
+                runs.add(run, n);
                 i = run + n;
             }
         }
         for (int b = 0; b < 256; b++) {
             frequency[b] += literals[b] + literals[256 + b] + literals[512 + b] + literals[768 + b];
+        }
+        return runs;
+    }
+
+    /** Where each run starts and how long it is, in the order found. */
+    private static final class Runs {
+        int[] startAndLength = new int[512];
+        int size;
+
+        void add(int start, int length) {
+            if (2 * size + 2 > startAndLength.length) {
+                startAndLength = Arrays.copyOf(startAndLength, 2 * startAndLength.length);
+            }
+            startAndLength[2 * size] = start;
+            startAndLength[2 * size + 1] = length;
+            size++;
         }
     }
 
@@ -270,12 +288,13 @@ final class RunLengthDeflate {
      * Writes the tokens {@link #count} counted: literals three codes to a write (at most 45 bits),
      * a run as one string of bits, its length code, extra bits and distance together.
      */
-    private static void emit(byte[] data, int offset, int length, int[] codes, int[] lengths, int[] runCodes, int[] runLengths,
-                             BitWriter out) {
+    private static void emit(byte[] data, int offset, int length, Runs runs, int[] codes, int[] lengths, int[] runCodes,
+                             int[] runLengths, BitWriter out) {
         int end = offset + length;
         int i = offset;
-        while (i < end) {
-            int run = nextRun(data, i, offset, end);
+        int[] found = runs.startAndLength;
+        for (int k = 0; k <= runs.size; k++) {
+            int run = k < runs.size ? found[2 * k] : end;
             for (; i + 3 <= run; i += 3) {
                 int a = data[i] & 0xFF;
                 int b = data[i + 1] & 0xFF;
@@ -288,8 +307,8 @@ final class RunLengthDeflate {
                 int b = data[i] & 0xFF;
                 out.write(codes[b], lengths[b]);
             }
-            if (run < end) {
-                int n = runAt(data, run, end);
+            if (k < runs.size) {
+                int n = found[2 * k + 1];
                 out.write(runCodes[n], runLengths[n]);
                 i = run + n;
             }
