@@ -3,6 +3,7 @@ package io.cnnsee.bench;
 import io.cnnsee.ChannelRanker;
 import io.cnnsee.FeatureMap;
 import io.cnnsee.FeatureMapInspector;
+import io.cnnsee.ImageLoader;
 import io.cnnsee.Inspection;
 import io.cnnsee.Ranking;
 import io.cnnsee.Tap;
@@ -58,6 +59,7 @@ public class InspectBenchmark {
     private Inspection inspection;
     private Path reportDir;
     private List<Tap> lastOnly;
+    private Path pictureFile;
 
     @Setup
     public void setUp() throws IOException {
@@ -70,6 +72,13 @@ public class InspectBenchmark {
         grids = inspection.taps().stream().map(TapInspection::grid).toList();
         reportDir = Files.createTempDirectory("cnnsee-bench");
         lastOnly = List.of(model.tap("block5_pool"));
+        pictureFile = Pictures.sampleFile();
+    }
+
+    /** Reading the sample's PNG file into a picture, as the command line does before inspecting it. */
+    @Benchmark
+    public BufferedImage reading() {
+        return ImageLoader.defaults().read(pictureFile);
     }
 
     /** Everything {@code FeatureMapInspector.run} does: preprocessing, forward, taps, ranking, rendering. */

@@ -22,6 +22,17 @@ final class Pictures {
         return noise(451, 300, 1);
     }
 
+    /** The sample as a file, to time reading it: the README's PNG, else the noise written as a PNG. */
+    static Path sampleFile() throws java.io.IOException {
+        if (Files.isRegularFile(SAMPLE)) {
+            return SAMPLE;
+        }
+        Path file = Files.createTempFile("cnnsee-sample", ".png");
+        file.toFile().deleteOnExit();
+        javax.imageio.ImageIO.write(noise(451, 300, 1), "png", file.toFile());
+        return file;
+    }
+
     static BufferedImage noise(int width, int height, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
