@@ -47,9 +47,8 @@ public final class Preprocessing {
     /** The network input for {@code image}: 3 x size x size floats, B, G, R planes, means subtracted. */
     public float[] apply(BufferedImage image) {
         Objects.requireNonNull(image, "image");
-        BufferedImage rgb = ImageLoader.toRgb(image);
-        int w = rgb.getWidth();
-        int h = rgb.getHeight();
+        int w = image.getWidth();
+        int h = image.getHeight();
         int x0 = 0;
         int y0 = 0;
         if (centerCrop && w != h) {
@@ -59,7 +58,10 @@ public final class Preprocessing {
             w = side;
             h = side;
         }
-        int[] pixels = rgb.getRGB(x0, y0, w, h, null, 0, w);
+        // Only the rows the interpolation reads are made RGB, each once: 224 output rows read at
+        // most 448 of a photograph's 3024, where converting and copying the whole 12-megapixel
+        // picture twice took 45 ms.
+        int[][] rows = new int[h][];
         float[] out = new float[3 * size * size];
         int plane = size * size;
         double sx = (double) w / size;
@@ -69,15 +71,17 @@ public final class Preprocessing {
             int y1 = Math.min((int) fy, h - 1);
             int y2 = Math.min(y1 + 1, h - 1);
             double dy = fy - y1;
+            int[] upper = row(rows, image, x0, y0, w, y1);
+            int[] lower = row(rows, image, x0, y0, w, y2);
             for (int ox = 0; ox < size; ox++) {
                 double fx = Math.max(0, (ox + 0.5) * sx - 0.5);
                 int x1 = Math.min((int) fx, w - 1);
                 int x2 = Math.min(x1 + 1, w - 1);
                 double dx = fx - x1;
-                int p11 = pixels[y1 * w + x1];
-                int p12 = pixels[y1 * w + x2];
-                int p21 = pixels[y2 * w + x1];
-                int p22 = pixels[y2 * w + x2];
+                int p11 = upper[x1];
+                int p12 = upper[x2];
+                int p21 = lower[x1];
+                int p22 = lower[x2];
                 int o = oy * size + ox;
                 // shift 0 = blue, 8 = green, 16 = red: BGR order.
                 for (int c = 0; c < 3; c++) {
@@ -89,5 +93,21 @@ public final class Preprocessing {
             }
         }
         return out;
+    }
+
+    /**
+     * Row {@code y} of the (cropped) picture as 0xRRGGBB, made on first use: read in place from an
+     * int RGB picture, converted by {@link ImageLoader#toRgb} otherwise (which works pixel by pixel,
+     * so a row of it is the row of the whole picture converted).
+     */
+    private static int[] row(int[][] rows, BufferedImage image, int x0, int y0, int w, int y) {
+        int[] row = rows[y];
+        if (row == null) {
+            row = image.getType() == BufferedImage.TYPE_INT_RGB
+                    ? (int[]) image.getRaster().getDataElements(x0, y0 + y, w, 1, null)
+                    : (int[]) ImageLoader.toRgb(image.getSubimage(x0, y0 + y, w, 1)).getRaster().getDataElements(0, 0, w, 1, null);
+            rows[y] = row;
+        }
+        return row;
     }
 }

@@ -82,4 +82,51 @@ class PreprocessingTest {
         alpha.setRGB(0, 0, 0x80_C8_64_32);
         assertThat(new Preprocessing(1, false).apply(alpha)).containsExactly(50 - B, 100 - G, 200 - R);
     }
+
+    @Test
+    void picturesOfEveryKindLargeAndSmallCroppedOrNotGiveWhatTheirRgbConversionGives() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        int[] types = {BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_4BYTE_ABGR, BufferedImage.TYPE_INT_ARGB,
+                BufferedImage.TYPE_INT_BGR, BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_USHORT_GRAY,
+                BufferedImage.TYPE_BYTE_INDEXED};
+        // Larger than the input (only some rows are read), smaller (rows read again), and a column.
+        int[][] sizes = {{640, 427}, {50, 30}, {3, 300}};
+        for (int[] size : sizes) {
+            for (int type : types) {
+                BufferedImage picture = new BufferedImage(size[0], size[1], type);
+                for (int y = 0; y < size[1]; y++) {
+                    for (int x = 0; x < size[0]; x++) {
+                        picture.setRGB(x, y, random.nextInt());
+                    }
+                }
+                // The whole picture made RGB first, as before only rows of it were: the same input.
+                BufferedImage rgb = io.cnnsee.ImageLoader.toRgb(picture);
+                for (boolean crop : new boolean[] {false, true}) {
+                    Preprocessing preprocessing = new Preprocessing(224, crop);
+                    // The first value that differs, if any (containsExactly takes seconds on 150 528 values).
+                    assertThat(java.util.Arrays.mismatch(preprocessing.apply(picture), preprocessing.apply(rgb)))
+                            .as("type %d, %d x %d, crop %s", type, size[0], size[1], crop).isEqualTo(-1);
+                }
+            }
+            // An int RGB picture is read in place, a part of a larger one too: against a copy of its own.
+            BufferedImage parent = new BufferedImage(size[0] + 9, size[1] + 5, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < parent.getHeight(); y++) {
+                for (int x = 0; x < parent.getWidth(); x++) {
+                    parent.setRGB(x, y, random.nextInt());
+                }
+            }
+            BufferedImage part = parent.getSubimage(6, 3, size[0], size[1]);
+            BufferedImage own = new BufferedImage(size[0], size[1], BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < size[1]; y++) {
+                for (int x = 0; x < size[0]; x++) {
+                    own.setRGB(x, y, part.getRGB(x, y));
+                }
+            }
+            for (boolean crop : new boolean[] {false, true}) {
+                Preprocessing preprocessing = new Preprocessing(224, crop);
+                assertThat(java.util.Arrays.mismatch(preprocessing.apply(part), preprocessing.apply(own)))
+                        .as("part of a picture, %d x %d, crop %s", size[0], size[1], crop).isEqualTo(-1);
+            }
+        }
+    }
 }
