@@ -142,9 +142,9 @@ public final class Vgg16Model implements InspectableModel {
      * of this model's). In each lane the convolutions run picture by picture up to
      * {@link #firstBatchedLayer()}, so one picture's activations stay in cache; from there on the
      * lane's pictures run at once, which reads each large kernel once per lane rather than once per
-     * picture. A batch of 8 costs about 0.8 of one at a time per picture with the top; without,
-     * 0.83 to 0.97 in fresh JVMs, with Winograd more than one at a time late in long benchmark runs
-     * (docs/performance.md). It keeps a second set of the pass's memory for the second lane.
+     * picture. A batch of 8 costs about 0.8 of one at a time per picture with the top; without, about
+     * 0.93 with direct convolutions, and with Winograd 0.73 to 1.36 from run to run, on either side of
+     * one at a time (docs/performance.md). It keeps a second set of the pass's memory for the second lane.
      */
     @Override
     public List<List<FeatureMap>> forwardAll(List<BufferedImage> images, List<Tap> taps) {
