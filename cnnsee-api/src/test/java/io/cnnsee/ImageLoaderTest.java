@@ -9,14 +9,20 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
+import java.io.File;
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.zip.CRC32;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,17 +68,17 @@ class ImageLoaderTest {
         ImageIO.write(picture, "png", png);
         // Whatever is in ImageIO's cache folder while the decoder reads: its cache (on by default)
         // would copy the picture there as it goes.
-        java.util.Set<String> seen = new java.util.TreeSet<>();
-        InputStream watched = new java.io.FilterInputStream(new java.io.ByteArrayInputStream(png.toByteArray())) {
+        Set<String> seen = new TreeSet<>();
+        InputStream watched = new FilterInputStream(new ByteArrayInputStream(png.toByteArray())) {
             @Override
-            public int read(byte[] b, int off, int len) throws java.io.IOException {
+            public int read(byte[] b, int off, int len) throws IOException {
                 try (var files = Files.list(cache)) {
                     files.forEach(f -> seen.add(f.getFileName().toString()));
                 }
                 return super.read(b, off, len);
             }
         };
-        java.io.File cacheBefore = ImageIO.getCacheDirectory();
+        File cacheBefore = ImageIO.getCacheDirectory();
         boolean useCacheBefore = ImageIO.getUseCache();
         ImageIO.setCacheDirectory(cache.toFile());
         ImageIO.setUseCache(true);

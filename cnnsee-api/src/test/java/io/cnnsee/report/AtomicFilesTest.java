@@ -19,8 +19,8 @@ class AtomicFilesTest {
     @TempDir
     Path dir;
 
-    private Set<String> names() throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
+    private static Set<String> names(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
             return Set.copyOf(files.map(p -> p.getFileName().toString()).toList());
         }
     }
@@ -33,9 +33,7 @@ class AtomicFilesTest {
         AtomicFiles.write(file, new byte[] {4, 5});
 
         assertThat(Files.readAllBytes(file)).containsExactly(4, 5);
-        try (Stream<Path> files = Files.list(dir.resolve("sub"))) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("report.html");
-        }
+        assertThat(names(dir.resolve("sub"))).containsExactly("report.html");
     }
 
     @Test
@@ -64,6 +62,6 @@ class AtomicFilesTest {
             assertThat(part.getFileName().toString()).startsWith(".weights.h5.").endsWith(".part");
             assertThat(Files.size(part)).isZero();
         }
-        assertThat(names()).hasSize(2).doesNotContain("weights.h5");
+        assertThat(names(dir)).hasSize(2).doesNotContain("weights.h5");
     }
 }
