@@ -99,7 +99,7 @@ public final class ImageLoader {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(name, "name");
         // Cached in memory: ImageIO.createImageInputStream would copy the picture into a temporary
-        // file as it reads (ImageIO's cache is on by default), which took 30 ms instead of 6 for a
+        // file as it reads (ImageIO's cache is on by default), which took 24 ms instead of 7 for a
         // 512 x 512 PNG, and left a stray file wherever the JVM died meanwhile.
         try (ImageInputStream stream = new MemoryCacheImageInputStream(in)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
