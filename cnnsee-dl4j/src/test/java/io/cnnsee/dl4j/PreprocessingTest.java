@@ -93,12 +93,7 @@ class PreprocessingTest {
         int[][] sizes = {{640, 427}, {50, 30}, {3, 300}};
         for (int[] size : sizes) {
             for (int type : types) {
-                BufferedImage picture = new BufferedImage(size[0], size[1], type);
-                for (int y = 0; y < size[1]; y++) {
-                    for (int x = 0; x < size[0]; x++) {
-                        picture.setRGB(x, y, random.nextInt());
-                    }
-                }
+                BufferedImage picture = noise(new BufferedImage(size[0], size[1], type), random);
                 // The whole picture made RGB first, as before only rows of it were: the same input.
                 BufferedImage rgb = io.cnnsee.ImageLoader.toRgb(picture);
                 for (boolean crop : new boolean[] {false, true}) {
@@ -109,12 +104,7 @@ class PreprocessingTest {
                 }
             }
             // An int RGB picture is read in place, a part of a larger one too: against a copy of its own.
-            BufferedImage parent = new BufferedImage(size[0] + 9, size[1] + 5, BufferedImage.TYPE_INT_RGB);
-            for (int y = 0; y < parent.getHeight(); y++) {
-                for (int x = 0; x < parent.getWidth(); x++) {
-                    parent.setRGB(x, y, random.nextInt());
-                }
-            }
+            BufferedImage parent = noise(new BufferedImage(size[0] + 9, size[1] + 5, BufferedImage.TYPE_INT_RGB), random);
             BufferedImage part = parent.getSubimage(6, 3, size[0], size[1]);
             BufferedImage own = new BufferedImage(size[0], size[1], BufferedImage.TYPE_INT_RGB);
             for (int y = 0; y < size[1]; y++) {
@@ -128,5 +118,15 @@ class PreprocessingTest {
                         .as("part of a picture, %d x %d, crop %s", size[0], size[1], crop).isEqualTo(-1);
             }
         }
+    }
+
+    /** {@code picture} with a random colour set at every pixel, through its own colour model. */
+    private static BufferedImage noise(BufferedImage picture, java.util.SplittableRandom random) {
+        for (int y = 0; y < picture.getHeight(); y++) {
+            for (int x = 0; x < picture.getWidth(); x++) {
+                picture.setRGB(x, y, random.nextInt());
+            }
+        }
+        return picture;
     }
 }
