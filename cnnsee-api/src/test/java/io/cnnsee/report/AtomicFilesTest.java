@@ -8,10 +8,12 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class AtomicFilesTest {
@@ -63,5 +65,28 @@ class AtomicFilesTest {
             assertThat(Files.size(part)).isZero();
         }
         assertThat(names(dir)).hasSize(2).doesNotContain("weights.h5");
+    }
+
+    @Test
+    void aFileThatCannotBeMovedIntoPlaceLeavesNoPartBehind() throws IOException {
+        Path target = dir.resolve("grid.png");
+        Files.createDirectories(target.resolve("in-the-way")); // a folder that is not empty cannot be replaced
+
+        assertThatThrownBy(() -> AtomicFiles.write(target, new byte[] {1, 2}))
+                .isInstanceOf(IOException.class);
+
+        assertThat(names(dir)).containsExactly("grid.png");
+        assertThat(target).isDirectory();
+    }
+
+    @Test
+    void largeFilesAreWrittenWhole() throws IOException {
+        byte[] bytes = new byte[3_000_001];
+        new Random(7).nextBytes(bytes);
+        Path file = dir.resolve("original.png");
+
+        AtomicFiles.write(file, bytes);
+
+        assertThat(Files.mismatch(file, Files.write(dir.resolve("plain"), bytes))).isEqualTo(-1L);
     }
 }
