@@ -12,6 +12,7 @@ import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
+import java.awt.image.IndexColorModel;
 import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.SinglePixelPackedSampleModel;
 import java.awt.image.Raster;
@@ -207,7 +208,7 @@ public final class ImageLoader {
         Raster raster = image.getRaster();
         boolean gray = image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY
                 && image.getColorModel().getNumColorComponents() == 1
-                && !(image.getColorModel() instanceof java.awt.image.IndexColorModel);
+                && !(image.getColorModel() instanceof IndexColorModel);
         if (gray) {
             int bits = image.getColorModel().getComponentSize(0);
             long maxValue = (1L << bits) - 1;
@@ -220,7 +221,8 @@ public final class ImageLoader {
                     out[y * w + x] = (v << 16) | (v << 8) | v;
                 }
             }
-        } else if (!copyInterleavedBytes(image, ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData())) {
+        } else if (!copyInterleavedBytes(image, ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData())
+                && !copyIndexedBytes(image, ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData())) {
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
                     rgb.setRGB(x, y, image.getRGB(x, y) & 0xFFFFFF);
@@ -266,6 +268,40 @@ public final class ImageLoader {
                     - raster.getSampleModelTranslateX() * pixelStride;
             for (int x = 0, i = y * w; x < w; x++, i++, p += pixelStride) {
                 out[i] = (data[p + red] & 0xFF) << 16 | (data[p + green] & 0xFF) << 8 | data[p + blue] & 0xFF;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Copies {@code image} into {@code out} (0xRRGGBB, row after row) by looking up its palette,
+     * where it is one byte a pixel: GIFs, palette PNGs and cnnsee's grids. Through
+     * {@link BufferedImage#getRGB(int, int)} a pixel at a time a grid of block 1 took tens of
+     * milliseconds. Alpha is dropped, as everywhere here. Returns false, having copied nothing, for
+     * any other layout.
+     */
+    private static boolean copyIndexedBytes(BufferedImage image, int[] out) {
+        Raster raster = image.getRaster();
+        if (!(image.getColorModel() instanceof IndexColorModel model) || model.getPixelSize() != 8
+                || !(raster.getSampleModel() instanceof PixelInterleavedSampleModel sampleModel)
+                || sampleModel.getNumBands() != 1
+                || !(raster.getDataBuffer() instanceof DataBufferByte buffer) || buffer.getNumBanks() != 1) {
+            return false;
+        }
+        int[] palette = new int[256];
+        for (int i = 0; i < palette.length; i++) {
+            palette[i] = model.getRGB(i) & 0xFFFFFF; // past the map's size, what getRGB gives too
+        }
+        byte[] data = buffer.getData();
+        int pixelStride = sampleModel.getPixelStride();
+        int w = image.getWidth();
+        int h = image.getHeight();
+        for (int y = 0; y < h; y++) {
+            int p = buffer.getOffset() + sampleModel.getBandOffsets()[0]
+                    + (y - raster.getSampleModelTranslateY()) * sampleModel.getScanlineStride()
+                    - raster.getSampleModelTranslateX() * pixelStride;
+            for (int x = 0, i = y * w; x < w; x++, i++, p += pixelStride) {
+                out[i] = palette[data[p] & 0xFF];
             }
         }
         return true;

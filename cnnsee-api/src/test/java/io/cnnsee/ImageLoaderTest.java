@@ -402,6 +402,50 @@ class ImageLoaderTest {
         }
     }
 
+    /**
+     * Palette pictures (GIFs, palette PNGs, cnnsee's grids) convert from their bytes through their
+     * palette: the colours getRGB gives, alpha dropped, sub-images of their own pixels; a palette
+     * of 16 colours and one of 1-bit pixels too (the latter by the general path).
+     */
+    @Test
+    void palettePicturesConvertAsGetRgbSeesThem() {
+        SplittableRandom random = new SplittableRandom(22);
+        int[] colours = new int[256];
+        for (int i = 0; i < colours.length; i++) {
+            colours[i] = random.nextInt(); // alpha too
+        }
+        BufferedImage full = new BufferedImage(41, 19, BufferedImage.TYPE_BYTE_INDEXED,
+                new IndexColorModel(8, 256, colours, 0, true, -1, java.awt.image.DataBuffer.TYPE_BYTE));
+        BufferedImage sixteen = new BufferedImage(41, 19, BufferedImage.TYPE_BYTE_INDEXED,
+                new IndexColorModel(8, 16, colours, 0, false, -1, java.awt.image.DataBuffer.TYPE_BYTE));
+        BufferedImage binary = new BufferedImage(41, 19, BufferedImage.TYPE_BYTE_BINARY);
+        for (int y = 0; y < 19; y++) {
+            for (int x = 0; x < 41; x++) {
+                full.getRaster().setSample(x, y, 0, random.nextInt(256));
+                sixteen.getRaster().setSample(x, y, 0, random.nextInt(16));
+                binary.getRaster().setSample(x, y, 0, random.nextInt(2));
+            }
+        }
+        for (BufferedImage picture : new BufferedImage[] {full, full.getSubimage(6, 4, 30, 9), sixteen,
+                sixteen.getSubimage(1, 2, 3, 4), binary}) {
+            int w = picture.getWidth();
+            int h = picture.getHeight();
+            int[] expected = picture.getRGB(0, 0, w, h, null, 0, w);
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] &= 0xFFFFFF;
+            }
+            for (BufferedImage rgb : new BufferedImage[] {ImageLoader.toRgb(picture), ImageLoader.copyRgb(picture)}) {
+                assertThat(rgb.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
+                int[] actual = rgb.getRGB(0, 0, w, h, null, 0, w);
+                for (int i = 0; i < actual.length; i++) {
+                    actual[i] &= 0xFFFFFF;
+                }
+                assertThat(actual).as("%d x %d of a palette of %d", w, h, ((IndexColorModel) picture.getColorModel()).getMapSize())
+                        .isEqualTo(expected);
+            }
+        }
+    }
+
     @Test
     void copiesAreIndependentAndWhole() {
         BufferedImage original = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
