@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -35,6 +36,8 @@ public final class Colormap {
     private final String name;
     private final double[] components; // r, g, b per entry, in [0, 1]
     private final int[] rgb;           // 0xRRGGBB per entry
+    private final int[] palette;       // the distinct colours, in the order of the entries
+    private final byte[] paletteIndices; // for each entry, the index of its colour in the palette
 
     private Colormap(String name, double[] components) {
         this.name = name;
@@ -46,6 +49,21 @@ public final class Colormap {
             int b = toByte(components[3 * i + 2]);
             rgb[i] = (r << 16) | (g << 8) | b;
         }
+        // Neighbouring entries can round to one 8-bit colour (viridis has 254 distinct, gray 232).
+        int[] distinct = new int[SIZE];
+        int count = 0;
+        this.paletteIndices = new byte[SIZE];
+        for (int i = 0; i < SIZE; i++) {
+            int at = 0;
+            while (at < count && distinct[at] != rgb[i]) {
+                at++;
+            }
+            if (at == count) {
+                distinct[count++] = rgb[i];
+            }
+            paletteIndices[i] = (byte) at;
+        }
+        this.palette = Arrays.copyOf(distinct, count);
     }
 
     /**
@@ -116,9 +134,14 @@ public final class Colormap {
         return rgb[indexOf(t)];
     }
 
-    /** The 0xRRGGBB entries themselves, not a copy: for this package's loops, which only read them. */
-    int[] table() {
-        return rgb;
+    /** The distinct 0xRRGGBB colours of the entries, in their order; not a copy: for the renderer, which only reads them. */
+    int[] palette() {
+        return palette;
+    }
+
+    /** For each entry, the index of its colour in {@link #palette()}; not a copy, as there. */
+    byte[] paletteIndices() {
+        return paletteIndices;
     }
 
     /** The entry {@code t} picks: {@code floor(t * 256)}, clamped to 0..255; NaN picks 0. */

@@ -3,18 +3,24 @@ package io.cnnsee.render;
 import io.cnnsee.ImageLoader;
 import io.cnnsee.report.AtomicFiles;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
+import java.awt.image.DataBufferByte;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A rendered grid of channels: the picture and where each channel sits in it. Immutable: the
- * picture is copied on the way in and on the way out.
+ * picture is copied on the way out.
+ *
+ * <p>A grid is held as an 8-bit palette picture when its colours fit in one (at most 256: the
+ * colormap's entries its tiles use and the background, without captions), which is a third of
+ * the bytes and a third of the PNG encoding; otherwise as RGB. {@link #image()} is RGB either way.
  */
 public final class Grid {
 
@@ -33,6 +39,21 @@ public final class Grid {
     /** A copy of the grid picture (RGB). */
     public BufferedImage image() {
         return ImageLoader.copyRgb(image);
+    }
+
+    /**
+     * A copy of the grid as an 8-bit palette picture ({@link BufferedImage#TYPE_BYTE_INDEXED}, 256
+     * opaque colours), the same pixels as {@link #image()}; empty when the grid's colours do not fit
+     * in a palette (captions, or all 256 colormap entries used beside a background of another colour).
+     */
+    public Optional<BufferedImage> indexedImage() {
+        if (!(image.getColorModel() instanceof IndexColorModel model)) {
+            return Optional.empty();
+        }
+        byte[] pixels = ((DataBufferByte) image.getRaster().getDataBuffer()).getData().clone();
+        WritableRaster raster = Raster.createInterleavedRaster(new DataBufferByte(pixels, pixels.length),
+                image.getWidth(), image.getHeight(), image.getWidth(), 1, new int[] {0}, null);
+        return Optional.of(new BufferedImage(model, raster, false, null));
     }
 
     public int width() {

@@ -11,7 +11,12 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -154,20 +159,25 @@ public final class GridRenderer {
         int width = cols * tw + (cols + 1) * padding;
         int height = rows * (th + captionH) + (rows + 1) * padding;
 
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        int[] pixels = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
-        Arrays.fill(pixels, background);
-
         List<ValueRange> ranges = normalization.ranges(channels);
         if (ranges.size() != n) {
             throw new IllegalStateException("Normalization " + normalization.name() + " gave " + ranges.size()
                     + " ranges for " + n + " channels");
         }
+        // Tiles are drawn as palette indices: the colormap's distinct colours (viridis has 254), then
+        // the background where it is not one of them and there is room for it.
+        int[] colours = colormap.palette();
+        byte[] indexOf = colormap.paletteIndices();
+        int slot = drawCaptions ? -1 : backgroundSlot(colours);
+        byte[] pixels = new byte[width * height];
+        if (slot >= 0) {
+            Arrays.fill(pixels, (byte) slot);
+        }
+        boolean[] used = new boolean[Colormap.SIZE];
         int[] srcX = nearest(tw, mapW);
         int[] srcY = nearest(th, mapH);
         List<Tile> tiles = new ArrayList<>(n);
         float[] values = new float[mapW * mapH];
-        int[] table = colormap.table();
         for (int i = 0; i < n; i++) {
             Channel channel = channels.get(i);
             channel.copyTo(values, 0);
@@ -180,26 +190,95 @@ public final class GridRenderer {
                 int row = (y0 + y) * width + x0;
                 int srcRow = srcY[y] * mapW;
                 if (!(span > 0)) {
-                    Arrays.fill(pixels, row, row + tw, table[0]); // a constant channel: one flat colour
-                    continue;
-                }
-                if (tw == mapW) {
+                    Arrays.fill(pixels, row, row + tw, indexOf[0]); // a constant channel: one flat colour
+                    used[indexOf[0] & 0xFF] = true;
+                } else if (tw == mapW) {
                     // Not scaled (the default): read straight along the row, no index table.
                     for (int x = 0; x < tw; x++) {
-                        pixels[row + x] = table[entry(values[srcRow + x], low, span)];
+                        byte index = indexOf[entry(values[srcRow + x], low, span)];
+                        pixels[row + x] = index;
+                        used[index & 0xFF] = true;
                     }
                 } else {
                     for (int x = 0; x < tw; x++) {
-                        pixels[row + x] = table[entry(values[srcRow + srcX[x]], low, span)];
+                        byte index = indexOf[entry(values[srcRow + srcX[x]], low, span)];
+                        pixels[row + x] = index;
+                        used[index & 0xFF] = true;
                     }
                 }
             }
             tiles.add(new Tile(channel.index(), x0, y0, tw, th));
         }
+        if (slot < 0 && !drawCaptions) {
+            // 256 colours in the colormap, none the background's: it takes the place of one no tile uses.
+            for (int u = colours.length - 1; u >= 0 && slot < 0; u--) {
+                if (!used[u]) {
+                    slot = u;
+                    pixels = withBackground(pixels, tiles, width, (byte) u);
+                }
+            }
+        }
+        BufferedImage image = slot >= 0
+                ? indexed(pixels, width, height, colours, slot)
+                : rgb(pixels, tiles, width, height, colours);
         if (drawCaptions) {
             drawCaptions(image, tiles, labels, th);
         }
         return new Grid(image, rows, cols, tiles);
+    }
+
+    /**
+     * The palette index of the background, known before any tile is drawn: its colour's index if
+     * the colormap has it, the index after the colormap's colours if there is room; -1 if neither.
+     */
+    private int backgroundSlot(int[] colours) {
+        for (int i = 0; i < colours.length; i++) {
+            if (colours[i] == background) {
+                return i;
+            }
+        }
+        return colours.length < Colormap.SIZE ? colours.length : -1;
+    }
+
+    /** A copy of {@code pixels} with the tiles as they are and everything around them {@code slot}. */
+    private static byte[] withBackground(byte[] pixels, List<Tile> tiles, int width, byte slot) {
+        byte[] out = new byte[pixels.length];
+        Arrays.fill(out, slot);
+        for (Tile t : tiles) {
+            for (int y = t.y(); y < t.y() + t.height(); y++) {
+                System.arraycopy(pixels, y * width + t.x(), out, y * width + t.x(), t.width());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The grid as an 8-bit palette picture: the colormap's colours, the background at {@code slot}.
+     * A third of the bytes of the RGB picture, so the report's PNG writer encodes it in about a
+     * third of the time (docs/performance.md).
+     */
+    private BufferedImage indexed(byte[] pixels, int width, int height, int[] colours, int slot) {
+        int[] palette = Arrays.copyOf(colours, Colormap.SIZE); // a full palette, the indices past the colours unused
+        palette[slot] = background;
+        IndexColorModel model = new IndexColorModel(8, palette.length, palette, 0, false, -1, DataBuffer.TYPE_BYTE);
+        WritableRaster raster = Raster.createInterleavedRaster(new DataBufferByte(pixels, pixels.length),
+                width, height, width, 1, new int[] {0}, null);
+        return new BufferedImage(model, raster, false, null);
+    }
+
+    /** The grid as an RGB picture: for captions, or a grid whose colours do not fit in a palette. */
+    private BufferedImage rgb(byte[] pixels, List<Tile> tiles, int width, int height, int[] colours) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        int[] out = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
+        Arrays.fill(out, background);
+        for (Tile t : tiles) {
+            for (int y = t.y(); y < t.y() + t.height(); y++) {
+                for (int x = y * width + t.x(), end = x + t.width(); x < end; x++) {
+                    out[x] = colours[pixels[x] & 0xFF];
+                }
+            }
+        }
+        return image;
     }
 
     /**

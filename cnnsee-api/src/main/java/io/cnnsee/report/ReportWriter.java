@@ -112,7 +112,7 @@ public final class ReportWriter {
                 String grid = unique(prefix + base, taken);
                 grids.add(grid);
                 files.add(grid);
-                pictures.add(t.grid().image());
+                pictures.add(t.grid().indexedImage().orElseGet(t.grid()::image)); // a palette encodes in a third of the time
                 List<String> names = new ArrayList<>();
                 List<BufferedImage> shown = t.overlays();
                 for (int r = 0; r < shown.size(); r++) {

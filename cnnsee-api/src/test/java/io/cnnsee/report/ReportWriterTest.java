@@ -120,4 +120,28 @@ class ReportWriterTest {
         }
         assertThat(Files.readString(first.html())).isEqualTo(before);
     }
+
+    @Test
+    void gridsAreWrittenAsPalettePngsOfTheGridsPixels(@TempDir Path dir) throws Exception {
+        Inspection result = inspect("picture.png");
+        Report report = result.writeReport(dir);
+
+        // The original picture, then each tap's grid in order.
+        assertThat(report.images()).hasSize(1 + result.taps().size());
+        for (int t = 0; t < result.taps().size(); t++) {
+            Path file = report.images().get(1 + t);
+            byte[] png = Files.readAllBytes(file);
+            assertThat(png[25]).as("%s: colour type palette", file.getFileName()).isEqualTo((byte) 3);
+            BufferedImage decoded = javax.imageio.ImageIO.read(file.toFile());
+            var grid = result.taps().get(t).grid();
+            assertThat(decoded.getWidth()).isEqualTo(grid.width());
+            assertThat(decoded.getHeight()).isEqualTo(grid.height());
+            for (int y = 0; y < grid.height(); y++) {
+                for (int x = 0; x < grid.width(); x++) {
+                    assertThat(decoded.getRGB(x, y) & 0xFFFFFF).as("%s (%d, %d)", file.getFileName(), x, y).isEqualTo(grid.rgb(x, y));
+                }
+            }
+        }
+        assertThat(Files.readAllBytes(report.images().get(0))[25]).as("the original: truecolour").isEqualTo((byte) 2);
+    }
 }
