@@ -18,9 +18,11 @@ import java.util.Optional;
  * A rendered grid of channels: the picture and where each channel sits in it. Immutable: the
  * picture is copied on the way out.
  *
- * <p>A grid is held as an 8-bit palette picture when its colours fit in one (at most 256: the
- * colormap's entries its tiles use and the background, without captions), which is a third of
- * the bytes and a third of the PNG encoding; otherwise as RGB. {@link #image()} is RGB either way.
+ * <p>A grid is held as an 8-bit palette picture when its colours fit in one of 256: the
+ * colormap's distinct colours (viridis has 254, gray 232) and the background, or for a colormap of
+ * 256 colours the background in the place of one that no tile uses; without captions. That is a
+ * third of the bytes and a third of the PNG encoding. Otherwise it is held as RGB.
+ * {@link #image()} is RGB either way.
  */
 public final class Grid {
 
@@ -44,7 +46,8 @@ public final class Grid {
     /**
      * A copy of the grid as an 8-bit palette picture ({@link BufferedImage#TYPE_BYTE_INDEXED}, 256
      * opaque colours), the same pixels as {@link #image()}; empty when the grid's colours do not fit
-     * in a palette (captions, or all 256 colormap entries used beside a background of another colour).
+     * in a palette: captions (drawn anti-aliased), or a colormap of 256 distinct colours with every one
+     * of them used and a background of another colour.
      */
     public Optional<BufferedImage> indexedImage() {
         if (!(image.getColorModel() instanceof IndexColorModel model)) {
