@@ -54,9 +54,14 @@ public final class Grid {
             return Optional.empty();
         }
         byte[] pixels = ((DataBufferByte) image.getRaster().getDataBuffer()).getData().clone();
+        return Optional.of(paletteImage(model, pixels, image.getWidth(), image.getHeight()));
+    }
+
+    /** A palette picture over {@code pixels}, one byte a pixel, row after row (the array itself, not a copy). */
+    static BufferedImage paletteImage(IndexColorModel model, byte[] pixels, int width, int height) {
         WritableRaster raster = Raster.createInterleavedRaster(new DataBufferByte(pixels, pixels.length),
-                image.getWidth(), image.getHeight(), image.getWidth(), 1, new int[] {0}, null);
-        return Optional.of(new BufferedImage(model, raster, false, null));
+                width, height, width, 1, new int[] {0}, null);
+        return new BufferedImage(model, raster, false, null);
     }
 
     public int width() {

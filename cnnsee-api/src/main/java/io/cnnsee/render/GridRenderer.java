@@ -12,11 +12,8 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
-import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
 import java.awt.image.IndexColorModel;
-import java.awt.image.Raster;
-import java.awt.image.WritableRaster;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -269,9 +266,7 @@ public final class GridRenderer {
         int[] palette = Arrays.copyOf(colours, Colormap.SIZE); // a full palette, the indices past the colours unused
         palette[slot] = background;
         IndexColorModel model = new IndexColorModel(8, palette.length, palette, 0, false, -1, DataBuffer.TYPE_BYTE);
-        WritableRaster raster = Raster.createInterleavedRaster(new DataBufferByte(pixels, pixels.length),
-                width, height, width, 1, new int[] {0}, null);
-        return new BufferedImage(model, raster, false, null);
+        return Grid.paletteImage(model, pixels, width, height);
     }
 
     /** The grid as an RGB picture: for captions, or a grid whose colours do not fit in a palette. */
