@@ -7,6 +7,7 @@ import io.cnnsee.RankedChannel;
 import io.cnnsee.TapInspection;
 import io.cnnsee.render.GridRenderer;
 import io.cnnsee.render.Png;
+import io.cnnsee.render.Resize;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -23,7 +24,8 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
- * Writes an {@link Inspection} as a small article: the picture, the classes seen and where
+ * Writes an {@link Inspection} as a small article: the picture (scaled down to at most
+ * {@link #ORIGINAL_MAX_SIDE} pixels on its longer side), the classes seen and where
  * (Grad-CAM), the first layer's filters, then per block its dimensions, its number of output
  * images, the grid of its best channels and where they fire, each part when the inspection has
  * it. The HTML has its style inline and shows only the PNG files written beside it, so the folder
@@ -41,6 +43,13 @@ public final class ReportWriter {
     public static final String MARKDOWN = "report.md";
     /** File name of the inspected picture. */
     public static final String ORIGINAL = "original.png";
+    /**
+     * The longest side, in pixels, of the picture as the report shows it ({@value}): a larger
+     * picture is scaled down for {@link #ORIGINAL}, and the report gives both sizes. The network
+     * sees 224 x 224; a lossless copy of a 12-megapixel photograph would be about 9 MB and take
+     * longer to encode than the inspection.
+     */
+    public static final int ORIGINAL_MAX_SIDE = 1024;
     /** Screen pixels per weight of the first-layer filter tiles. */
     static final int FILTER_SCALE = 8;
     /** Filter tiles per row. */
@@ -101,7 +110,11 @@ public final class ReportWriter {
         List<String> files = new ArrayList<>();
         List<BufferedImage> pictures = new ArrayList<>();
         files.add(ORIGINAL);
-        pictures.add(inspections.get(0).image());
+        BufferedImage picture = inspections.get(0).image(); // a copy: taken once
+        BufferedImage scaled = Math.max(picture.getWidth(), picture.getHeight()) > ORIGINAL_MAX_SIDE
+                ? Resize.fit(picture, ORIGINAL_MAX_SIDE) : picture;
+        pictures.add(scaled);
+        String pictureLine = pictureLine(picture, scaled);
         for (int c = 0; c < inspections.size(); c++) {
             Inspection inspection = inspections.get(c);
             String prefix = c == 0 ? "" : "random-";
@@ -147,9 +160,9 @@ public final class ReportWriter {
             images.add(file);
         }
         Path md = directory.resolve(MARKDOWN);
-        AtomicFiles.write(md, markdown(columns).getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(md, markdown(columns, pictureLine).getBytes(StandardCharsets.UTF_8));
         Path html = directory.resolve(HTML);
-        AtomicFiles.write(html, html(columns).getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(html, html(columns, pictureLine).getBytes(StandardCharsets.UTF_8));
         return new Report(directory, html, md, images);
     }
 
@@ -169,6 +182,13 @@ public final class ReportWriter {
         }
         taken.add(candidate);
         return candidate;
+    }
+
+    /** "Original picture: 4000x3000 px, shown at 1024x768 px." ({@code shown} is what original.png holds). */
+    static String pictureLine(BufferedImage picture, BufferedImage shown) {
+        String line = "Original picture: " + picture.getWidth() + "x" + picture.getHeight() + " px";
+        return shown.getWidth() == picture.getWidth() && shown.getHeight() == picture.getHeight() ? line + "."
+                : line + ", shown at " + shown.getWidth() + "x" + shown.getHeight() + " px.";
     }
 
     /** "Block 1" from "block 1". */
@@ -271,7 +291,7 @@ public final class ReportWriter {
         h.append("</tr></table>\n");
     }
 
-    static String html(List<Column> columns) {
+    static String html(List<Column> columns, String pictureLine) {
         Inspection first = columns.get(0).inspection();
         boolean side = columns.size() > 1;
         StringBuilder h = new StringBuilder(8192);
@@ -302,8 +322,7 @@ public final class ReportWriter {
         }
         h.append("<p><img class=\"original\" src=\"").append(ORIGINAL).append("\" alt=\"")
                 .append(Html.escape(first.source())).append("\"></p>\n");
-        h.append("<p>Original picture: ").append(first.image().getWidth()).append("x")
-                .append(first.image().getHeight()).append(" px.</p>\n<table>\n");
+        h.append("<p>").append(Html.escape(pictureLine)).append("</p>\n<table>\n");
         for (String[] row : settings(columns)) {
             h.append("<tr><td>").append(Html.escape(row[0])).append("</td><td>").append(Html.escape(row[1])).append("</td></tr>\n");
         }
@@ -396,7 +415,7 @@ public final class ReportWriter {
         m.append('\n');
     }
 
-    static String markdown(List<Column> columns) {
+    static String markdown(List<Column> columns, String pictureLine) {
         Inspection first = columns.get(0).inspection();
         boolean side = columns.size() > 1;
         StringBuilder m = new StringBuilder(4096);
@@ -407,8 +426,7 @@ public final class ReportWriter {
             m.append("> **Random weights.** ").append(randomWarning()).append("\n\n");
         }
         m.append("![").append(Markdown.escape(first.source())).append("](").append(ORIGINAL).append(")\n\n");
-        m.append("Original picture: ").append(first.image().getWidth()).append("x")
-                .append(first.image().getHeight()).append(" px.\n\n");
+        m.append(pictureLine).append("\n\n");
         for (String[] row : settings(columns)) {
             m.append("- ").append(row[0]).append(": ").append(Markdown.escape(row[1])).append('\n');
         }

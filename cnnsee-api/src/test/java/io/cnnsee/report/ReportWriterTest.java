@@ -144,4 +144,70 @@ class ReportWriterTest {
         }
         assertThat(Files.readAllBytes(report.images().get(0))[25]).as("the original: truecolour").isEqualTo((byte) 2);
     }
+
+    static Inspection inspect(BufferedImage picture) {
+        return FeatureMapInspector.builder().model(new NamedLayersModel(List.of("conv"))).channels(2).build()
+                .run(picture, "photo.jpg");
+    }
+
+    @Test
+    void aLargePictureIsShownScaledDownToTheMaximumSideAndTheReportSaysSo(@TempDir Path dir) throws Exception {
+        // Four flat quadrants: away from where they meet, scaling cannot change a colour.
+        int[] colours = {0xC03010, 0x10A040, 0x2040E0, 0xF0F0F0};
+        BufferedImage picture = new BufferedImage(2500, 1250, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 1250; y++) {
+            for (int x = 0; x < 2500; x++) {
+                picture.setRGB(x, y, colours[(y < 625 ? 0 : 2) + (x < 1250 ? 0 : 1)]);
+            }
+        }
+        Report report = inspect(picture).writeReport(dir);
+
+        BufferedImage shown = javax.imageio.ImageIO.read(report.images().get(0).toFile());
+        assertThat(shown.getWidth()).isEqualTo(ReportWriter.ORIGINAL_MAX_SIDE);
+        assertThat(shown.getHeight()).isEqualTo(512);
+        for (int y = 0; y < 512; y += 7) {
+            for (int x = 0; x < 1024; x += 7) {
+                if (Math.abs(x - 512) > 8 && Math.abs(y - 256) > 8) {
+                    assertThat(shown.getRGB(x, y) & 0xFFFFFF).as("(%d, %d)", x, y)
+                            .isEqualTo(colours[(y < 256 ? 0 : 2) + (x < 512 ? 0 : 1)]);
+                }
+            }
+        }
+        String line = "Original picture: 2500x1250 px, shown at 1024x512 px.";
+        assertThat(Files.readString(report.markdown())).contains(line);
+        assertThat(Files.readString(report.html())).contains("<p>" + line + "</p>");
+    }
+
+    @Test
+    void aPortraitIsScaledByItsHeight(@TempDir Path dir) throws Exception {
+        Report report = inspect(new BufferedImage(700, 1100, BufferedImage.TYPE_INT_RGB)).writeReport(dir);
+
+        BufferedImage shown = javax.imageio.ImageIO.read(report.images().get(0).toFile());
+        assertThat(shown.getWidth()).isEqualTo(652); // 700 * 1024 / 1100 = 651.6
+        assertThat(shown.getHeight()).isEqualTo(1024);
+        assertThat(Files.readString(report.markdown())).contains("Original picture: 700x1100 px, shown at 652x1024 px.");
+    }
+
+    @Test
+    void aPictureUpToTheMaximumSideIsWrittenPixelForPixel(@TempDir Path dir) throws Exception {
+        BufferedImage picture = new BufferedImage(ReportWriter.ORIGINAL_MAX_SIDE, 300, BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(7);
+        for (int y = 0; y < picture.getHeight(); y++) {
+            for (int x = 0; x < picture.getWidth(); x++) {
+                picture.setRGB(x, y, random.nextInt(1 << 24));
+            }
+        }
+        Report report = inspect(picture).writeReport(dir);
+
+        BufferedImage shown = javax.imageio.ImageIO.read(report.images().get(0).toFile());
+        assertThat(shown.getWidth()).isEqualTo(picture.getWidth());
+        assertThat(shown.getHeight()).isEqualTo(picture.getHeight());
+        for (int y = 0; y < picture.getHeight(); y++) {
+            for (int x = 0; x < picture.getWidth(); x++) {
+                assertThat(shown.getRGB(x, y)).as("(%d, %d)", x, y).isEqualTo(picture.getRGB(x, y));
+            }
+        }
+        assertThat(Files.readString(report.markdown())).contains("Original picture: 1024x300 px.\n")
+                .doesNotContain("shown at");
+    }
 }

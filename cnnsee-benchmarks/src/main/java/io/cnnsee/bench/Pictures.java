@@ -43,4 +43,32 @@ final class Pictures {
         }
         return image;
     }
+
+    /**
+     * A 4000 x 3000 JPEG file (quality 0.9, deleted on exit): the sample scaled up, so it has a
+     * photograph's smooth areas and edges at a phone camera's size.
+     */
+    static Path photographFile() throws java.io.IOException {
+        BufferedImage big = new BufferedImage(4000, 3000, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = big.createGraphics();
+        try {
+            g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(sample(), 0, 0, 4000, 3000, null);
+        } finally {
+            g.dispose();
+        }
+        Path file = Files.createTempFile("cnnsee-photograph", ".jpg");
+        file.toFile().deleteOnExit();
+        javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
+        javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+        param.setCompressionQuality(0.9f);
+        try (javax.imageio.stream.ImageOutputStream out = javax.imageio.ImageIO.createImageOutputStream(file.toFile())) {
+            writer.setOutput(out);
+            writer.write(null, new javax.imageio.IIOImage(big, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        return file;
+    }
 }
