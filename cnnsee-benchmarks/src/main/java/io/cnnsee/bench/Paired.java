@@ -91,6 +91,12 @@ public final class Paired {
                 rows.add(compare("ms, Winograd: inspect and write the report vs forward pass", rounds * 2, 2,
                         () -> millis(() -> write(inspector.run(picture, "sample.png"), dir)),
                         () -> millis(() -> notop.forward(picture, notop.taps())), true));
+                // Each picture's report in a folder of its own, as for pictures not inspected before
+                // (the row above replaces the same files, which frees the old ones' blocks as it goes).
+                int[] folders = {0};
+                rows.add(compare("ms, Winograd: inspect and write the report into a new folder vs forward pass", rounds * 2, 2,
+                        () -> millis(() -> write(inspector.run(picture, "sample.png"), dir.resolve("new-" + folders[0]++))),
+                        () -> millis(() -> notop.forward(picture, notop.taps())), true));
                 DoubleSupplier passesOneAtATime = () -> millis(() -> pictures.forEach(p -> notop.forward(p, notop.taps()))) / BATCH;
                 // What the command line does with several pictures: two at a time, one on each lane.
                 ExecutorService two = Executors.newFixedThreadPool(2);
