@@ -40,9 +40,8 @@ public final class Resize {
      * {@code targetW} across and 1 / {@code targetH} down, so every weight is a whole number: output
      * column {@code x} covers source fractions {@code x * w} to {@code (x + 1) * w}, and the weights
      * of an output pixel add up to {@code w * h}. For each output row its source rows are added
-     * down, per source column, then the columns across. (Java2D's
-     * bilinear scaling by halves took three times as long for a photograph and is an area average
-     * only for powers of two.)
+     * down, per source column, then the columns across. (Java2D's bilinear scaling by halves took
+     * twice as long for a photograph, and is an area average only for powers of two.)
      */
     private static BufferedImage areaAverage(BufferedImage source, int targetW, int targetH) {
         int w = source.getWidth();
