@@ -130,7 +130,7 @@ class ImageLoaderTest {
 
     @Test
     void aTruncatedJpegIsDamagedNotHalfGrey() throws Exception {
-        BufferedImage noise = noise(100, 100, 5);
+        BufferedImage noise = Pictures.noise(100, 100, 5);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(noise, "jpeg", out);
         byte[] whole = out.toByteArray();
@@ -306,7 +306,7 @@ class ImageLoaderTest {
 
     @Test
     void theLimitIsConfigurable() throws Exception {
-        Path file = writeImage("ten.png", noise(10, 10, 1), "png");
+        Path file = writeImage("ten.png", Pictures.noise(10, 10, 1), "png");
         assertThat(ImageLoader.withMaxPixels(100).read(file).getWidth()).isEqualTo(10);
         assertThatThrownBy(() -> ImageLoader.withMaxPixels(99).read(file))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -318,7 +318,7 @@ class ImageLoaderTest {
 
     @Test
     void theLimitReachesTheInspector() throws Exception {
-        Path file = writeImage("ten.png", noise(10, 10, 1), "png");
+        Path file = writeImage("ten.png", Pictures.noise(10, 10, 1), "png");
         FeatureMapInspector inspector = FeatureMapInspector.builder().model(new FakeModel())
                 .imageLoader(ImageLoader.withMaxPixels(50)).build();
         assertThatThrownBy(() -> inspector.run(file))
@@ -344,17 +344,6 @@ class ImageLoaderTest {
         crc.update(data);
         out.writeInt((int) crc.getValue());
         return bytes.toByteArray();
-    }
-
-    static BufferedImage noise(int width, int height, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                image.setRGB(x, y, random.nextInt(1 << 24));
-            }
-        }
-        return image;
     }
 
     static InputStream resource(String name) {

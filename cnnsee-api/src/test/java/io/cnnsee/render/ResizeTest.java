@@ -3,24 +3,13 @@ package io.cnnsee.render;
 import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
-import java.util.SplittableRandom;
 
+import static io.cnnsee.Pictures.noise;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Scaling down is an exact area average: checked against the overlap of every source pixel with every output pixel. */
 class ResizeTest {
-
-    static BufferedImage noise(int width, int height, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        BufferedImage picture = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                picture.setRGB(x, y, random.nextInt(1 << 24));
-            }
-        }
-        return picture;
-    }
 
     /**
      * Output pixel (x, y) of {@code picture} scaled to {@code tw} x {@code th}, worked out in two
