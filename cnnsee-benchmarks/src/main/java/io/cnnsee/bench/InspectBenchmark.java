@@ -33,10 +33,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The full {@code inspect} of one picture (VGG16 without top, five taps, sum ranking, five grids
@@ -158,10 +156,6 @@ public class InspectBenchmark {
     @TearDown
     public void tearDown() throws IOException {
         model.close();
-        try (Stream<Path> files = Files.walk(reportDir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        Folders.delete(reportDir);
     }
 }

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -26,7 +25,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.DoubleSupplier;
-import java.util.stream.Stream;
 
 /**
  * The targets that compare two things, measured as pairs: each round times one and then the other
@@ -115,11 +113,7 @@ public final class Paired {
                         () -> millis(() -> notop.forwardAll(pictures, notop.taps())) / BATCH,
                         passesOneAtATime, false));
             } finally {
-                try (Stream<Path> files = Files.walk(dir)) {
-                    for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(p);
-                    }
-                }
+                Folders.delete(dir);
             }
         }
         try (Vgg16Model top = Vgg16.builder().includeTop(true).convolutions(ConvolutionAlgorithm.WINOGRAD).weights(Vgg16Weights.random(42)).build()) {
