@@ -437,13 +437,7 @@ class ImageLoaderTest {
 
     @Test
     void copiesAreIndependentAndWhole() {
-        BufferedImage original = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
-        SplittableRandom random = new SplittableRandom(8);
-        for (int y = 0; y < 30; y++) {
-            for (int x = 0; x < 40; x++) {
-                original.setRGB(x, y, random.nextInt(0x1000000));
-            }
-        }
+        BufferedImage original = Pictures.noise(40, 30, 8);
         BufferedImage copy = ImageLoader.copyRgb(original);
         assertThat(copy).isNotSameAs(original);
         assertThat(copy.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
