@@ -190,13 +190,7 @@ class ReportWriterTest {
 
     @Test
     void aPictureUpToTheMaximumSideIsWrittenPixelForPixel(@TempDir Path dir) throws Exception {
-        BufferedImage picture = new BufferedImage(ReportWriter.ORIGINAL_MAX_SIDE, 300, BufferedImage.TYPE_INT_RGB);
-        java.util.Random random = new java.util.Random(7);
-        for (int y = 0; y < picture.getHeight(); y++) {
-            for (int x = 0; x < picture.getWidth(); x++) {
-                picture.setRGB(x, y, random.nextInt(1 << 24));
-            }
-        }
+        BufferedImage picture = io.cnnsee.Pictures.noise(ReportWriter.ORIGINAL_MAX_SIDE, 300, 7);
         Report report = inspect(picture).writeReport(dir);
 
         BufferedImage shown = javax.imageio.ImageIO.read(report.images().get(0).toFile());
