@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A photograph as a phone takes it (4000 x 3000, read from a JPEG file): what reading, inspecting
- * and the report cost when the picture is 80 times the sample's size.
+ * and the report cost when the picture has 89 times the sample's pixels.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
