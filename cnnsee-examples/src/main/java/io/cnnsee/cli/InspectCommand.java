@@ -244,6 +244,7 @@ final class InspectCommand implements Callable<Integer> {
                 long start = System.nanoTime();
                 try {
                     BufferedImage picture = ImageLoader.defaults().read(image);
+                    long reading = System.nanoTime() - start;
                     Path folder = out.resolve(ReportFolders.unique(ReportFolders.nameFor(image), taken));
                     FeatureMapInspector random = randomised;
                     // At most one decoded picture waits beside those being inspected.
@@ -251,7 +252,7 @@ final class InspectCommand implements Callable<Integer> {
                         failures += finish(inFlight.poll(), written, names, stdout, err);
                     }
                     inFlight.add(new Pending(i + 1, image,
-                            workers.submit(() -> inspect(inspector, random, picture, image, folder, start))));
+                            workers.submit(() -> inspect(inspector, random, picture, image, folder, reading))));
                 } catch (IllegalArgumentException e) {
                     failures++;
                     reportFailure(err, image, e);
@@ -283,7 +284,9 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private static Done inspect(FeatureMapInspector inspector, FeatureMapInspector randomised, BufferedImage picture, Path image,
-                                Path folder, long start) throws IOException {
+                                Path folder, long reading) throws IOException {
+        // The time given is the picture's own work, reading included, not its wait for a worker.
+        long start = System.nanoTime() - reading;
         String name = String.valueOf(image.getFileName());
         Inspection result = inspector.run(picture, name);
         Path report = randomised == null ? result.writeReport(folder).html()
