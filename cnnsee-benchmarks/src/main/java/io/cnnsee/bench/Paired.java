@@ -160,7 +160,7 @@ public final class Paired {
      * Times {@code first} and {@code second} alternately for {@code rounds} rounds after
      * {@code warmup} rounds (which also alternate the order, so neither always runs second).
      */
-    private static String compare(String what, int rounds, int warmup, DoubleSupplier first, DoubleSupplier second,
+    static String compare(String what, int rounds, int warmup, DoubleSupplier first, DoubleSupplier second,
                                   boolean asShare) {
         List<Double> a = new ArrayList<>();
         List<Double> b = new ArrayList<>();
@@ -194,7 +194,7 @@ public final class Paired {
         return quantile(three, 0.5);
     }
 
-    private static double quantile(List<Double> values, double q) {
+    static double quantile(List<Double> values, double q) {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         double position = q * (sorted.size() - 1);
