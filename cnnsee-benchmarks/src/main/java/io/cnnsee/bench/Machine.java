@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -27,7 +28,7 @@ final class Machine {
         String picture = Files.isRegularFile(Pictures.SAMPLE) ? Pictures.SAMPLE.toString()
                 : "noise of the sample's size (" + Pictures.SAMPLE + " not found from " + Path.of("").toAbsolutePath() + ")";
         return "| | |\n| --- | --- |\n"
-                + row("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
+                + row("date", ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
                 + row("run", quick ? "quick: every benchmark once, to check that it runs; the numbers mean nothing" : "full")
                 + row("processor", processor)
                 + row("memory", memory)

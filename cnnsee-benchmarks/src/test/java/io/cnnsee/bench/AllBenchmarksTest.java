@@ -144,7 +144,8 @@ class AllBenchmarksTest {
         assertThat(exit).as(shown).isZero();
         assertThat(shown).contains("[1/3] JMH", "    1. InspectBenchmark.preprocessing", "1 results: " + out.resolve("jmh.md"),
                 "[2/3] MemoryReport without top, 3 inspections", "[3/3] MemoryReport with top, 3 inspections", "Done in");
-        assertThat(Files.readString(out.resolve("machine.md"))).contains("| run | quick:", "| processor |", "| Java |");
+        assertThat(Files.readString(out.resolve("machine.md"))).contains("| run | quick:", "| processor |", "| Java |")
+                .containsPattern("\\| date \\| \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(Z|[+-]\\d\\d:\\d\\d) \\|");
         assertThat(Files.readString(out.resolve("jmh.json"))).contains("\"benchmark\" : \"io.cnnsee.bench.InspectBenchmark.preprocessing\"");
         assertThat(Files.readAllLines(out.resolve("jmh.md"))).hasSize(3).element(2).asString()
                 .matches("\\| InspectBenchmark\\.preprocessing \\|  \\| [0-9.]+ \\| [0-9.]+ – [0-9.]+ \\| ms/op \\| 1 \\|");
