@@ -139,6 +139,11 @@ final class OnednnPass implements AutoCloseable {
         return plan;
     }
 
+    /** The OpenMP threads each kept plan was made with. */
+    List<Integer> threadsOfPlans() {
+        return plans.values().stream().map(Plan::madeWithThreads).toList();
+    }
+
     @Override
     public void close() {
         plans.values().forEach(Plan::close);
@@ -191,11 +196,14 @@ final class OnednnPass implements AutoCloseable {
         private final List<Pointer> mine = new ArrayList<>();
         /** Its own, so that plans of two lanes can run at once. */
         private final stream stream;
+        /** The OpenMP threads of the thread that made it: oneDNN's primitives are made for a thread count. */
+        private final int madeWithThreads;
 
         private Plan(int first, int last, int pictures) {
             this.first = first;
             this.last = last;
             this.pictures = pictures;
+            this.madeWithThreads = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
             this.stream = mine(new stream(cpu));
             long[] inDims = dims(first - 1);
             this.input = mine(new memory(tagged(inDims, inDims.length == 4 ? memory.format_tag.nchw : memory.format_tag.nc), cpu));
@@ -435,6 +443,11 @@ final class OnednnPass implements AutoCloseable {
         /** What oneDNN runs for each step, e.g. "block1_conv2: brgconv:avx512_core". */
         List<String> implementations() {
             return List.copyOf(implementations);
+        }
+
+        /** The OpenMP threads it was made with. */
+        int madeWithThreads() {
+            return madeWithThreads;
         }
 
         private long[] dims(int layer) {

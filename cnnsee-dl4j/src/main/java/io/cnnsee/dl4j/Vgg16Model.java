@@ -59,6 +59,8 @@ public final class Vgg16Model implements InspectableModel {
     /** Which lanes of the pass are running (see takeLane); guarded by itself. */
     private final boolean[] laneBusy = new boolean[LANES];
     private final ConvolutionAlgorithm convolutions;
+    /** OpenMP threads every plan is made with: those of a caller alone (see lane). */
+    private final int planThreads;
     private volatile boolean closed;
 
     Vgg16Model(Vgg16Architecture architecture, MultiLayerNetwork network, WeightsInfo weights, Preprocessing preprocessing,
@@ -71,6 +73,7 @@ public final class Vgg16Model implements InspectableModel {
         this.inference = new Vgg16Inference(architecture, network);
         this.pass = OnednnPass.create(architecture, network, convolutions).orElse(null);
         this.convolutions = convolutions;
+        this.planThreads = pass == null ? 1 : NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
     }
 
     @Override
@@ -389,10 +392,20 @@ public final class Vgg16Model implements InspectableModel {
     private record Lane(OnednnPass.Plan shallow, OnednnPass.Plan batch, int split) {
     }
 
+    /**
+     * A lane's plans, made with {@link #planThreads} OpenMP threads whichever thread asks first and
+     * whatever share of the cores it has: oneDNN's primitives fix their thread count when made, and
+     * a lane's plans made by a caller sharing the cores (one thread) ran batches and single pictures
+     * slower ever after, also on one thread (docs/performance.md, ninth round).
+     */
     private Lane lane(int lane, int pictures, int last) {
         int split = firstBatchedLayer();
-        OnednnPass.Plan shallow = pass.plan(0, Math.min(last, split - 1), 1, lane);
-        return new Lane(shallow, last >= split ? pass.plan(split, last, pictures, lane) : null, split);
+        Lane[] made = new Lane[1];
+        withThreads(planThreads, () -> {
+            OnednnPass.Plan shallow = pass.plan(0, Math.min(last, split - 1), 1, lane);
+            made[0] = new Lane(shallow, last >= split ? pass.plan(split, last, pictures, lane) : null, split);
+        });
+        return made[0];
     }
 
     /**
@@ -484,6 +497,18 @@ public final class Vgg16Model implements InspectableModel {
      */
     private int firstBatchedLayer() {
         return convolutions == ConvolutionAlgorithm.WINOGRAD ? architecture.indexOf("block5_conv1") : architecture.firstDenseIndex();
+    }
+
+    /** The OpenMP threads every plan is made with. */
+    int planThreads() {
+        return planThreads;
+    }
+
+    /** The OpenMP threads each plan kept was made with; empty when the pass runs on ND4J's operations. */
+    List<Integer> threadsOfPlans() {
+        synchronized (network) {
+            return pass == null ? List.of() : pass.threadsOfPlans();
+        }
     }
 
     /**

@@ -84,6 +84,38 @@ class Vgg16ModelTest {
         }
     }
 
+    /**
+     * oneDNN's primitives are made for the thread count of the thread that makes them, and plans
+     * made by a caller sharing the cores ran slower ever after (performance.md, ninth round): every
+     * plan is made with the model's thread count, whoever asks first and with what share of the cores.
+     */
+    @ParameterizedTest
+    @EnumSource(ConvolutionAlgorithm.class)
+    void plansAreMadeWithTheModelsThreadsWhateverTheCallersAre(ConvolutionAlgorithm convolutions) throws Exception {
+        org.nd4j.nativeblas.NativeOps ops = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps();
+        try (Vgg16Model model = Vgg16.builder().architecture(TINY).weights(Vgg16Weights.random(3)).convolutions(convolutions).build()) {
+            int modelThreads = model.planThreads();
+            assertThat(modelThreads).isEqualTo(ops.ompGetMaxThreads()); // the caller's when it was built
+            int other = modelThreads == 1 ? 2 : 1;
+            List<io.cnnsee.Tap> taps = List.of(model.tap("block5_conv3"));
+            java.util.List<java.awt.image.BufferedImage> pictures = List.of(TestImages.noise(40, 30, 1), TestImages.noise(30, 40, 2));
+            // First uses of the model, for one picture and for a batch, from a thread set to another thread count.
+            java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                caller.submit(() -> {
+                    ops.setOmpNumThreads(other);
+                    model.forward(pictures.get(0), taps);
+                    model.forwardAll(pictures, taps);
+                    assertThat(ops.ompGetMaxThreads()).as("the caller's own setting, kept").isEqualTo(other);
+                    return null;
+                }).get();
+            } finally {
+                caller.shutdown();
+            }
+            assertThat(model.threadsOfPlans()).isNotEmpty().containsOnly(modelThreads);
+        }
+    }
+
     @Test
     void firstLayerKernelsComeInRgbOrder() {
         try (Vgg16Model model = Vgg16.builder().architecture(TINY).weights(Vgg16Weights.random(5)).build()) {
