@@ -108,11 +108,6 @@ final class OnednnPass implements AutoCloseable {
         this.stream = own(new stream(cpu));
     }
 
-    /** {@link #plan(int, int, int, int)} in lane 0, the one single pictures use. */
-    Plan plan(int first, int last, int pictures) {
-        return plan(first, last, pictures, 0);
-    }
-
     /**
      * The primitives for layers {@code first} to {@code last} on {@code pictures} pictures at once,
      * made on first use and kept. Plans of different lanes have memory of their own and may run at

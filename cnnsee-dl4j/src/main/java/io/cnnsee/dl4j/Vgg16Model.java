@@ -522,10 +522,10 @@ public final class Vgg16Model implements InspectableModel {
             if (pass == null) {
                 return List.of();
             }
-            int split = firstBatchedLayer();
-            List<String> all = new ArrayList<>(pass.plan(0, Math.min(last, split - 1), 1).implementations());
-            if (last >= split) {
-                all.addAll(pass.plan(split, last, 1).implementations());
+            Lane plans = lane(0, 1, last); // the plans a single picture runs, made as it would make them
+            List<String> all = new ArrayList<>(plans.shallow().implementations());
+            if (plans.batch() != null) {
+                all.addAll(plans.batch().implementations());
             }
             return all;
         }
