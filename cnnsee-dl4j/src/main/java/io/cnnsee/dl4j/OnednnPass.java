@@ -68,6 +68,8 @@ final class OnednnPass implements AutoCloseable {
     private final ConvolutionAlgorithm convolutions;
     private final engine cpu;
     private final stream stream;
+    /** The OpenMP threads of the thread that made the pass (the model's builder): every plan is made with them. */
+    private final int planThreads;
     /** Per conv layer, its kernel already reordered for a primitive, one per layout asked for. */
     private final Map<Integer, List<memory>> kernels = new HashMap<>();
     private final Map<PlanKey, Plan> plans = new HashMap<>();
@@ -106,6 +108,7 @@ final class OnednnPass implements AutoCloseable {
         this.convolutions = convolutions;
         this.cpu = own(new engine(engine.kind.cpu, 0));
         this.stream = own(new stream(cpu));
+        this.planThreads = OmpThreads.current();
     }
 
     /**
@@ -113,7 +116,10 @@ final class OnednnPass implements AutoCloseable {
      * made on first use and kept. Plans of different lanes have memory of their own and may run at
      * the same time, each from one thread; making plans may not (it shares the kernels). One set
      * for any other number of pictures than 1 is kept per lane at a time, so that a long run of
-     * changing batch sizes does not pile up memory.
+     * changing batch sizes does not pile up memory. Every plan is made with {@link #planThreads}
+     * OpenMP threads, whichever thread asks first and with whatever share of the cores: oneDNN makes
+     * its primitives for the thread count in force, and a lane's plans made by a caller sharing the
+     * cores (one thread) ran later batches slower (docs/performance.md, ninth round).
      */
     Plan plan(int first, int last, int pictures, int lane) {
         PlanKey key = new PlanKey(first, last, pictures, lane);
@@ -128,10 +134,15 @@ final class OnednnPass implements AutoCloseable {
                     }
                 }
             }
-            plan = new Plan(first, last, pictures);
+            plan = OmpThreads.with(planThreads, () -> new Plan(first, last, pictures));
             plans.put(key, plan);
         }
         return plan;
+    }
+
+    /** The OpenMP threads every plan is made with (see {@link #plan}). */
+    int planThreads() {
+        return planThreads;
     }
 
     /** The OpenMP threads each kept plan was made with. */
@@ -198,7 +209,7 @@ final class OnednnPass implements AutoCloseable {
             this.first = first;
             this.last = last;
             this.pictures = pictures;
-            this.madeWithThreads = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+            this.madeWithThreads = OmpThreads.current();
             this.stream = mine(new stream(cpu));
             long[] inDims = dims(first - 1);
             this.input = mine(new memory(tagged(inDims, inDims.length == 4 ? memory.format_tag.nchw : memory.format_tag.nc), cpu));

@@ -11,8 +11,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.nd4j.nativeblas.NativeOps;
-import org.nd4j.nativeblas.NativeOpsHolder;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -59,8 +57,6 @@ public final class Vgg16Model implements InspectableModel {
     /** Which lanes of the pass are running (see takeLane); guarded by itself. */
     private final boolean[] laneBusy = new boolean[LANES];
     private final ConvolutionAlgorithm convolutions;
-    /** OpenMP threads every plan is made with: those of a caller alone (see lane). */
-    private final int planThreads;
     private volatile boolean closed;
 
     Vgg16Model(Vgg16Architecture architecture, MultiLayerNetwork network, WeightsInfo weights, Preprocessing preprocessing,
@@ -73,7 +69,6 @@ public final class Vgg16Model implements InspectableModel {
         this.inference = new Vgg16Inference(architecture, network);
         this.pass = OnednnPass.create(architecture, network, convolutions).orElse(null);
         this.convolutions = convolutions;
-        this.planThreads = pass == null ? 1 : NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
     }
 
     @Override
@@ -217,7 +212,7 @@ public final class Vgg16Model implements InspectableModel {
                 shared = busyLanes() > 1;
             }
             if (shared) {
-                withThreads(THREADS_PER_LANE, () -> work.accept(lane));
+                OmpThreads.with(THREADS_PER_LANE, () -> work.accept(lane));
             } else {
                 work.accept(lane);
             }
@@ -314,25 +309,13 @@ public final class Vgg16Model implements InspectableModel {
             mine = lane(0, half, last);
             theirs = lane(1, n - half, last);
         }
-        Future<?> other = laneThread().submit(() -> withThreads(THREADS_PER_LANE, () -> runOnOnednn(n - half,
+        Future<?> other = laneThread().submit(() -> OmpThreads.with(THREADS_PER_LANE, () -> runOnOnednn(n - half,
                 p -> preprocessing.apply(images.get(half + p)), theirs, read, reader, half)));
         try {
-            withThreads(THREADS_PER_LANE, () -> runOnOnednn(half, p -> preprocessing.apply(images.get(p)), mine, read,
+            OmpThreads.with(THREADS_PER_LANE, () -> runOnOnednn(half, p -> preprocessing.apply(images.get(p)), mine, read,
                     reader, 0));
         } finally {
             awaitLane(other); // also when this half failed: the other half's memory is in use until it ends
-        }
-    }
-
-    /** Runs {@code work} with OpenMP (and so oneDNN) on {@code threads} threads for this thread, then as before. */
-    private static void withThreads(int threads, Runnable work) {
-        NativeOps ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
-        int before = ops.ompGetMaxThreads();
-        ops.setOmpNumThreads(threads);
-        try {
-            work.run();
-        } finally {
-            ops.setOmpNumThreads(before);
         }
     }
 
@@ -392,20 +375,10 @@ public final class Vgg16Model implements InspectableModel {
     private record Lane(OnednnPass.Plan shallow, OnednnPass.Plan batch, int split) {
     }
 
-    /**
-     * A lane's plans, made with {@link #planThreads} OpenMP threads whichever thread asks first and
-     * whatever share of the cores it has: oneDNN's primitives fix their thread count when made, and
-     * a lane's plans made by a caller sharing the cores (one thread) ran batches and single pictures
-     * slower ever after, also on one thread (docs/performance.md, ninth round).
-     */
     private Lane lane(int lane, int pictures, int last) {
         int split = firstBatchedLayer();
-        Lane[] made = new Lane[1];
-        withThreads(planThreads, () -> {
-            OnednnPass.Plan shallow = pass.plan(0, Math.min(last, split - 1), 1, lane);
-            made[0] = new Lane(shallow, last >= split ? pass.plan(split, last, pictures, lane) : null, split);
-        });
-        return made[0];
+        OnednnPass.Plan shallow = pass.plan(0, Math.min(last, split - 1), 1, lane);
+        return new Lane(shallow, last >= split ? pass.plan(split, last, pictures, lane) : null, split);
     }
 
     /**
@@ -499,9 +472,9 @@ public final class Vgg16Model implements InspectableModel {
         return convolutions == ConvolutionAlgorithm.WINOGRAD ? architecture.indexOf("block5_conv1") : architecture.firstDenseIndex();
     }
 
-    /** The OpenMP threads every plan is made with. */
+    /** The OpenMP threads every plan is made with; 0 when the pass runs on ND4J's operations. */
     int planThreads() {
-        return planThreads;
+        return pass == null ? 0 : pass.planThreads();
     }
 
     /** The OpenMP threads each plan kept was made with; empty when the pass runs on ND4J's operations. */
