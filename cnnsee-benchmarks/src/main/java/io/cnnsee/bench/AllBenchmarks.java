@@ -193,7 +193,7 @@ public final class AllBenchmarks {
      * (null for nothing) on the console.
      */
     static void runJvm(Class<?> main, List<String> arguments, Path output, Path log, PrintStream console,
-                               UnaryOperator<String> progress, List<String> failed) throws IOException, InterruptedException {
+                       UnaryOperator<String> progress, List<String> failed) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(arguments);
