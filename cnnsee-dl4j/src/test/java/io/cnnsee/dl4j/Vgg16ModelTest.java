@@ -60,12 +60,11 @@ class Vgg16ModelTest {
             // lane picture by picture and then as a batch of its own from the layer where that starts.
             List<java.awt.image.BufferedImage> pictures = List.of(TestImages.noise(40, 30, 1), TestImages.noise(32, 32, 2),
                     TestImages.noise(10, 50, 3), TestImages.noise(33, 31, 4), TestImages.noise(64, 20, 5));
-            org.nd4j.nativeblas.NativeOps ops = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps();
-            int threads = ops.ompGetMaxThreads();
+            int threads = OmpThreads.current();
             List<io.cnnsee.Tap> taps = List.of(model.tap("block1_conv2"), model.tap("block3_pool"), model.tap("block4_conv1"),
                     model.tap("block5_conv3"), model.tap("predictions"));
             List<List<FeatureMap>> batch = model.forwardAll(pictures, taps);
-            assertThat(ops.ompGetMaxThreads()).as("the caller's OpenMP threads after a batch").isEqualTo(threads);
+            assertThat(OmpThreads.current()).as("the caller's OpenMP threads after a batch").isEqualTo(threads);
             assertThat(batch).hasSize(5);
             for (int n = 0; n < pictures.size(); n++) {
                 List<FeatureMap> single = model.forward(pictures.get(n), taps);
@@ -91,27 +90,19 @@ class Vgg16ModelTest {
      */
     @ParameterizedTest
     @EnumSource(ConvolutionAlgorithm.class)
-    void plansAreMadeWithTheModelsThreadsWhateverTheCallersAre(ConvolutionAlgorithm convolutions) throws Exception {
-        org.nd4j.nativeblas.NativeOps ops = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps();
+    void plansAreMadeWithTheModelsThreadsWhateverTheCallersAre(ConvolutionAlgorithm convolutions) {
         try (Vgg16Model model = Vgg16.builder().architecture(TINY).weights(Vgg16Weights.random(3)).convolutions(convolutions).build()) {
             int modelThreads = model.planThreads();
-            assertThat(modelThreads).isEqualTo(ops.ompGetMaxThreads()); // the caller's when it was built
+            assertThat(modelThreads).isEqualTo(OmpThreads.current()); // the caller's when it was built
             int other = modelThreads == 1 ? 2 : 1;
             List<io.cnnsee.Tap> taps = List.of(model.tap("block5_conv3"));
-            java.util.List<java.awt.image.BufferedImage> pictures = List.of(TestImages.noise(40, 30, 1), TestImages.noise(30, 40, 2));
-            // First uses of the model, for one picture and for a batch, from a thread set to another thread count.
-            java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
-            try {
-                caller.submit(() -> {
-                    ops.setOmpNumThreads(other);
-                    model.forward(pictures.get(0), taps);
-                    model.forwardAll(pictures, taps);
-                    assertThat(ops.ompGetMaxThreads()).as("the caller's own setting, kept").isEqualTo(other);
-                    return null;
-                }).get();
-            } finally {
-                caller.shutdown();
-            }
+            List<java.awt.image.BufferedImage> pictures = List.of(TestImages.noise(40, 30, 1), TestImages.noise(30, 40, 2));
+            // First uses of the model, for one picture and for a batch, by a caller set to another thread count.
+            OmpThreads.with(other, () -> {
+                model.forward(pictures.get(0), taps);
+                model.forwardAll(pictures, taps);
+                assertThat(OmpThreads.current()).as("the caller's own setting, kept").isEqualTo(other);
+            });
             assertThat(model.threadsOfPlans()).isNotEmpty().containsOnly(modelThreads);
         }
     }
