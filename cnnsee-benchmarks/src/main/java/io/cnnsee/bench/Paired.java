@@ -161,7 +161,7 @@ public final class Paired {
      * {@code warmup} rounds (which also alternate the order, so neither always runs second).
      */
     static String compare(String what, int rounds, int warmup, DoubleSupplier first, DoubleSupplier second,
-                                  boolean asShare) {
+                          boolean asShare) {
         List<Double> a = new ArrayList<>();
         List<Double> b = new ArrayList<>();
         List<Double> ratio = new ArrayList<>();

@@ -495,7 +495,7 @@ public final class Vgg16Model implements InspectableModel {
             if (pass == null) {
                 return List.of();
             }
-            Lane plans = lane(0, 1, last); // the plans a single picture runs, made as it would make them
+            Lane plans = lane(0, 1, last); // the plans a single picture runs through
             List<String> all = new ArrayList<>(plans.shallow().implementations());
             if (plans.batch() != null) {
                 all.addAll(plans.batch().implementations());
