@@ -155,12 +155,20 @@ public final class AllBenchmarks {
         if (settings.steps().contains(Step.JMH)) {
             console.printf("[%d/%d] JMH, every benchmark in a fork of its own (%s): %s%n", ++index, count,
                     settings.quick() ? "a few minutes" : "about 25 minutes", out.resolve("jmh.log"));
+            PrintStream systemOut = System.out;
+            PrintStream systemErr = System.err;
             try (PrintStream log = new PrintStream(Files.newOutputStream(out.resolve("jmh.log")), true, StandardCharsets.UTF_8)) {
+                // JMH writes what its forks print to this JVM's System.out and System.err: into the log with the rest.
+                System.setOut(log);
+                System.setErr(log);
                 Collection<RunResult> results = new Runner(settings.jmhOptions(), new JmhProgress(log, console)).run();
                 Files.writeString(out.resolve("jmh.md"), JmhTable.markdown(results));
                 console.println("    " + results.size() + " results: " + out.resolve("jmh.md"));
             } catch (RunnerException e) {
                 failed.add("JMH (" + e.getMessage() + "; see jmh.log)");
+            } finally {
+                System.setOut(systemOut);
+                System.setErr(systemErr);
             }
         }
         if (settings.steps().contains(Step.PAIRED)) {

@@ -1,7 +1,6 @@
 package io.cnnsee.bench;
 
 import io.cnnsee.Tap;
-import io.cnnsee.dl4j.NativeBuild;
 import io.cnnsee.dl4j.Vgg16Model;
 
 import java.awt.image.BufferedImage;
@@ -18,8 +17,7 @@ record ForwardWork(Vgg16Model model, List<BufferedImage> pictures, List<Tap> tap
 
     /** The work for {@code model}; prints the native build the JVM loaded, to tie the numbers to it. */
     static ForwardWork of(Vgg16Model model, int batch, boolean top) {
-        System.out.println("native build: " + NativeBuild.selected().orElse("?") + ", loaded: "
-                + NativeBuild.loadedLibrary().orElse("(not known)"));
+        System.out.println(Machine.nativeBuild());
         return new ForwardWork(model, new ArrayList<>(Collections.nCopies(batch, Pictures.sample())),
                 top ? List.of(model.tap("predictions")) : model.taps());
     }

@@ -71,6 +71,7 @@ public class InspectBenchmark {
         reportDir = Files.createTempDirectory("cnnsee-bench");
         lastOnly = List.of(model.tap("block5_pool"));
         pictureFile = Pictures.sampleFile();
+        System.out.println(Machine.nativeBuild());
     }
 
     /** Reading the sample's PNG file into a picture, as the command line does before inspecting it. */

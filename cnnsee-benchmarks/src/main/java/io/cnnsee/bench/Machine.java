@@ -1,5 +1,7 @@
 package io.cnnsee.bench;
 
+import io.cnnsee.dl4j.NativeBuild;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +37,14 @@ final class Machine {
                 + row("system", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"))
                 + row("Java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"))
                 + row("picture", picture);
+    }
+
+    /**
+     * "native build: linux-x86_64-onednn, loaded: /.../libnd4jcpu.so", which each JVM that measures
+     * prints once (JMH keeps it in jmh.log) to tie its numbers to the build it ran.
+     */
+    static String nativeBuild() {
+        return "native build: " + NativeBuild.selected().orElse("?") + ", loaded: " + NativeBuild.loadedLibrary().orElse("(not known)");
     }
 
     private static String row(String key, String value) {

@@ -44,7 +44,7 @@ public class MatrixMultiplyBenchmark {
         a = Nd4j.rand(DataType.FLOAT, n, n);
         b = Nd4j.rand(DataType.FLOAT, n, n);
         c = Nd4j.create(DataType.FLOAT, n, n);
-        System.out.println("native build loaded: " + NativeBuild.loadedLibrary().orElse("(not known)"));
+        System.out.println(Machine.nativeBuild());
     }
 
     /** On the native build cnnsee uses (oneDNN): the machine's ceiling. */

@@ -53,7 +53,7 @@ public final class Paired {
         BufferedImage picture = Pictures.sample();
         List<BufferedImage> pictures = Collections.nCopies(BATCH, picture);
         List<String> rows = new ArrayList<>();
-        System.err.println("native build loaded: " + NativeBuild.loadedLibrary().orElse("(not known)"));
+        System.err.println(Machine.nativeBuild());
 
         try (Vgg16Model notop = Vgg16.builder().convolutions(ConvolutionAlgorithm.WINOGRAD).weights(Vgg16Weights.random(42)).build()) {
             FeatureMapInspector inspector = FeatureMapInspector.builder().model(notop).build();

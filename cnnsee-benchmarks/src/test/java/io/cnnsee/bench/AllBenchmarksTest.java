@@ -88,7 +88,7 @@ class AllBenchmarksTest {
     void pairedProgressNamesEachComparisonOnce() {
         AllBenchmarks.ComparisonNames names = new AllBenchmarks.ComparisonNames();
         List<String> shown = new ArrayList<>();
-        for (String line : List.of("native build loaded: /x/libnd4jcpu.so", "ms, a vs b, round -2: 1.0 vs 2.0",
+        for (String line : List.of("native build: linux-x86_64-onednn, loaded: /x/libnd4jcpu.so", "ms, a vs b, round -2: 1.0 vs 2.0",
                 "ms, a vs b, round -1: 1.0 vs 2.0", "ms, a vs b, round 0: 1.0 vs 2.0", "GFLOP/s: c vs d, round -2: 3.0 vs 4.0")) {
             Optional.ofNullable(names.apply(line)).ifPresent(shown::add);
         }
@@ -135,9 +135,20 @@ class AllBenchmarksTest {
                 "--include", "InspectBenchmark\\.preprocessing$"), NOW);
         ByteArrayOutputStream console = new ByteArrayOutputStream();
 
+        ByteArrayOutputStream elsewhere = new ByteArrayOutputStream();
+        PrintStream systemOut = System.out;
+        PrintStream systemErr = System.err;
         int exit;
-        try (PrintStream progress = new PrintStream(console, true, StandardCharsets.UTF_8)) {
+        boolean restored;
+        try (PrintStream progress = new PrintStream(console, true, StandardCharsets.UTF_8);
+             PrintStream stray = new PrintStream(elsewhere, true, StandardCharsets.UTF_8)) {
+            System.setOut(stray);
+            System.setErr(stray);
             exit = AllBenchmarks.run(settings, progress);
+            restored = System.out == stray && System.err == stray;
+        } finally {
+            System.setOut(systemOut);
+            System.setErr(systemErr);
         }
 
         String shown = console.toString(StandardCharsets.UTF_8);
@@ -149,7 +160,11 @@ class AllBenchmarksTest {
         assertThat(Files.readString(out.resolve("jmh.json"))).contains("\"benchmark\" : \"io.cnnsee.bench.InspectBenchmark.preprocessing\"");
         assertThat(Files.readAllLines(out.resolve("jmh.md"))).hasSize(3).element(2).asString()
                 .matches("\\| InspectBenchmark\\.preprocessing \\|  \\| [0-9.]+ \\| [0-9.]+ – [0-9.]+ \\| ms/op \\| 1 \\|");
-        assertThat(Files.readString(out.resolve("jmh.log"))).contains("# Benchmark: io.cnnsee.bench.InspectBenchmark.preprocessing");
+        // What the fork printed (JMH passes it to System.out) is in the log, not between the progress lines.
+        assertThat(Files.readString(out.resolve("jmh.log"))).contains("# Benchmark: io.cnnsee.bench.InspectBenchmark.preprocessing")
+                .containsPattern("native build: [^,]*, loaded: .*libnd4jcpu\\.so");
+        assertThat(shown + elsewhere.toString(StandardCharsets.UTF_8)).doesNotContain("native build");
+        assertThat(restored).as("System.out and System.err given back after JMH").isTrue();
         for (String model : List.of("notop", "top")) {
             String memory = Files.readString(out.resolve("memory-" + model + ".md"));
             assertThat(memory).contains("| inspections | heap after GC | resident |", "3 inspections in", "peak heap");
