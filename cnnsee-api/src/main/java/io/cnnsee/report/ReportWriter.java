@@ -94,9 +94,12 @@ public final class ReportWriter {
         return write(List.of(trained, randomised), directory);
     }
 
-    /** One inspection's part of the report and the names of its picture files. */
+    /**
+     * One inspection's part of the report, the names of its picture files and, per tap, its
+     * shown channels with their scores (formatted once for both reports).
+     */
     private record Column(Inspection inspection, List<String> grids, List<List<String>> overlays, String gradCam,
-                          String filters) {
+                          String filters, List<String> scores) {
         String label() {
             return inspection.weights().random() ? "Random weights" : "Trained";
         }
@@ -149,7 +152,8 @@ public final class ReportWriter {
                 files.add(filters);
                 pictures.add(inspection.firstLayerKernels().get().render(FILTER_SCALE, FILTER_COLUMNS));
             }
-            columns.add(new Column(inspection, grids, overlays, gradCam, filters));
+            List<String> scores = inspection.taps().stream().map(ReportWriter::scores).toList();
+            columns.add(new Column(inspection, grids, overlays, gradCam, filters, scores));
         }
         List<byte[]> encoded = Png.encodeAll(pictures);
 
@@ -205,10 +209,14 @@ public final class ReportWriter {
         return "Number of output images at this step: " + t.channelCount();
     }
 
-    private static String shownLine(Inspection inspection, TapInspection t, UnaryOperator<String> escape) {
-        return "Shown: the top " + t.ranking().size() + " channels by " + escape.apply(inspection.rankerName())
-                + " (channel index and score, best first): "
-                + t.ranking().channels().stream().map(ReportWriter::scored).collect(Collectors.joining(", "));
+    private static String shownLine(Column c, int tap, UnaryOperator<String> escape) {
+        return "Shown: the top " + c.inspection().taps().get(tap).ranking().size() + " channels by "
+                + escape.apply(c.inspection().rankerName()) + " (channel index and score, best first): " + c.scores().get(tap);
+    }
+
+    /** "#12 (3.410e+04), #3 (2.950e+04)": needs no escaping in either report. */
+    private static String scores(TapInspection t) {
+        return t.ranking().channels().stream().map(ReportWriter::scored).collect(Collectors.joining(", "));
     }
 
     private static String overlaysLine(TapInspection t) {
@@ -372,7 +380,7 @@ public final class ReportWriter {
                 TapInspection ct = c.inspection().taps().get(tap);
                 StringBuilder p = new StringBuilder("<p><img class=\"grid\" src=\"").append(Html.escape(c.grids().get(tap)))
                         .append("\" alt=\"").append(Html.escape("top channels of " + ct.tap().layerName())).append("\"></p>\n")
-                        .append("<p class=\"shown\">").append(shownLine(c.inspection(), ct, Html::escape)).append("</p>\n");
+                        .append("<p class=\"shown\">").append(shownLine(c, tap, Html::escape)).append("</p>\n");
                 if (!ct.overlays().isEmpty()) {
                     p.append("<p>");
                     for (String overlay : c.overlays().get(tap)) {
@@ -468,7 +476,7 @@ public final class ReportWriter {
                 TapInspection ct = c.inspection().taps().get(tap);
                 StringBuilder p = new StringBuilder("![top channels of ").append(Markdown.escape(ct.tap().layerName()))
                         .append("](").append(c.grids().get(tap)).append(")\n\n")
-                        .append(shownLine(c.inspection(), ct, Markdown::escape)).append('\n');
+                        .append(shownLine(c, tap, Markdown::escape)).append('\n');
                 if (!ct.overlays().isEmpty()) {
                     p.append('\n');
                     for (String overlay : c.overlays().get(tap)) {
