@@ -10,6 +10,8 @@ import io.cnnsee.dl4j.Vgg16Weights;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOps;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -109,6 +111,11 @@ public final class Paired {
                 } finally {
                     two.shutdown();
                 }
+                // A batch runs one picture on each core (two lanes, one thread each): it can gain at most
+                // what the pass loses by running on two threads, so each run states that of its machine.
+                rows.add(compare("ms per picture, Winograd: forward pass on one thread vs on two", rounds, 1,
+                        () -> millis(() -> onOneThread(() -> pictures.subList(0, 4).forEach(p -> notop.forward(p, notop.taps())))) / 4,
+                        () -> millis(() -> pictures.subList(0, 4).forEach(p -> notop.forward(p, notop.taps()))) / 4, false));
                 rows.add(compare("ms per picture, no top, Winograd: batch of " + BATCH + " vs one at a time", rounds, 1,
                         () -> millis(() -> notop.forwardAll(pictures, notop.taps())) / BATCH,
                         passesOneAtATime, false));
@@ -144,6 +151,21 @@ public final class Paired {
             throw new IllegalStateException(e);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * Runs {@code work} with one OpenMP thread on the calling thread, as each lane of a batch runs
+     * (a per-thread setting; cnnsee-dl4j's own helper for it is internal), then sets back what it had.
+     */
+    private static void onOneThread(Runnable work) {
+        NativeOps ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
+        int before = ops.ompGetMaxThreads();
+        ops.setOmpNumThreads(1);
+        try {
+            work.run();
+        } finally {
+            ops.setOmpNumThreads(before);
         }
     }
 
