@@ -2,11 +2,14 @@ package io.cnnsee;
 
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
 import java.util.List;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class ChannelRankerTest {
 
@@ -39,6 +42,33 @@ class ChannelRankerTest {
                 new RankedChannel(1, 15.1875), new RankedChannel(2, 10.25), new RankedChannel(3, 1), new RankedChannel(0, 0));
         assertThat(ranked(ChannelRanker.ACTIVE_FRACTION)).containsExactly(
                 new RankedChannel(0, 1), new RankedChannel(2, .75), new RankedChannel(3, .5), new RankedChannel(1, .25));
+    }
+
+    /**
+     * Ranking is on the path of every inspection: what it allocates grows with the channels (a
+     * score and a view each), never with their values. 64 channels of 112 x 112 are 802 816 values;
+     * one small object per value would be 12 MB, the bound is 64 KB.
+     */
+    @Test
+    void builtInRankersAllocateNothingPerValue() {
+        assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+                && t.isThreadAllocatedMemorySupported() && t.isThreadAllocatedMemoryEnabled(), "the JVM counts what a thread allocates");
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Random random = new Random(3);
+        float[] values = new float[64 * 112 * 112];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextFloat() - 0.3f;
+        }
+        FeatureMap map = FeatureMap.copyOf(Tap.of("block2_pool", new MapShape(64, 112, 112)), values);
+        long thread = Thread.currentThread().getId();
+        for (ChannelRanker ranker : ChannelRanker.builtIns()) {
+            ranker.top(map, 12); // loads and links what the first call needs
+            long before = threads.getThreadAllocatedBytes(thread);
+            Ranking ranking = ranker.top(map, 12);
+            long allocated = threads.getThreadAllocatedBytes(thread) - before;
+            assertThat(ranking.size()).isEqualTo(12);
+            assertThat(allocated).as("bytes allocated by ranking with %s", ranker.name()).isLessThan(64 * 1024);
+        }
     }
 
     @Test
