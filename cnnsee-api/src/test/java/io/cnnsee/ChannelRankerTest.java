@@ -51,9 +51,10 @@ class ChannelRankerTest {
      */
     @Test
     void builtInRankersAllocateNothingPerValue() {
-        assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
-                && t.isThreadAllocatedMemorySupported() && t.isThreadAllocatedMemoryEnabled(), "the JVM counts what a thread allocates");
-        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        var bean = ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean t && t.isThreadAllocatedMemorySupported()
+                && t.isThreadAllocatedMemoryEnabled(), "the JVM counts what a thread allocates");
+        var threads = (com.sun.management.ThreadMXBean) bean;
         Random random = new Random(3);
         float[] values = new float[64 * 112 * 112];
         for (int i = 0; i < values.length; i++) {

@@ -55,10 +55,10 @@ public final class Paired {
         BufferedImage picture = Pictures.sample();
         List<BufferedImage> pictures = Collections.nCopies(BATCH, picture);
         List<String> rows = new ArrayList<>();
-        System.err.println(Machine.nativeBuild());
 
         try (Vgg16Model notop = Vgg16.builder().convolutions(ConvolutionAlgorithm.WINOGRAD).weights(Vgg16Weights.random(42)).build()) {
             FeatureMapInspector inspector = FeatureMapInspector.builder().model(notop).build();
+            System.err.println(Machine.nativeBuild()); // once the model has loaded it
             Path dir = Files.createTempDirectory("cnnsee-paired");
             try {
                 // The ceiling: oneDNN's sgemm, n = 4096, against the pass as the inspector runs it.

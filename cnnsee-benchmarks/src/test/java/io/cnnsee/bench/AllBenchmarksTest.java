@@ -134,7 +134,6 @@ class AllBenchmarksTest {
         Settings settings = Settings.parse(List.of("--quick", "--out", out.toString(), "--only", "jmh,memory",
                 "--include", "InspectBenchmark\\.preprocessing$"), NOW);
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-
         ByteArrayOutputStream elsewhere = new ByteArrayOutputStream();
         PrintStream systemOut = System.out;
         PrintStream systemErr = System.err;
