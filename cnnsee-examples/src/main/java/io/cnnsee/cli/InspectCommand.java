@@ -4,6 +4,7 @@ import io.cnnsee.ChannelRanker;
 import io.cnnsee.FeatureMapInspector;
 import io.cnnsee.ImageLoader;
 import io.cnnsee.Inspection;
+import io.cnnsee.Prediction;
 import io.cnnsee.dl4j.ConvolutionAlgorithm;
 import io.cnnsee.render.Colormap;
 import io.cnnsee.render.Normalization;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -279,8 +281,11 @@ final class InspectCommand implements Callable<Integer> {
         return failures == 0 ? 0 : 1;
     }
 
-    /** One picture inspected and its report written. */
-    private record Done(Path report, Inspection inspection, double seconds) {
+    /**
+     * One picture inspected and its report written: what is told of it, not the inspection itself
+     * (its maps and picture, tens of MB, go as soon as the report is written).
+     */
+    private record Done(Path report, Optional<Prediction> seen, double seconds) {
     }
 
     private static Done inspect(FeatureMapInspector inspector, FeatureMapInspector randomised, BufferedImage picture, Path image,
@@ -291,7 +296,7 @@ final class InspectCommand implements Callable<Integer> {
         Inspection result = inspector.run(picture, name);
         Path report = randomised == null ? result.writeReport(folder).html()
                 : ReportWriter.writeSanityCheck(result, randomised.run(picture, name), folder).html();
-        return new Done(report, result, (System.nanoTime() - start) / 1e9);
+        return new Done(report, result.predictions().stream().findFirst(), (System.nanoTime() - start) / 1e9);
     }
 
     /** A picture handed to a worker: its number in the list, its file, what the worker will give. */
@@ -308,11 +313,9 @@ final class InspectCommand implements Callable<Integer> {
             Done done = await(pending.done());
             written.add(done.report());
             names.add(String.valueOf(image.getFileName()));
-            Inspection result = done.inspection();
             err.printf(Locale.ROOT, "[%d/%d] %s: done in %.1f s%s%n", pending.number(), images.size(), image,
-                    done.seconds(), result.predictions().isEmpty() ? ""
-                            : String.format(Locale.ROOT, "; sees %s (%.1f %%)", result.predictions().get(0).label(),
-                                    100 * result.predictions().get(0).probability()));
+                    done.seconds(), done.seen().map(p -> String.format(Locale.ROOT, "; sees %s (%.1f %%)", p.label(),
+                            100 * p.probability())).orElse(""));
             stdout.println(done.report());
             return 0;
         } catch (IllegalArgumentException | IOException e) {
