@@ -54,6 +54,7 @@ public class PhotographBenchmark {
         photograph = ImageLoader.defaults().read(photographFile); // as Java decodes a JPEG: 8-bit BGR
         inspection = inspector.run(photograph, "photograph.jpg");
         reportDir = Files.createTempDirectory("cnnsee-bench");
+        System.out.println(Machine.nativeBuild());
     }
 
     /** Reading the JPEG file into a picture, as the command line does. */
