@@ -1,0 +1,330 @@
+package io.cnnsee.dl4j;
+
+import io.cnnsee.ClassGradient;
+import io.cnnsee.FeatureMap;
+import io.cnnsee.FirstLayerKernels;
+import io.cnnsee.ImageInput;
+import io.cnnsee.InspectableModel;
+import io.cnnsee.MapShape;
+import io.cnnsee.Tap;
+import io.cnnsee.WeightsInfo;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Any convolutional network of Deeplearning4j, ready to be inspected: made by {@link Dl4jModels}
+ * from a {@code MultiLayerNetwork}, a {@code ComputationGraph}, a {@code ModelSerializer} zip, a
+ * Keras {@code .h5} file, or the zoo ({@link Dl4jZoo}).
+ *
+ * <p>Taps are every layer or vertex whose output is a spatial map, by their names in the
+ * network; the default ones are the last output before each down-sampling ({@link #taps()}).
+ * Runs on Deeplearning4j's own layers, forward and backward. Thread-safe: passes are
+ * serialised on the network, which Deeplearning4j does not allow two threads to use at once.
+ */
+public final class Dl4jModel implements InspectableModel {
+
+    private final String name;
+    private final ComputationGraph graph;
+    private final ImageInput input;
+    private final InputLayout layout;
+    private final GraphLayers layers;
+    private final WeightsInfo weights;
+    private final ClassLabels labels;
+    private final GraphPass pass;
+    private volatile boolean closed;
+
+    Dl4jModel(String name, ComputationGraph graph, ImageInput input, InputLayout layout, GraphLayers layers,
+              WeightsInfo weights, ClassLabels labels) {
+        this.name = name;
+        this.graph = graph;
+        this.input = input;
+        this.layout = layout;
+        this.layers = layers;
+        this.weights = weights;
+        this.labels = labels;
+        this.pass = new GraphPass(graph);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public WeightsInfo weights() {
+        return weights;
+    }
+
+    @Override
+    public MapShape inputShape() {
+        return input.shape();
+    }
+
+    /** How pictures become this network's input. */
+    public ImageInput input() {
+        return input;
+    }
+
+    /** The Deeplearning4j network (a converted copy sharing the parameters, for a {@code MultiLayerNetwork}). */
+    public ComputationGraph graph() {
+        return graph;
+    }
+
+    /**
+     * The last spatial output before each down-sampling that follows a convolution: VGG's
+     * blocks, ResNet's stages. {@link #spatialTaps()} lists every other choice.
+     */
+    @Override
+    public List<Tap> taps() {
+        return layers.defaults();
+    }
+
+    /** Every layer or vertex whose output is a spatial map, in network order. */
+    public List<Tap> spatialTaps() {
+        return layers.spatialTaps();
+    }
+
+    @Override
+    public Tap tap(String layerName) {
+        Objects.requireNonNull(layerName, "layerName");
+        Optional<Tap> tap = layers.spatial(layerName);
+        if (tap.isPresent()) {
+            return tap.get();
+        }
+        List<String> names = spatialTaps().stream().map(Tap::layerName).toList();
+        if (layers.hasVertex(layerName)) {
+            throw new IllegalArgumentException(name + "'s layer '" + layerName + "' puts out "
+                    + describe(layers.outputType(layerName)) + ", not a spatial map: choose one of " + names);
+        }
+        throw new IllegalArgumentException(name + " has no layer '" + layerName + "'; its layers with spatial maps: " + names);
+    }
+
+    private static String describe(InputType type) {
+        return type == null ? "the network's input" : type instanceof InputType.InputTypeFeedForward f
+                ? "a flat vector of " + f.getSize() + " values" : GraphLayers.describe(type);
+    }
+
+    @Override
+    public Optional<Tap> classifier() {
+        return layers.classifierTap();
+    }
+
+    @Override
+    public String classLabel(int index) {
+        return labels.label(index);
+    }
+
+    @Override
+    public BufferedImage inputView(BufferedImage image) {
+        return input.view(image);
+    }
+
+    @Override
+    public List<FeatureMap> forward(BufferedImage image, List<Tap> taps) {
+        Objects.requireNonNull(image, "image must not be null");
+        Objects.requireNonNull(taps, "taps");
+        if (taps.isEmpty()) {
+            throw new IllegalArgumentException("Name at least one tap to read");
+        }
+        int[] vertices = vertexIndices(taps);
+        INDArray x = layout.toArray(input.toChannelsFirst(image), input, graph.getConfiguration().getDataType());
+        synchronized (graph) {
+            checkOpen();
+            try {
+                pass.forward(x, lastPosition(vertices));
+                List<FeatureMap> maps = new ArrayList<>(taps.size());
+                for (int i = 0; i < taps.size(); i++) {
+                    maps.add(read(taps.get(i), pass.output(vertices[i])));
+                }
+                return maps;
+            } finally {
+                pass.clear();
+            }
+        }
+    }
+
+    @Override
+    public ClassGradient classGradient(BufferedImage image, int classIndex, List<Tap> taps) {
+        Objects.requireNonNull(image, "image must not be null");
+        Objects.requireNonNull(taps, "taps");
+        Tap classifierTap = classifier().orElseThrow(() -> new UnsupportedOperationException(name + " does not end in a "
+                + "softmax over classes, so it has no class score to explain (Grad-CAM needs one)"));
+        LayerVertex classifierVertex = layers.classifier().orElseThrow();
+        if (taps.isEmpty()) {
+            throw new IllegalArgumentException("Name at least one layer to differentiate");
+        }
+        int classes = classifierTap.shape().channels();
+        if (classIndex != ClassGradient.MOST_PROBABLE_CLASS && (classIndex < 0 || classIndex >= classes)) {
+            throw new IllegalArgumentException("Class " + classIndex + " is not one of " + name + "'s classes 0 to " + (classes - 1));
+        }
+        for (Tap t : taps) {
+            if (layers.spatial(t.layerName()).isEmpty()) {
+                throw new IllegalArgumentException("Grad-CAM needs a convolutional layer; " + t.layerName()
+                        + " is not a spatial map: choose one of " + spatialTaps().stream().map(Tap::layerName).toList());
+            }
+        }
+        int[] vertices = vertexIndices(taps);
+        int lowest = Integer.MAX_VALUE;
+        Set<Integer> wanted = new HashSet<>();
+        for (int v : vertices) {
+            lowest = Math.min(lowest, pass.positionOf(v));
+            wanted.add(v);
+        }
+        int classifierIndex = classifierVertex.getVertexIndex();
+        INDArray x = layout.toArray(input.toChannelsFirst(image), input, graph.getConfiguration().getDataType());
+        synchronized (graph) {
+            checkOpen();
+            try {
+                pass.forward(x, pass.positionOf(classifierIndex));
+                FeatureMap probabilities = read(classifierTap, pass.output(classifierIndex));
+                int chosen = classIndex == ClassGradient.MOST_PROBABLE_CLASS ? argmax(probabilities.toArray()) : classIndex;
+                float score = logit(classifierVertex, chosen);
+                Map<Integer, INDArray> gradients = pass.backward(classifierVertex, chosen, lowest, wanted);
+                List<FeatureMap> activations = new ArrayList<>(taps.size());
+                List<FeatureMap> grads = new ArrayList<>(taps.size());
+                for (int i = 0; i < taps.size(); i++) {
+                    activations.add(read(taps.get(i), pass.output(vertices[i])));
+                    INDArray g = gradients.get(vertices[i]);
+                    grads.add(g == null ? FeatureMap.copyOf(taps.get(i), new float[taps.get(i).shape().size()])
+                            : read(taps.get(i), g));
+                }
+                return new ClassGradient(chosen, score, probabilities, activations, grads);
+            } finally {
+                pass.clear();
+            }
+        }
+    }
+
+    /** The class's score before softmax: recomputed from the classifier's input and weights. */
+    private float logit(LayerVertex classifier, int classIndex) {
+        INDArray in = classifier.getInputs()[0];
+        if (classifier.getLayerPreProcessor() != null) {
+            in = classifier.getLayerPreProcessor().preProcess(in, 1, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
+        }
+        var layer = classifier.getLayer();
+        if (layer.numParams() == 0) {
+            return in.getFloat(0, classIndex);
+        }
+        INDArray w = layer.getParam("W");
+        INDArray b = layer.getParam("b");
+        double score = in.reshape(1, in.length()).mmul(w.getColumn(classIndex).reshape(w.size(0), 1)).getDouble(0);
+        return (float) (b == null ? score : score + b.getDouble(classIndex));
+    }
+
+    private static int argmax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private FeatureMap read(Tap tap, INDArray activation) {
+        InputType type = layers.outputType(tap.layerName());
+        if (type instanceof InputType.InputTypeConvolutional conv) {
+            return FeatureMap.copyOf(tap, InputLayout.channelsFirst(activation, conv.getFormat()));
+        }
+        return FeatureMap.copyOf(tap, activation.dup('c').data().asFloat());
+    }
+
+    private int[] vertexIndices(List<Tap> taps) {
+        int[] indices = new int[taps.size()];
+        for (int i = 0; i < taps.size(); i++) {
+            Tap t = Objects.requireNonNull(taps.get(i), "tap");
+            boolean known = layers.spatial(t.layerName()).map(t::equals).orElse(false)
+                    || classifier().map(t::equals).orElse(false);
+            if (!known) {
+                throw new IllegalArgumentException("Tap " + t + " is not one of " + name + "'s: choose from taps(), "
+                        + "spatialTaps() or tap(name)");
+            }
+            indices[i] = layers.vertexIndex(t.layerName());
+        }
+        return indices;
+    }
+
+    private int lastPosition(int[] vertices) {
+        int last = 0;
+        for (int v : vertices) {
+            last = Math.max(last, pass.positionOf(v));
+        }
+        return last;
+    }
+
+    /**
+     * The kernels of the first convolution that reads the picture, in R, G, B planes, when it
+     * reads 3 channels through square kernels.
+     */
+    @Override
+    public Optional<FirstLayerKernels> firstLayerKernels() {
+        if (input.channels() != 3) {
+            return Optional.empty();
+        }
+        synchronized (graph) {
+            checkOpen();
+            for (int index : graph.topologicalSortOrder()) {
+                GraphVertex v = graph.getVertices()[index];
+                if (!v.hasLayer() || !(v.getLayer().conf().getLayer() instanceof ConvolutionLayer conv)
+                        || v.getInputVertices().length != 1
+                        || !graph.getVertices()[v.getInputVertices()[0].getVertexIndex()].isInputVertex()) {
+                    continue;
+                }
+                INDArray w = v.getLayer().getParam("W"); // [out, in, kh, kw]
+                if (w == null || w.rank() != 4 || w.size(1) != 3 || w.size(2) != w.size(3)
+                        || conv instanceof org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D) {
+                    return Optional.empty();
+                }
+                int out = (int) w.size(0);
+                int k = (int) w.size(2);
+                float[] values = w.dup('c').data().asFloat();
+                if (input.order() == ImageInput.ChannelOrder.BGR) {
+                    values = swapFirstAndThirdPlane(values, out, k);
+                }
+                return Optional.of(new FirstLayerKernels(v.getVertexName(), out, k, values));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static float[] swapFirstAndThirdPlane(float[] values, int kernels, int k) {
+        float[] out = values.clone();
+        int plane = k * k;
+        for (int i = 0; i < kernels; i++) {
+            int base = i * 3 * plane;
+            System.arraycopy(values, base + 2 * plane, out, base, plane);
+            System.arraycopy(values, base, out, base + 2 * plane, plane);
+        }
+        return out;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException(name + " was closed");
+        }
+    }
+
+    /** Frees nothing the caller did not give: a network passed in stays usable. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + weights.source() + "; input " + input + ")";
+    }
+}
