@@ -132,18 +132,38 @@ public final class Dl4jModels {
                     + graph.getConfiguration().getNetworkInputs().size() + ": " + graph.getConfiguration().getNetworkInputs());
         }
         FirstReader r = new FirstReader();
+        GraphVertex first = null;
         for (int index : graph.topologicalSortOrder()) {
             GraphVertex v = graph.getVertices()[index];
-            if (v.isInputVertex() || !(v instanceof LayerVertex lv) || !readsInput(graph, v)) {
+            if (!v.isInputVertex() && readsInput(graph, v)) {
+                first = v;
+                break;
+            }
+        }
+        if (!(first instanceof LayerVertex lv)) {
+            throw new IllegalArgumentException("The network has no layer that reads its input: nothing to inspect");
+        }
+        if (lv.getLayerPreProcessor() instanceof FeedForwardToCnnPreProcessor flat) {
+            r.layout = InputLayout.FLAT;
+            r.channels = (int) flat.getNumChannels();
+            r.declared = new io.cnnsee.MapShape(r.channels, (int) flat.getInputHeight(), (int) flat.getInputWidth());
+            return r;
+        }
+        Layer firstLayer = lv.getLayer().conf().getLayer();
+        if (firstLayer instanceof org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer
+                || firstLayer instanceof org.deeplearning4j.nn.conf.layers.FeedForwardLayer
+                && !(firstLayer instanceof ConvolutionLayer) && !(firstLayer instanceof BatchNormalization)) {
+            throw new IllegalArgumentException("The network's first layer " + first.getVertexName() + " is a "
+                    + firstLayer.getClass().getSimpleName() + ", which does not read a picture: cnnsee inspects convolutional "
+                    + "networks, whose first layers work on the picture's pixels (convolution, padding, pooling)");
+        }
+        // Padding and the like keep the picture's layout: the first layer that states one tells it.
+        for (int index : graph.topologicalSortOrder()) {
+            GraphVertex v = graph.getVertices()[index];
+            if (!(v instanceof LayerVertex layerVertex)) {
                 continue;
             }
-            Layer layer = lv.getLayer().conf().getLayer();
-            if (lv.getLayerPreProcessor() instanceof FeedForwardToCnnPreProcessor flat) {
-                r.layout = InputLayout.FLAT;
-                r.channels = (int) flat.getNumChannels();
-                r.declared = new io.cnnsee.MapShape(r.channels, (int) flat.getInputHeight(), (int) flat.getInputWidth());
-                return r;
-            }
+            Layer layer = layerVertex.getLayer().conf().getLayer();
             CNN2DFormat format = null;
             if (layer instanceof ConvolutionLayer c) {
                 format = c.getCnn2dDataFormat();
@@ -154,18 +174,16 @@ public final class Dl4jModels {
                 format = bn.getCnn2DFormat();
                 r.channels = (int) bn.getNIn();
             }
-            if (format == null) {
-                throw new IllegalArgumentException("The network's first layer " + v.getVertexName() + " is a "
-                        + layer.getClass().getSimpleName() + ", which does not read a picture: cnnsee inspects convolutional "
-                        + "networks, whose first layer is a convolution (or pooling or batch normalisation) over the picture");
-            }
-            r.layout = format == CNN2DFormat.NHWC ? InputLayout.NHWC : InputLayout.NCHW;
-            if (r.channels > 0) {
-                return r;
+            if (format != null) {
+                r.layout = format == CNN2DFormat.NHWC ? InputLayout.NHWC : InputLayout.NCHW;
+                if (r.channels > 0) {
+                    return r;
+                }
             }
         }
         if (r.layout == null) {
-            throw new IllegalArgumentException("The network has no layer that reads its input: nothing to inspect");
+            throw new IllegalArgumentException("The network has no convolution, pooling or batch normalisation over its input: "
+                    + "cnnsee inspects convolutional networks");
         }
         return r;
     }

@@ -137,13 +137,30 @@ final class GraphLayers {
                 if (lv.getPreProcessor() != null) {
                     in = lv.getPreProcessor().getOutputType(in);
                 }
-                out = lv.getLayerConf().getLayer().getOutputType(layerIndex++, in);
+                var layer = lv.getLayerConf().getLayer();
+                out = layer.getOutputType(layerIndex++, in);
+                if (!(layer instanceof ConvolutionLayer || layer instanceof org.deeplearning4j.nn.conf.layers.SubsamplingLayer
+                        || layer instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization)) {
+                    out = sameLayout(out, in);
+                }
             } else {
-                out = vertex.getOutputType(layerIndex, inputs.toArray(new InputType[0]));
+                out = sameLayout(vertex.getOutputType(layerIndex, inputs.toArray(new InputType[0])), inputs.get(0));
             }
             types.put(name, out);
         }
         return types;
+    }
+
+    /**
+     * {@code out} in the layout of {@code in}: layers that state no layout of their own (padding,
+     * activation, merges) keep their input's, though some report channels first whatever they get.
+     */
+    private static InputType sameLayout(InputType out, InputType in) {
+        if (out instanceof InputType.InputTypeConvolutional o && in instanceof InputType.InputTypeConvolutional i
+                && o.getFormat() != i.getFormat()) {
+            return InputType.convolutional(o.getHeight(), o.getWidth(), o.getChannels(), i.getFormat());
+        }
+        return out;
     }
 
     /** A dense layer whose nIn does not match what the input size gives it fails later, obscurely: say it now. */

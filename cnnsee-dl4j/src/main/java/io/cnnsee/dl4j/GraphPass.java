@@ -72,6 +72,10 @@ final class GraphPass {
                     v.setInput(i, outputs.get(from[i].getVertexIndex()).dup(), workspaces);
                 }
                 out = v.doForward(false, workspaces);
+                if (v.hasLayer() && v.getLayer() instanceof org.deeplearning4j.nn.layers.ActivationLayer) {
+                    // It wrote its output over its input; the backward pass and the class score need the input.
+                    v.setInput(0, outputs.get(from[0].getVertexIndex()).dup(), workspaces);
+                }
             }
             outputs.put(v.getVertexIndex(), out);
         }
@@ -171,9 +175,43 @@ final class GraphPass {
                 conf.setIDropout(dropout);
             }
         }
+        if (v instanceof org.deeplearning4j.nn.graph.vertex.impl.MergeVertex) {
+            // Deeplearning4j's own splits along the merge axis as given, which fails for Keras' axis -1.
+            return split(eps, v.getInputs(), outputs.get(v.getVertexIndex()));
+        }
         v.setEpsilon(eps);
         Pair<Gradient, INDArray[]> result = v.doBackward(false, workspaces);
         return result.getSecond();
+    }
+
+    /** The gradient of a concatenation, cut back into its inputs along the axis they were joined on. */
+    private static INDArray[] split(INDArray eps, INDArray[] inputs, INDArray output) {
+        int axis = -1;
+        for (int a = 0; a < output.rank() && axis < 0; a++) {
+            long sum = 0;
+            for (INDArray in : inputs) {
+                sum += in.size(a);
+            }
+            if (sum == output.size(a) && (inputs.length == 1 || inputs[0].size(a) != output.size(a))) {
+                axis = a;
+            }
+        }
+        if (axis < 0) {
+            throw new IllegalStateException("Cannot tell the axis of a concatenation of " + inputs.length + " inputs into "
+                    + java.util.Arrays.toString(output.shape()));
+        }
+        INDArray[] out = new INDArray[inputs.length];
+        long from = 0;
+        for (int i = 0; i < inputs.length; i++) {
+            org.nd4j.linalg.indexing.INDArrayIndex[] index = new org.nd4j.linalg.indexing.INDArrayIndex[eps.rank()];
+            for (int a = 0; a < index.length; a++) {
+                index[a] = a == axis ? org.nd4j.linalg.indexing.NDArrayIndex.interval(from, from + inputs[i].size(axis))
+                        : org.nd4j.linalg.indexing.NDArrayIndex.all();
+            }
+            out[i] = eps.get(index).dup('c');
+            from += inputs[i].size(axis);
+        }
+        return out;
     }
 
     private INDArray preprocessorBackprop(LayerVertex v, INDArray eps) {
