@@ -278,9 +278,7 @@ public final class Dl4jModel implements InspectableModel {
             checkOpen();
             for (int index : graph.topologicalSortOrder()) {
                 GraphVertex v = graph.getVertices()[index];
-                if (!v.hasLayer() || !(v.getLayer().conf().getLayer() instanceof ConvolutionLayer conv)
-                        || v.getInputVertices().length != 1
-                        || !graph.getVertices()[v.getInputVertices()[0].getVertexIndex()].isInputVertex()) {
+                if (!v.hasLayer() || !(v.getLayer().conf().getLayer() instanceof ConvolutionLayer conv) || !readsPixels(v)) {
                     continue;
                 }
                 INDArray w = v.getLayer().getParam("W"); // [out, in, kh, kw]
@@ -298,6 +296,21 @@ public final class Dl4jModel implements InspectableModel {
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether {@code v} reads the input itself, or through zero padding only (ResNet50's stem). */
+    private boolean readsPixels(GraphVertex v) {
+        GraphVertex at = v;
+        while (at.getInputVertices() != null && at.getInputVertices().length == 1) {
+            at = graph.getVertices()[at.getInputVertices()[0].getVertexIndex()];
+            if (at.isInputVertex()) {
+                return true;
+            }
+            if (!(at.hasLayer() && at.getLayer().conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer)) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static float[] swapFirstAndThirdPlane(float[] values, int kernels, int k) {

@@ -119,6 +119,38 @@ public final class Dl4jModels {
         return graph;
     }
 
+    /**
+     * A chain of layers (each vertex reading the one before) under new vertex names, sharing its
+     * parameters: for networks whose layers are numbered, as the zoo's VGG19.
+     *
+     * @throws IllegalArgumentException if the graph is not a chain
+     */
+    static ComputationGraph renamed(ComputationGraph chain, java.util.Map<String, String> names) {
+        ComputationGraphConfiguration conf = chain.getConfiguration().clone();
+        ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder()
+                .dataType(conf.getDataType()).graphBuilder();
+        String previous = null;
+        for (int index : chain.topologicalSortOrder()) {
+            GraphVertex v = chain.getVertices()[index];
+            String name = names.getOrDefault(v.getVertexName(), v.getVertexName());
+            if (v.isInputVertex()) {
+                b.addInputs(name);
+            } else if (v.getInputVertices().length == 1 && conf.getVertices().get(v.getVertexName())
+                    instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv) {
+                Layer layer = lv.getLayerConf().getLayer();
+                layer.setLayerName(name);
+                b.addLayer(name, layer, lv.getPreProcessor(), previous);
+            } else {
+                throw new IllegalArgumentException("Only a chain of layers can be renamed; " + v.getVertexName() + " is not");
+            }
+            previous = name;
+        }
+        b.setOutputs(previous);
+        ComputationGraph graph = new ComputationGraph(b.build());
+        graph.init(chain.params(), false);
+        return graph;
+    }
+
     /** What the network's input looks like, read from the first layer that reads it. */
     private static final class FirstReader {
         InputLayout layout;

@@ -201,6 +201,13 @@ final class GraphLayers {
             return null;
         }
         GraphVertex v = graph.getVertex(outputs.get(0));
+        // A loss layer after the softmax (SqueezeNet, Darknet19 of the zoo) only scores training.
+        while (v instanceof LayerVertex passing && v.getInputVertices().length == 1
+                && (passing.getLayer().conf().getLayer() instanceof LossLayer loss
+                && !(loss.getActivationFn() instanceof ActivationSoftmax)
+                || passing.getLayer().conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.DropoutLayer)) {
+            v = graph.getVertices()[v.getInputVertices()[0].getVertexIndex()];
+        }
         if (!(v instanceof LayerVertex lv) || !(types.get(v.getVertexName()) instanceof InputType.InputTypeFeedForward)) {
             return null;
         }

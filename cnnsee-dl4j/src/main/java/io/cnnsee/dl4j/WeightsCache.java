@@ -97,12 +97,13 @@ public final class WeightsCache {
         List<String> failures = new ArrayList<>();
         if (Files.isRegularFile(target)) {
             // Checked on every use, as Keras does: a file damaged on disk or replaced by hand is not used.
-            String md5 = md5OrNull(target);
-            if (file.md5().equalsIgnoreCase(md5)) {
+            String sum = checksumOrNull(target, file.algorithm());
+            if (file.checksum().equalsIgnoreCase(sum)) {
                 LOG.debug("Using cached weights {}", target);
                 return target;
             }
-            String damaged = "the cached copy " + target + " is damaged (MD5 " + md5 + ", expected " + file.md5() + ")";
+            String damaged = "the cached copy " + target + " is damaged (" + file.algorithm() + " " + sum + ", expected "
+                    + file.checksum() + ")";
             LOG.warn("{}: downloading it again", damaged);
             failures.add(damaged);
         }
@@ -131,7 +132,7 @@ public final class WeightsCache {
 
     private String missingMessage(OfficialWeightsFile file, List<String> failures) {
         StringBuilder m = new StringBuilder();
-        m.append("The VGG16 weights file ").append(file.fileName()).append(" is not in the cache ").append(directory)
+        m.append("The ").append(file.model()).append(" weights file ").append(file.fileName()).append(" is not in the cache ").append(directory)
                 .append(" and could not be downloaded");
         for (String f : failures) {
             m.append("\n  - ").append(f);
@@ -141,11 +142,16 @@ public final class WeightsCache {
         if (file.urls().size() > 1) {
             m.append(" (or ").append(file.urls().get(1)).append(')');
         }
-        m.append(" and put it at ").append(pathOf(file))
-                .append(", or point the system property ").append(Vgg16Weights.WEIGHTS_PROPERTY)
-                .append(" or the environment variable ").append(Vgg16Weights.WEIGHTS_ENV).append(" at it")
-                .append(" (MD5 ").append(file.md5()).append(").")
-                .append(" To see the pipeline run without trained weights, use Vgg16Weights.random(seed)")
+        m.append(" and put it at ").append(pathOf(file));
+        if (file.model().equals("VGG16")) {
+            m.append(", or point the system property ").append(Vgg16Weights.WEIGHTS_PROPERTY)
+                    .append(" or the environment variable ").append(Vgg16Weights.WEIGHTS_ENV).append(" at it");
+        } else {
+            m.append(", or give its path (--weights PATH on the command line)");
+        }
+        m.append(" (").append(file.algorithm()).append(' ').append(file.checksum()).append(").")
+                .append(" To see the pipeline run without trained weights, use ")
+                .append(file.model().equals("VGG16") ? "Vgg16Weights.random(seed)" : "random weights")
                 .append(" (--weights random on the command line).");
         return m.toString();
     }
@@ -176,9 +182,9 @@ public final class WeightsCache {
                     throw new IOException("HTTP status " + response.statusCode());
                 }
                 long total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-                String md5 = copyWithProgress(body, temp, file.fileName(), total);
-                if (!md5.equalsIgnoreCase(file.md5())) {
-                    throw new IOException("the downloaded file has MD5 " + md5 + ", expected " + file.md5()
+                String sum = copyWithProgress(body, temp, file.fileName(), total, file.algorithm());
+                if (!sum.equalsIgnoreCase(file.checksum())) {
+                    throw new IOException("the downloaded file has " + file.algorithm() + " " + sum + ", expected " + file.checksum()
                             + " (damaged or altered); it was discarded");
                 }
             }
@@ -189,15 +195,16 @@ public final class WeightsCache {
         }
     }
 
-    private String copyWithProgress(InputStream body, Path temp, String name, long total) throws IOException {
-        MessageDigest md5 = md5();
+    private String copyWithProgress(InputStream body, Path temp, String name, long total, String algorithm) throws IOException {
+        Summer summer = Summer.of(algorithm);
         long start = System.nanoTime();
         long lastReport = start;
         long bytes = 0;
         byte[] buffer = new byte[1 << 16];
-        try (DigestInputStream in = new DigestInputStream(body, md5); OutputStream out = Files.newOutputStream(temp)) {
+        try (InputStream in = body; OutputStream out = Files.newOutputStream(temp)) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                summer.update(buffer, n);
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedIOException("interrupted after " + bytes + " bytes");
                 }
@@ -219,7 +226,7 @@ public final class WeightsCache {
             throw new IOException("the connection ended after " + bytes + " of " + total + " bytes");
         }
         progress.update(name, bytes, total, rate(bytes, System.nanoTime() - start), true);
-        return HexFormat.of().formatHex(md5.digest());
+        return summer.value();
     }
 
     private static double rate(long bytes, long nanos) {
@@ -244,9 +251,9 @@ public final class WeightsCache {
         return cause.startsWith(name) ? cause : name + ": " + cause;
     }
 
-    private static String md5OrNull(Path file) {
+    private static String checksumOrNull(Path file, String algorithm) {
         try {
-            return md5Of(file);
+            return checksumOf(file, algorithm);
         } catch (IOException e) {
             return "unreadable: " + e.getMessage();
         }
@@ -261,14 +268,52 @@ public final class WeightsCache {
 
     /** The lower-case hex MD5 of {@code file}. */
     public static String md5Of(Path file) throws IOException {
-        MessageDigest md5 = md5();
+        return checksumOf(file, OfficialWeightsFile.MD5);
+    }
+
+    /** The checksum of {@code file} as {@link OfficialWeightsFile#checksum()} writes it for {@code algorithm}. */
+    public static String checksumOf(Path file, String algorithm) throws IOException {
+        Summer summer = Summer.of(algorithm);
         byte[] buffer = new byte[1 << 16];
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), md5)) {
-            while (in.read(buffer) >= 0) {
-                // reading feeds the digest
+        try (InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                summer.update(buffer, n);
             }
         }
-        return HexFormat.of().formatHex(md5.digest());
+        return summer.value();
+    }
+
+    /** MD5 in hex, or Adler-32 in decimal as Deeplearning4j's zoo states it. */
+    private interface Summer {
+        void update(byte[] bytes, int length);
+
+        String value();
+
+        static Summer of(String algorithm) {
+            if (OfficialWeightsFile.ADLER32.equals(algorithm)) {
+                java.util.zip.Adler32 adler = new java.util.zip.Adler32();
+                return new Summer() {
+                    public void update(byte[] bytes, int length) {
+                        adler.update(bytes, 0, length);
+                    }
+
+                    public String value() {
+                        return Long.toString(adler.getValue());
+                    }
+                };
+            }
+            MessageDigest md5 = md5();
+            return new Summer() {
+                public void update(byte[] bytes, int length) {
+                    md5.update(bytes, 0, length);
+                }
+
+                public String value() {
+                    return HexFormat.of().formatHex(md5.digest());
+                }
+            };
+        }
     }
 
     private static MessageDigest md5() {

@@ -182,8 +182,8 @@ class WeightsCacheTest {
         assertThat(Vgg16Weights.NO_TOP.urls()).extracting(URI::toString).containsExactly(
                 "https://storage.googleapis.com/tensorflow/keras-applications/vgg16/vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
                 "https://github.com/fchollet/deep-learning-models/releases/download/v0.1/vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5");
-        assertThat(Vgg16Weights.WITH_TOP.md5()).isEqualTo("64373286793e3c8b2b4e3219cbf3544b");
-        assertThat(Vgg16Weights.NO_TOP.md5()).isEqualTo("6d6bbae143d832006294945121d1f1fc");
+        assertThat(Vgg16Weights.WITH_TOP.checksum()).isEqualTo("64373286793e3c8b2b4e3219cbf3544b");
+        assertThat(Vgg16Weights.NO_TOP.checksum()).isEqualTo("6d6bbae143d832006294945121d1f1fc");
     }
 
     @Test
