@@ -324,6 +324,24 @@ public final class Dl4jModel implements InspectableModel {
         return out;
     }
 
+    /**
+     * The same network with untrained weights drawn from {@code seed}, labelled as random: the
+     * other half of a sanity check (Adebayo et al. 2018), whatever the network.
+     */
+    public Dl4jModel withRandomWeights(long seed) {
+        org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf = graph.getConfiguration().clone();
+        conf.getDefaultConfiguration().setSeed(seed);
+        for (var vertex : conf.getVertices().values()) {
+            if (vertex instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv) {
+                lv.getLayerConf().setSeed(seed);
+            }
+        }
+        ComputationGraph random = new ComputationGraph(conf);
+        random.init();
+        GraphLayers randomLayers = GraphLayers.of(random, layout.inputType(input), name);
+        return new Dl4jModel(name, random, input, layout, randomLayers, WeightsInfo.random(seed), labels);
+    }
+
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException(name + " was closed");

@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
  * them as 32-bit float datasets. Layers are added with their Keras config; weights are drawn at
  * random in Keras' own layouts (convolution kernels height, width, in, out) and kept for the test.
  */
-final class KerasModelWriter {
+public final class KerasModelWriter {
 
     /** One layer: its Keras class, name, config fields (name added), the layers it reads. */
     private record KerasLayer(String className, String name, Map<String, Object> config, List<String> inbound) {
@@ -32,14 +32,14 @@ final class KerasModelWriter {
     private final Map<String, Map<String, Object[]>> weights = new LinkedHashMap<>();
     private final SplittableRandom random;
 
-    KerasModelWriter(String modelName, boolean sequential, long seed) {
+    public KerasModelWriter(String modelName, boolean sequential, long seed) {
         this.modelName = modelName;
         this.sequential = sequential;
         this.random = new SplittableRandom(seed);
     }
 
     /** Adds a layer reading {@code inbound} (ignored for Sequential models, which chain). */
-    KerasModelWriter layer(String className, String name, Map<String, Object> config, String... inbound) {
+    public KerasModelWriter layer(String className, String name, Map<String, Object> config, String... inbound) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("name", name);
         c.put("trainable", true);
@@ -49,7 +49,7 @@ final class KerasModelWriter {
     }
 
     /** A weight of {@code layer} of the given Keras shape, random around 0 with standard deviation {@code std} plus {@code offset}. */
-    float[] weight(String layer, String weight, double std, double offset, int... shape) {
+    public float[] weight(String layer, String weight, double std, double offset, int... shape) {
         int n = 1;
         for (int s : shape) {
             n *= s;
@@ -62,7 +62,7 @@ final class KerasModelWriter {
         return values;
     }
 
-    void write(Path file) {
+    public void write(Path file) {
         try (WritableHdfFile hdf = HdfFile.write(file)) {
             hdf.putAttribute("keras_version", "2.2.4");
             hdf.putAttribute("backend", "tensorflow");
@@ -130,11 +130,11 @@ final class KerasModelWriter {
 
     // ---- Keras 2.2 configs of the layers the tests use, with the fields Keras writes ----
 
-    static Map<String, Object> initializer(String className) {
+    public static Map<String, Object> initializer(String className) {
         return Map.of("class_name", className, "config", Map.of());
     }
 
-    static Map<String, Object> conv(int filters, int kernel, int stride, String padding, int dilation, String activation) {
+    public static Map<String, Object> conv(int filters, int kernel, int stride, String padding, int dilation, String activation) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("filters", filters);
         c.put("kernel_size", List.of(kernel, kernel));
@@ -154,7 +154,7 @@ final class KerasModelWriter {
         return c;
     }
 
-    static Map<String, Object> depthwise(int kernel, String activation) {
+    public static Map<String, Object> depthwise(int kernel, String activation) {
         Map<String, Object> c = conv(0, kernel, 1, "same", 1, activation);
         c.remove("filters");
         c.remove("kernel_initializer");
@@ -167,7 +167,7 @@ final class KerasModelWriter {
         return c;
     }
 
-    static Map<String, Object> separable(int filters, int kernel, String activation) {
+    public static Map<String, Object> separable(int filters, int kernel, String activation) {
         Map<String, Object> c = conv(filters, kernel, 1, "same", 1, activation);
         c.remove("kernel_initializer");
         c.remove("kernel_regularizer");
@@ -182,7 +182,7 @@ final class KerasModelWriter {
         return c;
     }
 
-    static Map<String, Object> batchNorm() {
+    public static Map<String, Object> batchNorm() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("axis", -1);
         c.put("momentum", 0.99);
@@ -200,7 +200,7 @@ final class KerasModelWriter {
         return c;
     }
 
-    static Map<String, Object> pool(int size) {
+    public static Map<String, Object> pool(int size) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("pool_size", List.of(size, size));
         c.put("padding", "valid");
@@ -209,7 +209,7 @@ final class KerasModelWriter {
         return c;
     }
 
-    static Map<String, Object> dense(int units, String activation) {
+    public static Map<String, Object> dense(int units, String activation) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("units", units);
         c.put("activation", activation);
@@ -224,7 +224,7 @@ final class KerasModelWriter {
         return c;
     }
 
-    static Map<String, Object> input(int height, int width, int channels) {
+    public static Map<String, Object> input(int height, int width, int channels) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("batch_input_shape", java.util.Arrays.asList(null, height, width, channels));
         c.put("dtype", "float32");

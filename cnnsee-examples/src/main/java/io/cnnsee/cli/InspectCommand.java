@@ -3,6 +3,7 @@ package io.cnnsee.cli;
 import io.cnnsee.ChannelRanker;
 import io.cnnsee.FeatureMapInspector;
 import io.cnnsee.ImageLoader;
+import io.cnnsee.InspectableModel;
 import io.cnnsee.Inspection;
 import io.cnnsee.Prediction;
 import io.cnnsee.dl4j.ConvolutionAlgorithm;
@@ -11,11 +12,6 @@ import io.cnnsee.render.Normalization;
 import io.cnnsee.report.AtomicFiles;
 import io.cnnsee.report.Html;
 import io.cnnsee.report.ReportWriter;
-import io.cnnsee.dl4j.DownloadProgress;
-import io.cnnsee.dl4j.Vgg16;
-import io.cnnsee.dl4j.Vgg16Model;
-import io.cnnsee.dl4j.Vgg16Weights;
-import io.cnnsee.dl4j.WeightsCache;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,14 +36,14 @@ import java.util.concurrent.Future;
 
 /** {@code cnnsee inspect}: one report per picture, and an index when there are several. */
 @Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs each picture through VGG16 and writes a report of what each block sees:",
-                "per block the top channels as a grid, in report.html and report.md."},
+        description = {"Runs each picture through a convolutional network (VGG16 unless --model says otherwise) and",
+                "writes a report of what each stage sees: per stage the top channels as a grid, in report.html and report.md."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every picture was inspected", "1:bad input: a picture (the others are still inspected) "
                 + "or the weights could not be used", "2:usage error"})
 final class InspectCommand implements Callable<Integer> {
 
-    static final String RANDOM = "random";
+    static final String RANDOM = ModelChoice.RANDOM;
     /** Pictures inspected at once: two, one on each lane of the model. */
     private static final int PICTURES_AT_ONCE = 2;
 
@@ -79,33 +75,54 @@ final class InspectCommand implements Callable<Integer> {
                     + "the grid), percentile (1-99 %% per tile) (default: ${DEFAULT-VALUE}).")
     String normalize;
 
+    @Option(names = "--model", paramLabel = "NAME|PATH", defaultValue = "vgg16",
+            description = "The network: vgg16 (cnnsee's own), vgg19, resnet50, squeezenet, darknet19 (Deeplearning4j's "
+                    + "zoo), or your own: a Keras model (.h5) or a Deeplearning4j ModelSerializer zip, with --input "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--input", paramLabel = "PRESET",
+            description = "How pictures are scaled for --model PATH (or to override a zoo network's): caffe (BGR, "
+                    + "ImageNet means subtracted), torch (RGB 0..1, ImageNet mean and std), tensorflow (-1..1), unit (0..1).")
+    String inputPreset;
+
+    @Option(names = "--input-size", paramLabel = "SIZE",
+            description = "Picture size for --model PATH, SIZE or HEIGHTxWIDTH in pixels (default: what the network declares).")
+    String inputSize;
+
+    @Option(names = "--labels", paramLabel = "FILE",
+            description = "Class names of --model PATH, one per line, class 0 first (default: ImageNet's for 1000 classes).")
+    Path labels;
+
     @Option(names = "--taps", paramLabel = "LAYERS", split = ",",
-            description = "Layers to show, comma-separated (default: block1_conv2,block2_conv2,block3_conv3,"
-                    + "block4_conv3,block5_conv3).")
+            description = "Layers to show, comma-separated (default: the last layer before each down-sampling; for VGG16 "
+                    + "block1_conv2,block2_conv2,block3_conv3,block4_conv3,block5_conv3).")
     List<String> taps;
 
     @Option(names = "--weights", paramLabel = "PATH|random",
-            description = "A Keras VGG16 weights file, or 'random' for untrained weights (labelled as such). "
-                    + "Default: the ImageNet weights from the cache (~/.cache/cnnsee), downloaded on first use.")
+            description = "For vgg16 a Keras VGG16 weights file, for a zoo network its zip, or 'random' for untrained "
+                    + "weights (labelled as such). Default: the ImageNet weights from the cache (~/.cache/cnnsee), "
+                    + "downloaded on first use.")
     String weights;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
             description = "Seed of --weights random (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--include-top", description = "Also load the dense layers (553 MB of weights instead of 58.9 MB); the report then shows the 5 most probable ImageNet classes.")
+    @Option(names = "--include-top", description = "VGG16: also load the dense layers (553 MB of weights instead of 58.9 MB); "
+            + "the report then shows the 5 most probable ImageNet classes. Zoo networks always have theirs.")
     boolean includeTop;
 
     @Option(names = "--grad-cam", description = "Show where in the picture the network finds the class (Grad-CAM at "
-            + "block5_conv3, over the picture); needs --include-top.")
+            + "the last tap, over the picture); VGG16 needs --include-top.")
     boolean gradCam;
 
     @Option(names = "--grad-cam-layer", paramLabel = "LAYER",
-            description = "The convolutional layer Grad-CAM looks at (implies --grad-cam; default: block5_conv3).")
+            description = "The convolutional layer Grad-CAM looks at (implies --grad-cam; default: the last tap, for VGG16 block5_conv3).")
     String gradCamLayer;
 
     @Option(names = "--class", paramLabel = "N",
-            description = "The ImageNet class (0-999) Grad-CAM and --ranker grad-cam explain (default: each picture's "
+            description = "The class (ImageNet: 0-999) Grad-CAM and --ranker grad-cam explain (default: each picture's "
                     + "most probable class).")
     Integer explainedClass;
 
@@ -113,18 +130,18 @@ final class InspectCommand implements Callable<Integer> {
             description = "Per block, blend the best N channels over the picture, where they fire (default: ${DEFAULT-VALUE}).")
     int overlays;
 
-    @Option(names = "--filters", description = "Show the 64 kernels of block1_conv1 as colour tiles.")
+    @Option(names = "--filters", description = "Show the kernels of the first convolution (VGG16: the 64 of block1_conv1) as colour tiles.")
     boolean filters;
 
     @Option(names = "--sanity-check", description = "Put the same report with random weights (--seed) beside each "
             + "report, so patterns that do not come from training show (Adebayo et al. 2018).")
     boolean sanityCheck;
 
-    @Option(names = "--center-crop", description = "Crop each picture to its central square before resizing to 224x224.")
+    @Option(names = "--center-crop", description = "Crop each picture to its central square before resizing it to the network's input.")
     boolean centerCrop;
 
     @Option(names = "--convolutions", paramLabel = "NAME", defaultValue = "auto",
-            description = "How convolutions are computed: winograd (each picture about twice as fast, after 0.6 s "
+            description = "How VGG16's convolutions are computed: winograd (each picture about twice as fast, after 0.6 s "
                     + "of setup), direct, or auto: direct for fewer than " + AUTO_WINOGRAD_FROM + " pictures, winograd "
                     + "for more. Both agree to float rounding (default: ${DEFAULT-VALUE}).")
     String convolutions;
@@ -136,6 +153,8 @@ final class InspectCommand implements Callable<Integer> {
     static final int AUTO_WINOGRAD_FROM = 16;
 
     private ConvolutionAlgorithm chosenConvolutions;
+    private ModelChoice choice;
+    private String modelName = "the network";
 
     @Override
     public Integer call() {
@@ -151,8 +170,19 @@ final class InspectCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--top must be at least 1, was " + top);
             }
             ChannelRanker chosen = ChannelRanker.builtIn(ranker);
+            choice = new ModelChoice(model, weights, seed, inputPreset, inputSize, labels, centerCrop);
+            String misfit = choice.misfit();
+            if (misfit != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), misfit);
+            }
+            if (inputPreset != null) {
+                io.cnnsee.ImageInput.preset(inputPreset, 1, 1);
+            }
+            if (inputSize != null) {
+                ModelChoice.size(inputSize);
+            }
             boolean explains = gradCam || gradCamLayer != null || chosen == ChannelRanker.GRAD_CAM;
-            if (explains && !includeTop) {
+            if (explains && !includeTop && choice.kind() == ModelChoice.Kind.BUILT_IN) {
                 throw new CommandLine.ParameterException(spec.commandLine(), (chosen == ChannelRanker.GRAD_CAM
                         ? "--ranker grad-cam" : "--grad-cam") + " explains a class and needs the class scores: add "
                         + "--include-top (553 MB of weights instead of 58.9 MB)");
@@ -161,11 +191,11 @@ final class InspectCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--class chooses the class Grad-CAM explains: add --grad-cam or --ranker grad-cam");
             }
-            if (explainedClass != null && (explainedClass < 0 || explainedClass > 999)) {
+            if (explainedClass != null && choice.kind() != ModelChoice.Kind.FILE && (explainedClass < 0 || explainedClass > 999)) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--class must be an ImageNet class, 0 to 999, was " + explainedClass);
             }
-            if (sanityCheck && weights != null && RANDOM.equalsIgnoreCase(weights)) {
+            if (sanityCheck && choice.randomWeights()) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--sanity-check compares trained weights with random ones; with --weights random there is nothing to compare");
             }
@@ -190,30 +220,41 @@ final class InspectCommand implements Callable<Integer> {
         FeatureMapInspector inspector;
         FeatureMapInspector randomised = null;
         try {
-            err.println("Loading VGG16 (" + describeWeights() + ") ...");
+            err.println("Loading " + choice.describe() + " ...");
             err.flush();
             long start = System.nanoTime();
-            Vgg16Model model = Vgg16.builder().includeTop(includeTop).centerCrop(centerCrop).convolutions(chosenConvolutions)
-                    .weights(chosenWeights(err)).build();
-            builder.model(model);
+            InspectableModel loaded = choice.load(includeTop, chosenConvolutions, err);
+            builder.model(loaded);
             if (taps != null && !taps.isEmpty()) {
                 builder.taps(taps);
             }
+            if (explainedClass != null) {
+                int classes = loaded.classifier().map(t -> t.shape().channels()).orElse(0);
+                if (explainedClass < 0 || explainedClass >= classes) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), classes == 0
+                            ? "--class: " + loaded.name() + " has no class scores"
+                            : "--class must be one of " + loaded.name() + "'s classes, 0 to " + (classes - 1) + ", was " + explainedClass);
+                }
+            }
             inspector = builder.build();
-            err.printf(Locale.ROOT, "Loaded in %.1f s: %s%n", (System.nanoTime() - start) / 1e9, model.weights().source());
+            modelName = loaded.name();
+            err.printf(Locale.ROOT, "Loaded %s in %.1f s: %s%n", loaded.name(), (System.nanoTime() - start) / 1e9,
+                    loaded.weights().source());
+            err.println("Taps: " + String.join(", ", inspector.taps().stream().map(t -> t.layerName() + " ("
+                    + t.shape() + ")").toList()));
             if (sanityCheck) {
-                err.println("Sanity check: VGG16 with random weights (seed " + seed + ") beside it");
-                Vgg16Model random = Vgg16.builder().includeTop(includeTop).centerCrop(centerCrop).convolutions(chosenConvolutions)
-                        .weights(Vgg16Weights.random(seed)).build();
-                randomised = builder.model(random).build();
+                err.println("Sanity check: " + loaded.name() + " with random weights (seed " + seed + ") beside it");
+                randomised = builder.model(choice.randomTwin(loaded, includeTop, chosenConvolutions)).build();
             }
             if (verbose) {
                 err.println("ND4J native build: " + io.cnnsee.dl4j.NativeBuild.selected().orElse("not chosen by cnnsee")
                         + io.cnnsee.dl4j.NativeBuild.loadedLibrary().map(p -> " (" + p + ")").orElse(""));
                 err.println("Convolutions: " + chosenConvolutions.name().toLowerCase(Locale.ROOT));
             }
+        } catch (CommandLine.ParameterException e) {
+            throw e;
         } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("VGG16 has no layer")) {
+            if (e.getMessage() != null && e.getMessage().contains(" has no layer '")) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         (gradCamLayer != null && e.getMessage().contains("'" + gradCamLayer + "'") ? "--grad-cam-layer: "
                                 : "--taps: ") + e.getMessage());
@@ -359,28 +400,10 @@ final class InspectCommand implements Callable<Integer> {
         }
     }
 
-    private String describeWeights() {
-        if (weights == null) {
-            return "ImageNet weights";
-        }
-        return RANDOM.equalsIgnoreCase(weights) ? "random weights, seed " + seed + ": not trained" : "weights from " + weights;
-    }
-
-    private Vgg16Weights chosenWeights(PrintWriter err) {
-        if (weights == null) {
-            DownloadProgress progress = (file, bytes, total, rate, done) -> {
-                err.println((done ? "Downloaded " : "Downloading ") + DownloadProgress.describe(file, bytes, total, rate));
-                err.flush();
-            };
-            return Vgg16Weights.imagenet(new WeightsCache(WeightsCache.defaultDirectory(), progress));
-        }
-        return RANDOM.equalsIgnoreCase(weights) ? Vgg16Weights.random(seed) : Vgg16Weights.file(Path.of(weights));
-    }
-
     private Path writeIndex(List<Path> reports, List<String> names) throws IOException {
         StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                 + "<title>cnnsee reports</title>\n<style>body{font-family:system-ui,sans-serif;max-width:48rem;"
-                + "margin:2rem auto;padding:0 1rem}</style>\n</head>\n<body>\n<h1>What VGG16 sees</h1>\n<ul>\n");
+                + "margin:2rem auto;padding:0 1rem}</style>\n</head>\n<body>\n<h1>What " + Html.escape(modelName) + " sees</h1>\n<ul>\n");
         Path base = out.toAbsolutePath().normalize();
         for (int i = 0; i < reports.size(); i++) {
             String link = base.relativize(reports.get(i).toAbsolutePath().normalize()).toString().replace('\\', '/');

@@ -1,0 +1,141 @@
+package io.cnnsee.cli;
+
+import io.cnnsee.dl4j.KerasModelWriter;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static io.cnnsee.cli.CnnseeCliTest.CHELSEA;
+import static io.cnnsee.cli.CnnseeCliTest.cnnsee;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code --model}: a zoo network, a user's ModelSerializer zip and Keras file, and what goes wrong with them. */
+class ModelChoiceCliTest {
+
+    @TempDir
+    static Path dir;
+
+    static Path zip;
+    static Path labels;
+
+    /** A user's own classifier of 3 classes over 32 x 32 pictures, saved by ModelSerializer. */
+    @BeforeAll
+    static void saveAModel() throws Exception {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).name("conv_a").nOut(6).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder().name("pool_a").kernelSize(2, 2).stride(2, 2).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).name("conv_b").nOut(8).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder().name("classes").nOut(3).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(32, 32, 3)).build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        zip = dir.resolve("mine.zip");
+        ModelSerializer.writeModel(net, zip.toFile(), false);
+        labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\nteapot\n");
+    }
+
+    @Test
+    void aZooNetworkIsInspectedAndExplained() throws Exception {
+        Path out = dir.resolve("zoo");
+        CnnseeCliTest.Run run = cnnsee("inspect", CHELSEA.toString(), "--model", "squeezenet", "--weights", "random",
+                "--grad-cam", "--filters", "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("Loading squeezenet (random weights, seed 42: not trained)", "Loaded SqueezeNet",
+                "Taps: ");
+        String html = Files.readString(out.resolve("chelsea").resolve("report.html"));
+        assertThat(html).contains("What SqueezeNet sees in chelsea.png", "Random weights", "Grad-CAM at ");
+    }
+
+    @Test
+    void aModelSerializerZipWithItsLabelsIsInspectedExplainedAndSanityChecked() throws Exception {
+        Path out = dir.resolve("mine");
+        CnnseeCliTest.Run run = cnnsee("inspect", CHELSEA.toString(), "--model", zip.toString(), "--input", "unit",
+                "--input-size", "32", "--labels", labels.toString(), "--grad-cam", "--ranker", "grad-cam", "--sanity-check", "--filters",
+                "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("Loaded mine.zip", "weights from mine.zip",
+                "Taps: conv_a (6 x 32 x 32), conv_b (8 x 16 x 16)",
+                "Sanity check: mine.zip with random weights (seed 42) beside it");
+        assertThat(run.err()).containsPattern("sees (cat|dog|teapot) \\(");
+        String html = Files.readString(out.resolve("chelsea").resolve("report.html"));
+        assertThat(html).contains("Sanity check: what mine.zip sees in chelsea.png", "conv_b");
+    }
+
+    @Test
+    void aKerasModelFileIsInspected() throws Exception {
+        KerasModelWriter k = new KerasModelWriter("mine", false, 4);
+        k.layer("InputLayer", "input_1", KerasModelWriter.input(40, 40, 3));
+        k.layer("Conv2D", "first", KerasModelWriter.conv(4, 3, 2, "same", 1, "relu"), "input_1");
+        k.weight("first", "kernel", 0.3, 0, 3, 3, 3, 4);
+        k.weight("first", "bias", 0.1, 0, 4);
+        k.layer("GlobalAveragePooling2D", "gap", Map.of("data_format", "channels_last"), "first");
+        k.layer("Dense", "predictions", KerasModelWriter.dense(2, "softmax"), "gap");
+        k.weight("predictions", "kernel", 0.3, 0, 4, 2);
+        k.weight("predictions", "bias", 0.1, 0, 2);
+        Path h5 = dir.resolve("mine.h5");
+        k.write(h5);
+        Path out = dir.resolve("keras");
+        CnnseeCliTest.Run run = cnnsee("inspect", CHELSEA.toString(), "--model", h5.toString(), "--input", "tensorflow",
+                "--input-size", "40", "--grad-cam", "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("Taps: first (4 x 20 x 20)", "sees class ");
+        assertThat(out.resolve("chelsea").resolve("first.png")).exists();
+    }
+
+    @Test
+    void choicesThatDoNotFitAreUsageErrorsBeforeAnythingLoads() {
+        assertThat(cnnsee("inspect", "a.png", "--model", "mobilenet").err())
+                .contains("--model: 'mobilenet' is neither a network cnnsee knows (vgg16, vgg19, resnet50, squeezenet, darknet19) nor a file (.h5, .zip)");
+        CnnseeCliTest.Run noInput = cnnsee("inspect", "a.png", "--model", zip.toString());
+        assertThat(noInput.exitCode()).isEqualTo(2);
+        assertThat(noInput.err()).contains("--model " + zip + " needs --input: how its training pictures were scaled");
+        assertThat(cnnsee("inspect", "a.png", "--model", zip.toString(), "--input", "unit", "--weights", "random").err())
+                .contains("--weights: a model file brings its own weights");
+        assertThat(cnnsee("inspect", "a.png", "--model", zip.toString(), "--input", "imagenet").err())
+                .contains("Unknown input preset 'imagenet': choose one of [caffe, torch, tensorflow, unit]");
+        assertThat(cnnsee("inspect", "a.png", "--model", zip.toString(), "--input", "unit", "--input-size", "big").err())
+                .contains("--input-size must be SIZE or HEIGHTxWIDTH in pixels");
+        assertThat(cnnsee("inspect", "a.png", "--input", "torch").err())
+                .contains("--input and --input-size describe another network's input");
+    }
+
+    @Test
+    void modelsThatCannotBeUsedSayWhy() throws Exception {
+        Path wrongLabels = Files.writeString(dir.resolve("two.txt"), "cat\ndog\n");
+        CnnseeCliTest.Run labelsRun = cnnsee("inspect", CHELSEA.toString(), "--model", zip.toString(), "--input", "unit",
+                "--input-size", "32", "--labels", wrongLabels.toString(), "--out", dir.resolve("x").toString());
+        assertThat(labelsRun.exitCode()).isEqualTo(1);
+        assertThat(labelsRun.err()).contains("The label file " + wrongLabels + " has 2 names, but the network has 3 classes");
+        CnnseeCliTest.Run size = cnnsee("inspect", CHELSEA.toString(), "--model", zip.toString(), "--input", "unit",
+                "--input-size", "48", "--out", dir.resolve("y").toString());
+        assertThat(size.exitCode()).isEqualTo(1);
+        assertThat(size.err()).contains("mine.zip cannot take an input of 3 x 48 x 48", "layer classes takes 2048 values, but that input gives it 4608");
+        Path notAModel = Files.writeString(dir.resolve("notes.h5"), "hello");
+        assertThat(cnnsee("inspect", CHELSEA.toString(), "--model", notAModel.toString(), "--input", "unit",
+                "--input-size", "32").err()).contains("neither a zip (ModelSerializer) nor an HDF5 file");
+        CnnseeCliTest.Run classRun = cnnsee("inspect", CHELSEA.toString(), "--model", zip.toString(), "--input", "unit",
+                "--input-size", "32", "--grad-cam", "--class", "3", "--out", dir.resolve("z").toString());
+        assertThat(classRun.exitCode()).isEqualTo(2);
+        assertThat(classRun.err()).contains("--class must be one of mine.zip's classes, 0 to 2, was 3");
+        CnnseeCliTest.Run noSize = cnnsee("inspect", CHELSEA.toString(), "--model", zip.toString(), "--input", "unit");
+        assertThat(noSize.exitCode()).isEqualTo(1);
+        assertThat(noSize.err()).contains("--model " + zip + " does not say what size of picture it takes: give --input-size");
+    }
+}
