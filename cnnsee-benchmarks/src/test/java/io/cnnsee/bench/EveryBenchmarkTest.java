@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EveryBenchmarkTest {
 
     private static final List<Class<?>> BENCHMARKS = List.of(DefaultConfigurationBenchmark.class, ForwardBenchmark.class,
-            InspectBenchmark.class, MatrixMultiplyBenchmark.class, PhotographBenchmark.class);
+            InspectBenchmark.class, MatrixMultiplyBenchmark.class, PhotographBenchmark.class, ZooBenchmark.class);
 
     @Test
     void theListHoldsEveryBenchmarkClassJmhKnows() throws IOException {

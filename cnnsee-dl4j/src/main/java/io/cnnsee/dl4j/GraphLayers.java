@@ -138,7 +138,9 @@ final class GraphLayers {
                     in = lv.getPreProcessor().getOutputType(in);
                 }
                 var layer = lv.getLayerConf().getLayer();
-                out = layer.getOutputType(layerIndex++, in);
+                // A loss layer puts out what it takes (its own answer would be a size of 0, with a warning).
+                out = layer instanceof LossLayer ? in : layer.getOutputType(layerIndex, in);
+                layerIndex++;
                 if (!(layer instanceof ConvolutionLayer || layer instanceof org.deeplearning4j.nn.conf.layers.SubsamplingLayer
                         || layer instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization)) {
                     out = sameLayout(out, in);

@@ -362,6 +362,37 @@ class Dl4jModelTest {
     }
 
     @Test
+    void passesFromSeveralThreadsAtOnceGiveEachPictureItsOwnMaps() throws Exception {
+        Dl4jModel model = Dl4jModels.of(residualNetwork(), ImageInput.torch(10));
+        List<BufferedImage> pictures = List.of(TestImages.noise(10, 10, 1), TestImages.noise(10, 10, 2),
+                TestImages.noise(10, 10, 3), TestImages.noise(10, 10, 4));
+        List<float[]> alone = new java.util.ArrayList<>();
+        for (BufferedImage p : pictures) {
+            alone.add(model.forward(p, List.of(model.tap("cat"))).get(0).toArray());
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<float[]>> futures = new java.util.ArrayList<>();
+            for (int round = 0; round < 5; round++) {
+                for (BufferedImage p : pictures) {
+                    futures.add(pool.submit(() -> round(model, p)));
+                }
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                assertThat(futures.get(i).get()).containsExactly(alone.get(i % pictures.size()));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** A Grad-CAM pass and a forward pass, as the inspector makes them, returning the forward maps. */
+    private static float[] round(Dl4jModel model, BufferedImage picture) {
+        model.classGradient(picture, 0, List.of(model.tap("dw")));
+        return model.forward(picture, List.of(model.tap("cat"))).get(0).toArray();
+    }
+
+    @Test
     void theMultiLayerNetworkSharesItsParametersWithTheModel() {
         MultiLayerNetwork net = plainNetwork();
         Dl4jModel model = Dl4jModels.of(net, ImageInput.unit(12));
