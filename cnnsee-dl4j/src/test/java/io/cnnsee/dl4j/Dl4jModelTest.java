@@ -359,6 +359,15 @@ class Dl4jModelTest {
         assertThatThrownBy(() -> Dl4jModels.of(net, ImageInput.unit(8)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("first layer hidden is a DenseLayer, which does not read a picture");
+        MultiLayerConfiguration recurrent = new NeuralNetConfiguration.Builder().list()
+                .layer(new org.deeplearning4j.nn.conf.layers.LSTM.Builder().name("memory").nIn(8).nOut(4).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.RnnOutputLayer.Builder().nIn(4).nOut(2)
+                        .activation(Activation.SOFTMAX).build())
+                .build();
+        MultiLayerNetwork rnn = new MultiLayerNetwork(recurrent);
+        rnn.init();
+        assertThatThrownBy(() -> Dl4jModels.of(rnn, ImageInput.unit(8)))
+                .hasMessageContaining("first layer memory is a LSTM, which does not read a picture");
     }
 
     @Test

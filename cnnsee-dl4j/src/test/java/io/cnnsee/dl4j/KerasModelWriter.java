@@ -143,6 +143,11 @@ public final class KerasModelWriter {
         c.put("data_format", "channels_last");
         c.put("dilation_rate", List.of(dilation, dilation));
         c.put("activation", activation);
+        return withKernelAndBias(c);
+    }
+
+    /** The fields Keras writes for a layer's kernel and bias, all at their defaults. */
+    private static Map<String, Object> withKernelAndBias(Map<String, Object> c) {
         c.put("use_bias", true);
         c.put("kernel_initializer", initializer("GlorotUniform"));
         c.put("bias_initializer", initializer("Zeros"));
@@ -213,15 +218,7 @@ public final class KerasModelWriter {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("units", units);
         c.put("activation", activation);
-        c.put("use_bias", true);
-        c.put("kernel_initializer", initializer("GlorotUniform"));
-        c.put("bias_initializer", initializer("Zeros"));
-        c.put("kernel_regularizer", null);
-        c.put("bias_regularizer", null);
-        c.put("activity_regularizer", null);
-        c.put("kernel_constraint", null);
-        c.put("bias_constraint", null);
-        return c;
+        return withKernelAndBias(c);
     }
 
     public static Map<String, Object> input(int height, int width, int channels) {
