@@ -79,6 +79,13 @@ public final class ImageLoader {
         if (Files.isDirectory(file)) {
             throw new IllegalArgumentException("Cannot read picture " + file + ": it is a directory");
         }
+        try {
+            if (Files.size(file) == 0) {
+                throw new IllegalArgumentException("Cannot read picture " + file + ": the file is empty (0 bytes)");
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Cannot read picture " + file + ": " + e.getMessage(), e);
+        }
         // Buffered: the decoders read a few bytes at a time, each a system call on the bare file
         // (512 x 512 PNG: 12.9 ms unbuffered, 7.8 buffered).
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
@@ -103,6 +110,11 @@ public final class ImageLoader {
         // file as it reads (ImageIO's cache is on by default), which took 24 ms instead of 7 for a
         // 512 x 512 PNG, and left a stray file wherever the JVM died meanwhile.
         try (ImageInputStream stream = new MemoryCacheImageInputStream(in)) {
+            stream.mark();
+            if (stream.read() < 0) {
+                throw new IllegalArgumentException("Cannot read picture " + name + ": it is empty (0 bytes)");
+            }
+            stream.reset();
             Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
             if (!readers.hasNext()) {
                 throw new IllegalArgumentException("Cannot read picture " + name + ": not a picture format Java can decode"

@@ -101,11 +101,16 @@ class ImageLoaderTest {
     }
 
     @Test
-    void anEmptyFileIsNotAPicture() throws Exception {
+    void anEmptyFileSaysItIsEmpty() throws Exception {
         Path file = write("empty.png", new byte[0]);
         assertThatThrownBy(() -> loader.read(file))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("Cannot read picture " + file + ": not a picture format Java can decode")
+                .hasMessage("Cannot read picture " + file + ": the file is empty (0 bytes)");
+        assertThatThrownBy(() -> loader.read(new java.io.ByteArrayInputStream(new byte[0]), "upload"))
+                .hasMessage("Cannot read picture upload: it is empty (0 bytes)");
+        Path one = write("one.png", new byte[] {1});
+        assertThatThrownBy(() -> loader.read(one))
+                .hasMessageStartingWith("Cannot read picture " + one + ": not a picture format Java can decode")
                 .hasMessageContaining("jpeg").hasMessageContaining("png");
     }
 

@@ -50,8 +50,12 @@ final class InspectCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Pictures to inspect (PNG, JPEG, GIF, BMP).")
+    @Parameters(paramLabel = "IMAGE|FOLDER", arity = "1..*", description = "Pictures to inspect (PNG, JPEG, GIF, BMP, "
+            + "WebP, TIFF), or folders of them (their pictures, sorted by name).")
     List<Path> images;
+
+    @Option(names = "--recursive", description = "Also inspect the pictures in folders' sub-folders.")
+    boolean recursive;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "cnnsee-report",
             description = "Folder for the reports, one sub-folder per picture (default: ${DEFAULT-VALUE}).")
@@ -217,6 +221,13 @@ final class InspectCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
 
+        try {
+            images = PictureFiles.expand(images, recursive);
+        } catch (IllegalArgumentException e) {
+            err.println("cnnsee: " + e.getMessage().replace("\n", "\ncnnsee: "));
+            err.flush();
+            return 1;
+        }
         FeatureMapInspector inspector;
         FeatureMapInspector randomised = null;
         try {

@@ -157,7 +157,7 @@ class CnnseeCliTest {
 
         Run noImage = cnnsee("inspect");
         assertThat(noImage.exitCode()).isEqualTo(2);
-        assertThat(noImage.err()).contains("Missing required parameter: 'IMAGE'");
+        assertThat(noImage.err()).contains("Missing required parameter: 'IMAGE|FOLDER'");
 
         Run noCommand = cnnsee();
         assertThat(noCommand.exitCode()).isEqualTo(2);
@@ -172,7 +172,8 @@ class CnnseeCliTest {
                 "--ranker=NAME", "(default: sum)", "--colormap=NAME", "(default: viridis)", "--normalize=MODE",
                 "(default: channel)", "--taps=LAYERS", "--weights=PATH|random", "--include-top", "--grad-cam",
                 "--grad-cam-layer=LAYER", "--class=N", "--overlays=N", "(default: 0)", "--filters", "--sanity-check", "--convolutions=NAME",
-                "(default: auto)", "--verbose",
+                "(default: auto)", "--verbose", "--model=NAME|PATH", "(default: vgg16)", "--input=PRESET", "--input-size=SIZE",
+                "--labels=FILE", "--recursive",
                 "Exit codes:");
         Run top = cnnsee("--help");
         assertThat(top.exitCode()).isZero();
