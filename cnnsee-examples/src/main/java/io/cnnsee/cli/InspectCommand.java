@@ -36,8 +36,8 @@ import java.util.concurrent.Future;
 
 /** {@code cnnsee inspect}: one report per picture, and an index when there are several. */
 @Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs each picture through a convolutional network (VGG16 unless --model says otherwise) and",
-                "writes a report of what each stage sees: per stage the top channels as a grid, in report.html and report.md."},
+        description = "Runs each picture through a convolutional network (VGG16 unless --model says otherwise) and "
+                + "writes a report of what each stage sees: per stage the top channels as a grid, in report.html and report.md.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every picture was inspected", "1:bad input: a picture (the others are still inspected) "
                 + "or the weights could not be used", "2:usage error"})
@@ -86,8 +86,9 @@ final class InspectCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--input", paramLabel = "PRESET",
-            description = "How pictures are scaled for --model PATH (or to override a zoo network's): caffe (BGR, "
-                    + "ImageNet means subtracted), torch (RGB 0..1, ImageNet mean and std), tensorflow (-1..1), unit (0..1).")
+            description = "How pictures are scaled for --model PATH, or for a zoo network instead of its own: caffe "
+                    + "(BGR, ImageNet means subtracted), torch (RGB 0 to 1, ImageNet mean and std), tensorflow (-1 to 1), "
+                    + "unit (0 to 1).")
     String inputPreset;
 
     @Option(names = "--input-size", paramLabel = "SIZE",

@@ -172,7 +172,7 @@ class CnnseeCliTest {
                 "--ranker=NAME", "(default: sum)", "--colormap=NAME", "(default: viridis)", "--normalize=MODE",
                 "(default: channel)", "--taps=LAYERS", "--weights=PATH|random", "--include-top", "--grad-cam",
                 "--grad-cam-layer=LAYER", "--class=N", "--overlays=N", "(default: 0)", "--filters", "--sanity-check", "--convolutions=NAME",
-                "(default: auto)", "--verbose", "--model=NAME|PATH", "(default: vgg16)", "--input=PRESET", "--input-size=SIZE",
+                "(default: auto)", "--verbose", "--model=NAME|PATH", "vgg16).", "--input=PRESET", "unit (0 to 1)", "--input-size=SIZE",
                 "--labels=FILE", "--recursive",
                 "Exit codes:");
         Run top = cnnsee("--help");
