@@ -147,7 +147,7 @@ public final class ImageLoader {
     }
 
     private BufferedImage decode(ImageReader reader, ImageInputStream stream, String name, String format) throws IOException {
-        CmykJpeg.Header jpeg = format.equals("jpeg") ? CmykJpeg.scan(stream) : CmykJpeg.Header.UNKNOWN;
+        int orientation = Orientation.read(stream, format);
         reader.setInput(stream, true, true);
         long width = reader.getWidth(0);
         long height = reader.getHeight(0);
@@ -156,15 +156,18 @@ public final class ImageLoader {
                     + " pixels, more than the limit of " + maxPixels + " pixels (ImageLoader.withMaxPixels)");
         }
         StringBuilder warnings = new StringBuilder();
-        reader.addIIOReadWarningListener((source, warning) -> warnings.append(warning).append(' '));
-        BufferedImage image = jpeg.isCmyk()
-                ? CmykJpeg.toRgb(reader.readRaster(0, null), jpeg.adobeTransform())
-                : reader.read(0); // for an animated GIF: its first frame
+        reader.addIIOReadWarningListener((source, warning) -> {
+            // TwelveMonkeys converts a CMYK JPEG without a colour profile naively, as viewers do, and says so.
+            if (!warning.startsWith("No embedded ICC color profile")) {
+                warnings.append(warning).append(' ');
+            }
+        });
+        BufferedImage image = reader.read(0); // for an animated GIF: its first frame
         if (warnings.length() > 0) {
             throw new IllegalArgumentException("Cannot read picture " + name + ": the " + format
                     + " data is damaged (" + warnings.toString().strip() + ")");
         }
-        return image;
+        return Orientation.apply(image, orientation);
     }
 
     private static String describe(IIOException e) {

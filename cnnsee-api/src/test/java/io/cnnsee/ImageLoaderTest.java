@@ -275,6 +275,41 @@ class ImageLoaderTest {
     }
 
     @Test
+    void webpPicturesAreRead() throws Exception {
+        BufferedImage reference = ImageIO.read(resource("chelsea-rgb.png"));
+        BufferedImage lossless;
+        BufferedImage lossy;
+        try (InputStream in = resource("chelsea-lossless.webp")) {
+            lossless = ImageLoader.toRgb(loader.read(in, "chelsea-lossless.webp"));
+        }
+        try (InputStream in = resource("chelsea-lossy.webp")) {
+            lossy = ImageLoader.toRgb(loader.read(in, "chelsea-lossy.webp"));
+        }
+        assertThat(lossless.getWidth()).isEqualTo(reference.getWidth());
+        assertThat(lossless.getHeight()).isEqualTo(reference.getHeight());
+        double sum = 0;
+        for (int y = 0; y < reference.getHeight(); y++) {
+            for (int x = 0; x < reference.getWidth(); x++) {
+                assertThat(lossless.getRGB(x, y) & 0xFFFFFF).isEqualTo(reference.getRGB(x, y) & 0xFFFFFF);
+                for (int shift = 0; shift < 24; shift += 8) {
+                    sum += Math.abs((lossy.getRGB(x, y) >> shift & 0xFF) - (reference.getRGB(x, y) >> shift & 0xFF));
+                }
+            }
+        }
+        assertThat(sum / (3.0 * reference.getWidth() * reference.getHeight())).as("lossy WebP, mean grey levels off")
+                .isLessThan(4.0);
+        Path file = write("words.webp", "RIFF....WEBPVP8 nonsense".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> loader.read(file)).hasMessageStartingWith("Cannot read picture " + file + ": ");
+    }
+
+    @Test
+    void theSupportedFormatsIncludeWebpAndTiff() throws Exception {
+        Path file = write("notes.txt", "just words".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> loader.read(file)).hasMessageContaining("webp").hasMessageContaining("tiff");
+    }
+
+    /** TwelveMonkeys' JPEG reader, which replaced cnnsee's own CMYK conversion, with the same test. */
+    @Test
     void aCmykJpegGetsItsColoursRight() throws Exception {
         BufferedImage reference = ImageIO.read(resource("chelsea-rgb.png"));
         BufferedImage read;
