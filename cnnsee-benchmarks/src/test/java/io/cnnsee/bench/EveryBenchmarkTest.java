@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EveryBenchmarkTest {
 
     private static final List<Class<?>> BENCHMARKS = List.of(DefaultConfigurationBenchmark.class, ForwardBenchmark.class,
-            InspectBenchmark.class, MatrixMultiplyBenchmark.class, PhotographBenchmark.class, ZooBenchmark.class);
+            InspectBenchmark.class, MatrixMultiplyBenchmark.class, PhotographBenchmark.class, PngBenchmark.class,
+            ZooBenchmark.class);
 
     @Test
     void theListHoldsEveryBenchmarkClassJmhKnows() throws IOException {

@@ -85,7 +85,8 @@ class Vgg16ModelTest {
 
     /**
      * oneDNN's primitives are made for the thread count of the thread that makes them, and plans
-     * made by a caller sharing the cores ran slower ever after (performance.md, ninth round): every
+     * made by a caller sharing the cores ran slower ever after (measured in the ninth round, in the git
+     * history of docs/performance.md): every
      * plan is made with the model's thread count, whoever asks first and with what share of the cores.
      */
     @ParameterizedTest
