@@ -93,6 +93,9 @@ public final class Dl4jModels {
      * network (layer i unnamed: {@code layer<i>}), sharing its parameters.
      */
     static ComputationGraph toGraph(MultiLayerNetwork network) {
+        if (network.params() == null) {
+            throw new IllegalArgumentException("The network has no parameters yet: call its init() (or load it) first");
+        }
         MultiLayerConfiguration conf = network.getLayerWiseConfigurations().clone();
         ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder()
                 .dataType(conf.getDataType()).graphBuilder();
