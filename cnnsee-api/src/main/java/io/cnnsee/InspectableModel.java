@@ -83,6 +83,29 @@ public interface InspectableModel extends AutoCloseable {
     }
 
     /**
+     * {@code image} as the network's input: resized and scaled as the model does it, channel after
+     * channel ({@link #inputShape()}), the input {@link #inputGradient} differentiates at.
+     *
+     * @throws UnsupportedOperationException if the model does not expose its input
+     */
+    default float[] networkInput(BufferedImage image) {
+        throw new UnsupportedOperationException(name() + " does not expose its network input");
+    }
+
+    /**
+     * {@code objective}'s value at {@code input} (as {@link #networkInput} makes it, or any values
+     * of {@link #inputShape()}) and its gradient with respect to the input, from one forward and
+     * one backward pass.
+     *
+     * @throws UnsupportedOperationException if the model cannot differentiate with respect to its input
+     * @throws IllegalArgumentException      naming the layers, channels or classes there are, when the
+     *                                       objective reads one the model does not have
+     */
+    default InputGradient inputGradient(float[] input, Objective objective) {
+        throw new UnsupportedOperationException(name() + " cannot compute gradients with respect to its input");
+    }
+
+    /**
      * The part of {@code image} the model looks at, before it is resized to {@link #inputShape()}:
      * the whole picture unless the model crops it (VGG16 built with {@code centerCrop}). Overlays
      * and Grad-CAM maps are drawn over it, so that they line up with what the model saw.

@@ -4,6 +4,8 @@ import io.cnnsee.ClassGradient;
 import io.cnnsee.FeatureMap;
 import io.cnnsee.FirstLayerKernels;
 import io.cnnsee.ImageInput;
+import io.cnnsee.InputGradient;
+import io.cnnsee.Objective;
 import io.cnnsee.InspectableModel;
 import io.cnnsee.MapShape;
 import io.cnnsee.Tap;
@@ -192,7 +194,9 @@ public final class Dl4jModel implements InspectableModel {
                 FeatureMap probabilities = read(classifierTap, pass.output(classifierIndex));
                 int chosen = classIndex == ClassGradient.MOST_PROBABLE_CLASS ? argmax(probabilities.toArray()) : classIndex;
                 float score = logit(classifierVertex, chosen);
-                Map<Integer, INDArray> gradients = pass.backward(classifierVertex, chosen, lowest, wanted);
+                int classifierInput = classifierVertex.getInputVertices()[0].getVertexIndex();
+                Map<Integer, INDArray> gradients = pass.backward(
+                        Map.of(classifierInput, pass.logitSeed(classifierVertex, chosen)), lowest, wanted);
                 List<FeatureMap> activations = new ArrayList<>(taps.size());
                 List<FeatureMap> grads = new ArrayList<>(taps.size());
                 for (int i = 0; i < taps.size(); i++) {
@@ -202,6 +206,79 @@ public final class Dl4jModel implements InspectableModel {
                             : read(taps.get(i), g));
                 }
                 return new ClassGradient(chosen, score, probabilities, activations, grads);
+            } finally {
+                pass.clear();
+            }
+        }
+    }
+
+    @Override
+    public float[] networkInput(BufferedImage image) {
+        return input.toChannelsFirst(Objects.requireNonNull(image, "image"));
+    }
+
+    /**
+     * Runs {@code values} through the network, the objective's terms read from the pass, then
+     * back to the input vertex through Deeplearning4j's layers (as {@link #classGradient}).
+     */
+    @Override
+    public InputGradient inputGradient(float[] values, Objective objective) {
+        Objects.requireNonNull(values, "values");
+        Objects.requireNonNull(objective, "objective");
+        if (values.length != input.shape().size()) {
+            throw new IllegalArgumentException(name + " takes inputs of " + input.shape() + " = " + input.shape().size()
+                    + " values, not " + values.length);
+        }
+        List<int[]> reads = new ArrayList<>(); // per term: vertex index, channel
+        int last = 0;
+        for (Objective.Term t : objective.terms()) {
+            int vertex;
+            if (t.kind() == Objective.Kind.CLASS_LOGIT) {
+                Tap classes = classifier().orElseThrow(() -> new IllegalArgumentException(name + " does not end in a "
+                        + "softmax over classes, so it has no class score for " + objective));
+                if (t.index() >= classes.shape().channels()) {
+                    throw new IllegalArgumentException("Class " + t.index() + " is not one of " + name + "'s classes 0 to "
+                            + (classes.shape().channels() - 1));
+                }
+                vertex = layers.classifier().orElseThrow().getVertexIndex();
+            } else {
+                Tap tap = tap(t.layer());
+                if (t.index() >= tap.shape().channels()) {
+                    throw new IllegalArgumentException(t.layer() + " has channels 0 to " + (tap.shape().channels() - 1)
+                            + ", not " + t.index());
+                }
+                vertex = layers.vertexIndex(t.layer());
+            }
+            reads.add(new int[] {vertex, t.index()});
+            last = Math.max(last, pass.positionOf(vertex));
+        }
+        INDArray x = layout.toArray(values, input, graph.getConfiguration().getDataType());
+        int inputVertex = graph.getVertex(graph.getConfiguration().getNetworkInputs().get(0)).getVertexIndex();
+        synchronized (graph) {
+            checkOpen();
+            try {
+                pass.forward(x, last);
+                double value = 0;
+                Map<Integer, INDArray> seeds = new java.util.HashMap<>();
+                for (int i = 0; i < reads.size(); i++) {
+                    Objective.Term t = objective.terms().get(i);
+                    int vertex = reads.get(i)[0];
+                    if (t.kind() == Objective.Kind.CLASS_LOGIT) {
+                        LayerVertex classifierVertex = layers.classifier().orElseThrow();
+                        value += t.weight() * logit(classifierVertex, t.index());
+                        seeds.merge(classifierVertex.getInputVertices()[0].getVertexIndex(),
+                                pass.logitSeed(classifierVertex, t.index()).mul(t.weight()), INDArray::add);
+                    } else {
+                        INDArray out = pass.output(vertex);
+                        ChannelSeed seed = ChannelSeed.of(out, layers.outputType(graph.getVertices()[vertex].getVertexName()),
+                                t.index(), t.kind() == Objective.Kind.CENTRE_UNIT);
+                        value += t.weight() * seed.value();
+                        seeds.merge(vertex, seed.gradient().muli(t.weight()), INDArray::add);
+                    }
+                }
+                INDArray g = pass.backward(seeds, pass.positionOf(inputVertex), java.util.Set.of(inputVertex)).get(inputVertex);
+                float[] gradient = g == null ? new float[values.length] : layout.toChannelsFirst(g, input);
+                return new InputGradient(objective, value, input.shape(), gradient);
             } finally {
                 pass.clear();
             }

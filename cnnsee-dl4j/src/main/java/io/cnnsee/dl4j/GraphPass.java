@@ -92,22 +92,12 @@ final class GraphPass {
     }
 
     /**
-     * The gradient of the classifier's score for {@code classIndex} with respect to the output of
-     * each vertex from position {@code down to} the classifier's input, by vertex index.
+     * The gradient of the classifier's score for {@code classIndex} (before softmax) with respect
+     * to the output of the classifier's input vertex: the seed of a class's backward pass.
      *
      * @param classifier the vertex whose activation is the softmax (a dense, output, activation or loss layer)
-     * @param wanted     vertex indices whose gradients to keep
      */
-    Map<Integer, INDArray> backward(LayerVertex classifier, int classIndex, int downTo, Set<Integer> wanted) {
-        if (ranUpTo < positionOf(classifier.getVertexIndex())) {
-            throw new IllegalStateException("The forward pass stopped before the classifier");
-        }
-        if (graph.getFlattenedGradients() == null) {
-            // Layers write their parameters' gradients into views of one array, made on first use (training makes it too).
-            graph.initGradientsView();
-        }
-        Map<Integer, INDArray> epsilons = new HashMap<>();
-        // Into the classifier layer: d logit_c / d input.
+    INDArray logitSeed(LayerVertex classifier, int classIndex) {
         INDArray in = classifier.getInputs()[0];
         Layer layer = classifier.getLayer();
         INDArray start;
@@ -123,15 +113,35 @@ final class GraphPass {
         if (classifier.getLayerPreProcessor() != null) {
             start = classifier.getLayerPreProcessor().backprop(start, 1, workspaces);
         }
-        add(epsilons, classifier.getInputVertices()[0].getVertexIndex(), start);
+        return start;
+    }
 
+    /**
+     * Backpropagates {@code seeds} (gradients with respect to vertices' outputs, by vertex index)
+     * down to position {@code downTo}, and returns the gradients with respect to the outputs of
+     * the {@code wanted} vertices.
+     */
+    Map<Integer, INDArray> backward(Map<Integer, INDArray> seeds, int downTo, Set<Integer> wanted) {
+        if (graph.getFlattenedGradients() == null) {
+            // Layers write their parameters' gradients into views of one array, made on first use (training makes it too).
+            graph.initGradientsView();
+        }
+        Map<Integer, INDArray> epsilons = new HashMap<>();
+        int from = downTo;
+        for (var seed : seeds.entrySet()) {
+            if (positionOf(seed.getKey()) > ranUpTo) {
+                throw new IllegalStateException("The forward pass stopped before vertex " + seed.getKey());
+            }
+            add(epsilons, seed.getKey(), seed.getValue());
+            from = Math.max(from, positionOf(seed.getKey()));
+        }
         Map<Integer, INDArray> kept = new HashMap<>();
         GraphVertex[] vertices = graph.getVertices();
-        for (int p = positionOf(classifier.getVertexIndex()) - 1; p >= downTo; p--) {
+        for (int p = from; p >= downTo; p--) {
             GraphVertex v = vertices[order[p]];
             INDArray eps = epsilons.remove(v.getVertexIndex());
             if (eps == null) {
-                continue; // the class score does not depend on this vertex
+                continue; // the objective does not depend on this vertex
             }
             if (wanted.contains(v.getVertexIndex())) {
                 kept.put(v.getVertexIndex(), eps);
@@ -140,10 +150,10 @@ final class GraphPass {
                 continue;
             }
             INDArray[] intoInputs = backwardThrough(v, eps);
-            VertexIndices[] from = v.getInputVertices();
-            for (int i = 0; i < from.length; i++) {
+            VertexIndices[] inputs = v.getInputVertices();
+            for (int i = 0; i < inputs.length; i++) {
                 if (intoInputs[i] != null) {
-                    add(epsilons, from[i].getVertexIndex(), intoInputs[i]);
+                    add(epsilons, inputs[i].getVertexIndex(), intoInputs[i]);
                 }
             }
         }

@@ -39,6 +39,19 @@ enum InputLayout {
         };
     }
 
+    /** A gradient with respect to the network input, as channel after channel, row after row. */
+    float[] toChannelsFirst(INDArray gradient, ImageInput input) {
+        INDArray chw = switch (this) {
+            case NCHW, FLAT -> gradient;
+            case NHWC -> gradient.permute(0, 3, 1, 2);
+        };
+        float[] values = chw.dup('c').data().asFloat();
+        if (values.length != input.shape().size()) {
+            throw new IllegalStateException("An input gradient of " + values.length + " values for an input of " + input.shape());
+        }
+        return values;
+    }
+
     /**
      * A spatial activation of one picture as floats channel after channel, row after row, from
      * [1, c, h, w] or, for {@code format} NHWC, [1, h, w, c].

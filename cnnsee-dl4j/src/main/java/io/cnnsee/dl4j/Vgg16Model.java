@@ -58,6 +58,8 @@ public final class Vgg16Model implements InspectableModel {
     private final boolean[] laneBusy = new boolean[LANES];
     private final ConvolutionAlgorithm convolutions;
     private volatile boolean closed;
+    /** The network through Deeplearning4j's layers, for gradients to the input; guarded by {@code network}. */
+    private Dl4jModel generic;
 
     Vgg16Model(Vgg16Architecture architecture, MultiLayerNetwork network, WeightsInfo weights, Preprocessing preprocessing,
                ConvolutionAlgorithm convolutions) {
@@ -694,6 +696,34 @@ public final class Vgg16Model implements InspectableModel {
             return Optional.empty();
         }
         return Optional.of(tap(architecture.layers().get(architecture.layers().size() - 1).name()));
+    }
+
+    /** VGG16's input for {@code image}: B, G, R planes, ImageNet means subtracted ({@link Preprocessing}). */
+    @Override
+    public float[] networkInput(BufferedImage image) {
+        return preprocessing.apply(Objects.requireNonNull(image, "image"));
+    }
+
+    /**
+     * Through the Deeplearning4j network's own layers ({@link Dl4jModel}, sharing this model's
+     * weights), not the oneDNN pass, which has no backward half: correct, and about as slow as
+     * Deeplearning4j is (docs/models.md).
+     */
+    @Override
+    public io.cnnsee.InputGradient inputGradient(float[] input, io.cnnsee.Objective objective) {
+        return generic().inputGradient(input, objective);
+    }
+
+    /** This network as any Deeplearning4j network, made on first use; it shares the parameters. */
+    private Dl4jModel generic() {
+        synchronized (network) {
+            checkOpen();
+            if (generic == null) {
+                generic = Dl4jModels.builder(network).name(name()).weights(weights)
+                        .input(preprocessing.input()).build();
+            }
+            return generic;
+        }
     }
 
     /** The ImageNet class name for the standard 1000 classes; "class i" for a network of other classes. */

@@ -64,6 +64,41 @@ class GradCamTest {
         return out;
     }
 
+    /** The gradient of a class score with respect to the picture itself, at sampled pixels. */
+    @Test
+    void inputGradientsEqualFiniteDifferences() {
+        BufferedImage picture = TestImages.noise(64, 64, 41);
+        float[] x = model.networkInput(picture);
+        int side = SMALL.inputSize();
+        io.cnnsee.InputGradient g = model.inputGradient(x, io.cnnsee.Objective.classLogit(1));
+        double[] hwc = new double[x.length];
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < side * side; i++) {
+                hwc[i * 3 + c] = x[c * side * side + i];
+            }
+        }
+        assertThat(g.value()).isCloseTo(reference.logitsFromInput(hwc)[1], within(1e-3 * Math.max(1, Math.abs(g.value()))));
+        float[] dx = g.gradient();
+        double largest = 0;
+        for (float v : dx) {
+            largest = Math.max(largest, Math.abs(v));
+        }
+        assertThat(largest).isPositive();
+        SplittableRandom random = new SplittableRandom(5);
+        for (int k = 0; k < 40; k++) {
+            int c = random.nextInt(3);
+            int i = random.nextInt(side * side);
+            double h = 1e-4;
+            double[] plus = hwc.clone();
+            plus[i * 3 + c] += h;
+            double[] minus = hwc.clone();
+            minus[i * 3 + c] -= h;
+            double fd = (reference.logitsFromInput(plus)[1] - reference.logitsFromInput(minus)[1]) / (2 * h);
+            assertThat((double) dx[c * side * side + i]).as("channel %d, pixel %d", c, i)
+                    .isCloseTo(fd, within(2e-3 * largest + 1e-2 * Math.abs(fd)));
+        }
+    }
+
     @Test
     void gradientsEqualFiniteDifferencesAtEveryDepth() {
         BufferedImage picture = TestImages.noise(64, 64, 31);

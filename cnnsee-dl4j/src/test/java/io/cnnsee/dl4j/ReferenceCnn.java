@@ -54,7 +54,7 @@ final class ReferenceCnn {
     Map<String, Volume> runFrom(Map<String, Volume> earlier, String from, Volume value) {
         Map<String, Volume> env = new LinkedHashMap<>(earlier);
         env.put(from, value);
-        boolean after = false;
+        boolean after = from.equals("input");
         for (var e : steps.entrySet()) {
             if (after) {
                 env.put(e.getKey(), e.getValue().apply(env));
@@ -82,6 +82,30 @@ final class ReferenceCnn {
             g[i] = (up - down) / (2 * h);
         }
         return g;
+    }
+
+    /** d f / d (step {@code from}'s output, or "input"), by central differences with step h. */
+    double[] gradientOf(Volume input, String from, java.util.function.ToDoubleFunction<Map<String, Volume>> f, double h) {
+        Map<String, Volume> env = run(input);
+        Volume at = env.get(from);
+        double[] g = new double[at.v().length];
+        for (int i = 0; i < g.length; i++) {
+            Volume plus = at.copy();
+            plus.v()[i] += h;
+            Volume minus = at.copy();
+            minus.v()[i] -= h;
+            g[i] = (f.applyAsDouble(runFrom(env, from, plus)) - f.applyAsDouble(runFrom(env, from, minus))) / (2 * h);
+        }
+        return g;
+    }
+
+    /** The mean of channel {@code c} of {@code v}. */
+    static double channelMean(Volume v, int c) {
+        double s = 0;
+        for (int i = 0; i < v.h() * v.w(); i++) {
+            s += v.v()[c * v.h() * v.w() + i];
+        }
+        return s / (v.h() * v.w());
     }
 
     // ---- the operations ----

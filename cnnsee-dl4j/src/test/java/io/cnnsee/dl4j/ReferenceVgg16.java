@@ -60,6 +60,11 @@ final class ReferenceVgg16 {
         return runFrom(index + 1, activation, shape.height(), shape.channels(), false, new LinkedHashMap<>());
     }
 
+    /** The class scores before softmax for an input {@code x} already preprocessed, (h, w, c) order. */
+    double[] logitsFromInput(double[] x) {
+        return runFrom(0, x, architecture.inputSize(), 3, false, new LinkedHashMap<>());
+    }
+
     /** Layers {@code first} to the last on {@code x}, each output put in {@code out}; the last one's returned. */
     private double[] runFrom(int first, double[] x, int side, int channels, boolean softmax, Map<String, double[]> out) {
         List<LayerSpec> layers = architecture.layers();
