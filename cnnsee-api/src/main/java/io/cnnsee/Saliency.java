@@ -1,0 +1,138 @@
+package io.cnnsee;
+
+import java.awt.image.BufferedImage;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * Saliency on the input picture, from any model that gives {@link InspectableModel#inputGradient}:
+ * <ul>
+ * <li>{@link #vanilla}: the gradient of the objective (Simonyan et al. 2014);
+ * <li>{@link #smoothGrad}: the gradient averaged over copies of the input with Gaussian noise
+ *     (Smilkov et al. 2017), reproducible from its seed;
+ * <li>{@link #integratedGradients}: the gradient averaged along the straight path from a baseline
+ *     to the input, times their difference (Sundararajan et al. 2017); its attributions add up to
+ *     the objective's change, which {@link SaliencyMap#completenessError()} reports.
+ * </ul>
+ * All work in the network input's units (after scaling), as the gradient is taken there.
+ */
+public final class Saliency {
+
+    private Saliency() {
+    }
+
+    /** The gradient of {@code objective} at {@code image}. */
+    public static SaliencyMap vanilla(InspectableModel model, BufferedImage image, Objective objective) {
+        InputGradient g = model.inputGradient(model.networkInput(image), objective);
+        return gradientMap("vanilla gradient", objective, g.shape(), g.gradient(), Double.NaN);
+    }
+
+    /**
+     * The gradient averaged over {@code samples} copies of the input, each with Gaussian noise of
+     * standard deviation {@code noise} times the input's range (0.1 to 0.2 in the paper).
+     */
+    public static SaliencyMap smoothGrad(InspectableModel model, BufferedImage image, Objective objective, int samples,
+                                         double noise, long seed) {
+        if (samples < 1) {
+            throw new IllegalArgumentException("SmoothGrad needs at least 1 sample, was " + samples);
+        }
+        if (!(noise >= 0) || !Double.isFinite(noise)) {
+            throw new IllegalArgumentException("SmoothGrad's noise is a fraction of the input's range, 0 or more, was " + noise);
+        }
+        float[] x = model.networkInput(image);
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : x) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        double sigma = noise * (max - min);
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] sum = new double[x.length];
+        MapShape shape = null;
+        for (int s = 0; s < samples; s++) {
+            float[] noisy = new float[x.length];
+            for (int i = 0; i < x.length; i++) {
+                noisy[i] = (float) (x[i] + sigma * gaussian(random));
+            }
+            InputGradient g = model.inputGradient(noisy, objective);
+            shape = g.shape();
+            float[] d = g.gradient();
+            for (int i = 0; i < d.length; i++) {
+                sum[i] += d[i];
+            }
+        }
+        float[] mean = new float[x.length];
+        for (int i = 0; i < mean.length; i++) {
+            mean[i] = (float) (sum[i] / samples);
+        }
+        return gradientMap("SmoothGrad", objective, shape, mean, Double.NaN);
+    }
+
+    /**
+     * Integrated Gradients from {@code baseline} (network input values; null for all zeros) to the
+     * picture, the path's integral by the midpoint rule in {@code steps} steps.
+     */
+    public static SaliencyMap integratedGradients(InspectableModel model, BufferedImage image, Objective objective,
+                                                  float[] baseline, int steps) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("Integrated Gradients needs at least 1 step, was " + steps);
+        }
+        float[] x = model.networkInput(image);
+        float[] base = baseline == null ? new float[x.length] : baseline.clone();
+        if (base.length != x.length) {
+            throw new IllegalArgumentException("The baseline has " + base.length + " values, the input " + x.length);
+        }
+        double[] sum = new double[x.length];
+        MapShape shape = null;
+        for (int k = 0; k < steps; k++) {
+            double alpha = (k + 0.5) / steps;
+            float[] point = new float[x.length];
+            for (int i = 0; i < x.length; i++) {
+                point[i] = (float) (base[i] + alpha * (x[i] - base[i]));
+            }
+            InputGradient g = model.inputGradient(point, objective);
+            shape = g.shape();
+            float[] d = g.gradient();
+            for (int i = 0; i < d.length; i++) {
+                sum[i] += d[i];
+            }
+        }
+        float[] attributions = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            attributions[i] = (float) ((x[i] - base[i]) * sum[i] / steps);
+        }
+        double difference = model.inputGradient(x, objective).value() - model.inputGradient(base, objective).value();
+        int plane = shape.channelSize();
+        float[] map = new float[plane];
+        for (int p = 0; p < plane; p++) {
+            double s = 0;
+            for (int c = 0; c < shape.channels(); c++) {
+                s += attributions[c * plane + p];
+            }
+            map[p] = (float) Math.abs(s);
+        }
+        return new SaliencyMap("Integrated Gradients", objective, shape, attributions, map, difference);
+    }
+
+    /** Per pixel the largest magnitude of the gradient over the channels. */
+    private static SaliencyMap gradientMap(String method, Objective objective, MapShape shape, float[] gradient,
+                                           double difference) {
+        Objects.requireNonNull(shape, "shape");
+        int plane = shape.channelSize();
+        float[] map = new float[plane];
+        for (int c = 0; c < shape.channels(); c++) {
+            for (int p = 0; p < plane; p++) {
+                map[p] = Math.max(map[p], Math.abs(gradient[c * plane + p]));
+            }
+        }
+        return new SaliencyMap(method, objective, shape, gradient, map, difference);
+    }
+
+    /** A standard normal value (Box-Muller), from {@code random} alone, so a seed gives the same noise everywhere. */
+    private static double gaussian(SplittableRandom random) {
+        double u = random.nextDouble();
+        double v = random.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
+    }
+}
