@@ -83,6 +83,14 @@ public interface InspectableModel extends AutoCloseable {
     }
 
     /**
+     * How the model makes a picture its input, when it says: what feature visualisation needs to
+     * turn a picture it optimises into the network's input and back.
+     */
+    default java.util.Optional<ImageInput> imageInput() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * {@code image} as the network's input: resized and scaled as the model does it, channel after
      * channel ({@link #inputShape()}), the input {@link #inputGradient} differentiates at.
      *

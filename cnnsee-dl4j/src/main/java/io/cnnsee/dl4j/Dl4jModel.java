@@ -213,6 +213,11 @@ public final class Dl4jModel implements InspectableModel {
     }
 
     @Override
+    public Optional<ImageInput> imageInput() {
+        return Optional.of(input);
+    }
+
+    @Override
     public float[] networkInput(BufferedImage image) {
         return input.toChannelsFirst(Objects.requireNonNull(image, "image"));
     }

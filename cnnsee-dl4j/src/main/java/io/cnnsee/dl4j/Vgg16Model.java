@@ -698,6 +698,11 @@ public final class Vgg16Model implements InspectableModel {
         return Optional.of(tap(architecture.layers().get(architecture.layers().size() - 1).name()));
     }
 
+    @Override
+    public Optional<io.cnnsee.ImageInput> imageInput() {
+        return Optional.of(preprocessing.input());
+    }
+
     /** VGG16's input for {@code image}: B, G, R planes, ImageNet means subtracted ({@link Preprocessing}). */
     @Override
     public float[] networkInput(BufferedImage image) {

@@ -1,0 +1,326 @@
+package io.cnnsee.visualize;
+
+import io.cnnsee.ImageInput;
+import io.cnnsee.InputGradient;
+import io.cnnsee.InspectableModel;
+import io.cnnsee.Objective;
+import io.cnnsee.Tap;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * The picture a channel wants to see: activation maximisation as Lucid does it (Olah et al.,
+ * "Feature Visualization", Distill 2017). The picture is parameterised in a decorrelated colour,
+ * 1/f-scaled Fourier space ({@link FourierImage}); at every step the network sees a random
+ * shifted, scaled and rotated view of it ({@link RandomTransform}), and Adam climbs the gradient
+ * of the channel's mean (or centre unit), less optional total-variation and L2 penalties. Any model
+ * that gives {@link InspectableModel#inputGradient} and {@link InspectableModel#imageInput} works.
+ * <pre>{@code
+ * List<Visualization> v = FeatureVisualizer.builder(model).layer("block4_conv3").channels(0, 1, 2).steps(256).seed(1)
+ *         .build().run();
+ * }</pre>
+ * The same seed gives the same pictures, bit for bit, on one machine. With random weights the
+ * pictures look like coloured noise: there is nothing learned to see.
+ */
+public final class FeatureVisualizer {
+
+    private final InspectableModel model;
+    private final Tap tap;
+    private final List<Integer> channels;
+    private final int steps;
+    private final int size;
+    private final long seed;
+    private final double learningRate;
+    private final double totalVariation;
+    private final double l2;
+    private final boolean transforms;
+    private final boolean centre;
+    private final ImageInput input;
+
+    private FeatureVisualizer(Builder b) {
+        this.model = b.model;
+        this.tap = b.model.tap(b.layer);
+        this.channels = List.copyOf(b.channels);
+        this.steps = b.steps;
+        this.size = b.size;
+        this.seed = b.seed;
+        this.learningRate = b.learningRate;
+        this.totalVariation = b.totalVariation;
+        this.l2 = b.l2;
+        this.transforms = b.transforms;
+        this.centre = b.centre;
+        this.input = b.model.imageInput().orElseThrow(() -> new UnsupportedOperationException(b.model.name()
+                + " does not say how it makes a picture its input, which feature visualisation needs"));
+    }
+
+    public static Builder builder(InspectableModel model) {
+        return new Builder(Objects.requireNonNull(model, "model"));
+    }
+
+    /** One picture per channel, in the order asked. */
+    public List<Visualization> run() {
+        List<Visualization> out = new ArrayList<>(channels.size());
+        for (int channel : channels) {
+            out.add(run(channel));
+        }
+        return out;
+    }
+
+    /** The picture of one channel. */
+    public Visualization run(int channel) {
+        Objective objective = centre ? Objective.centreUnit(tap.layerName(), channel)
+                : Objective.channelMean(tap.layerName(), channel);
+        SplittableRandom random = new SplittableRandom(seed * 1_000_003L + channel);
+        FourierImage picture = new FourierImage(size, size, random);
+        Adam adam = new Adam(picture.params().length, learningRate);
+        double[] history = new double[steps];
+        for (int step = 0; step < steps; step++) {
+            double[] rgb = picture.rgb();
+            RandomTransform view = new RandomTransform(size, size, input.height(), input.width(), random,
+                    transforms ? size / 28.0 : 0, transforms ? 0.95 : 1, transforms ? 1.05 : 1, transforms ? 5 : 0);
+            double[] seen = view.apply(rgb);
+            InputGradient g = model.inputGradient(toNetwork(seen), objective);
+            history[step] = g.value();
+            double[] dRgb = view.backward(fromNetwork(g.gradient()));
+            penalise(rgb, dRgb);
+            adam.ascend(picture.params(), picture.backward(rgb, dRgb));
+        }
+        return new Visualization(tap, channel, objective, toImage(picture.rgb()), history, seed);
+    }
+
+    /** Total variation (squared differences of neighbours) and L2 about grey, subtracted from the objective. */
+    private void penalise(double[] rgb, double[] dRgb) {
+        int plane = size * size;
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < size; y++) {
+                for (int x = 0; x < size; x++) {
+                    int i = c * plane + y * size + x;
+                    if (l2 > 0) {
+                        dRgb[i] -= l2 * 2 * (rgb[i] - 0.5);
+                    }
+                    if (totalVariation > 0) {
+                        if (x + 1 < size) {
+                            double d = rgb[i + 1] - rgb[i];
+                            dRgb[i] += totalVariation * 2 * d;
+                            dRgb[i + 1] -= totalVariation * 2 * d;
+                        }
+                        if (y + 1 < size) {
+                            double d = rgb[i + size] - rgb[i];
+                            dRgb[i] += totalVariation * 2 * d;
+                            dRgb[i + size] -= totalVariation * 2 * d;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** An RGB view (0..1) as the network's input, as the model's {@link ImageInput} scales pictures. */
+    private float[] toNetwork(double[] rgb) {
+        int plane = input.height() * input.width();
+        float[] scale = {input.scale(), input.scale(), input.scale()};
+        float[] mean = input.mean();
+        float[] std = input.std();
+        float[] out = new float[input.channels() * plane];
+        for (int p = 0; p < plane; p++) {
+            double r = 255 * rgb[p];
+            double g = 255 * rgb[plane + p];
+            double b = 255 * rgb[2 * plane + p];
+            if (input.channels() == 1) {
+                out[p] = (float) (((0.299 * r + 0.587 * g + 0.114 * b) * scale[0] - mean[0]) / std[0]);
+                continue;
+            }
+            double[] ordered = input.order() == ImageInput.ChannelOrder.BGR ? new double[] {b, g, r} : new double[] {r, g, b};
+            for (int c = 0; c < 3; c++) {
+                out[c * plane + p] = (float) ((ordered[c] * scale[c] - mean[c]) / std[c]);
+            }
+        }
+        return out;
+    }
+
+    /** The transpose of {@link #toNetwork}: a gradient with respect to the network input as one with respect to the RGB view. */
+    private double[] fromNetwork(float[] gradient) {
+        int plane = input.height() * input.width();
+        double[] d = new double[3 * plane];
+        float[] std = input.std();
+        double k = 255.0 * input.scale();
+        for (int p = 0; p < plane; p++) {
+            if (input.channels() == 1) {
+                double g = gradient[p] * k / std[0];
+                d[p] = 0.299 * g;
+                d[plane + p] = 0.587 * g;
+                d[2 * plane + p] = 0.114 * g;
+                continue;
+            }
+            for (int c = 0; c < 3; c++) {
+                int rgbChannel = input.order() == ImageInput.ChannelOrder.BGR ? 2 - c : c;
+                d[rgbChannel * plane + p] = gradient[c * plane + p] * k / std[c];
+            }
+        }
+        return d;
+    }
+
+    private BufferedImage toImage(double[] rgb) {
+        BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        int plane = size * size;
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                int p = y * size + x;
+                int r = (int) Math.round(255 * rgb[p]);
+                int g = (int) Math.round(255 * rgb[plane + p]);
+                int b = (int) Math.round(255 * rgb[2 * plane + p]);
+                image.setRGB(x, y, r << 16 | g << 8 | b);
+            }
+        }
+        return image;
+    }
+
+    /** Adam (Kingma and Ba), climbing. */
+    private static final class Adam {
+        private final double[] m;
+        private final double[] v;
+        private final double rate;
+        private int t;
+
+        Adam(int n, double rate) {
+            this.m = new double[n];
+            this.v = new double[n];
+            this.rate = rate;
+        }
+
+        void ascend(double[] params, double[] gradient) {
+            t++;
+            double b1 = 0.9;
+            double b2 = 0.999;
+            double c1 = 1 - Math.pow(b1, t);
+            double c2 = 1 - Math.pow(b2, t);
+            for (int i = 0; i < params.length; i++) {
+                m[i] = b1 * m[i] + (1 - b1) * gradient[i];
+                v[i] = b2 * v[i] + (1 - b2) * gradient[i] * gradient[i];
+                params[i] += rate * (m[i] / c1) / (Math.sqrt(v[i] / c2) + 1e-8);
+            }
+        }
+    }
+
+    /** Options of a visualisation; {@link #layer} and {@link #channels} are required. */
+    public static final class Builder {
+        private final InspectableModel model;
+        private String layer;
+        private List<Integer> channels = List.of();
+        private int steps = 256;
+        private int size = -1;
+        private long seed = 1;
+        private double learningRate = 0.05;
+        private double totalVariation;
+        private double l2;
+        private boolean transforms = true;
+        private boolean centre;
+
+        private Builder(InspectableModel model) {
+            this.model = model;
+        }
+
+        /** The tap whose channels are visualised, by its layer name. */
+        public Builder layer(String layer) {
+            this.layer = Objects.requireNonNull(layer, "layer");
+            return this;
+        }
+
+        public Builder channels(int... channels) {
+            List<Integer> list = new ArrayList<>();
+            for (int c : channels) {
+                list.add(c);
+            }
+            return channels(list);
+        }
+
+        public Builder channels(List<Integer> channels) {
+            this.channels = List.copyOf(channels);
+            return this;
+        }
+
+        /** Gradient steps; 256 by default. */
+        public Builder steps(int steps) {
+            this.steps = steps;
+            return this;
+        }
+
+        /** Side of the square picture optimised; the network's input height by default. */
+        public Builder size(int size) {
+            this.size = size;
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Adam's step; 0.05 by default, as Lucid. */
+        public Builder learningRate(double learningRate) {
+            this.learningRate = learningRate;
+            return this;
+        }
+
+        /** Weight of the total-variation penalty (sum of squared neighbour differences); 0 by default. */
+        public Builder totalVariation(double weight) {
+            this.totalVariation = weight;
+            return this;
+        }
+
+        /** Weight of the L2 penalty about grey; 0 by default. */
+        public Builder l2(double weight) {
+            this.l2 = weight;
+            return this;
+        }
+
+        /** Whether each step sees a random shifted, scaled, rotated view; true by default. */
+        public Builder transforms(boolean transforms) {
+            this.transforms = transforms;
+            return this;
+        }
+
+        /** Maximise the channel's centre unit instead of its mean. */
+        public Builder centreUnit(boolean centre) {
+            this.centre = centre;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException naming the layers, channels or settings allowed
+         */
+        public FeatureVisualizer build() {
+            if (layer == null) {
+                throw new IllegalArgumentException("Name the layer whose channels to visualise");
+            }
+            Tap tap = model.tap(layer);
+            if (channels.isEmpty()) {
+                throw new IllegalArgumentException("Name at least one channel of " + layer + " (0 to "
+                        + (tap.shape().channels() - 1) + ")");
+            }
+            for (int c : channels) {
+                if (c < 0 || c >= tap.shape().channels()) {
+                    throw new IllegalArgumentException(layer + " has channels 0 to " + (tap.shape().channels() - 1)
+                            + ", not " + c);
+                }
+            }
+            if (steps < 1) {
+                throw new IllegalArgumentException("Feature visualisation needs at least 1 step, was " + steps);
+            }
+            if (size == -1) {
+                size = model.inputShape().height();
+            }
+            if (size < 8) {
+                throw new IllegalArgumentException("The picture must be at least 8 pixels wide, was " + size);
+            }
+            if (!(learningRate > 0) || totalVariation < 0 || l2 < 0) {
+                throw new IllegalArgumentException("The learning rate must be positive and the penalties 0 or more");
+            }
+            return new FeatureVisualizer(this);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.cnnsee.dl4j;
+
+import io.cnnsee.ImageInput;
+import io.cnnsee.visualize.FeatureVisualizer;
+import io.cnnsee.visualize.Visualization;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.awt.image.BufferedImage;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Feature visualisation with a known answer: one convolution whose channel 0 is a horizontal-edge
+ * kernel and channel 1 a vertical-edge one. Channel 0's picture must be dominated by horizontal
+ * stripes and channel 1's by vertical ones. The measure: of the power spectrum of the picture's
+ * luminance (mean removed), the share at frequencies mostly along y (|fy| > 2 |fx|: horizontal
+ * stripes) against mostly along x (|fx| > 2 |fy|).
+ */
+class FeatureVisualizerTest {
+
+    static Dl4jModel edges() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.FLOAT).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).name("edges").nOut(2).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.RELU).build())
+                .setInputType(InputType.convolutional(32, 32, 3)).build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        float[] w = new float[2 * 3 * 3 * 3]; // [out][in][kh][kw]
+        for (int c = 0; c < 3; c++) {
+            for (int k = 0; k < 3; k++) {
+                w[((0 * 3 + c) * 3 + 0) * 3 + k] = 1;  // channel 0: light above ...
+                w[((0 * 3 + c) * 3 + 2) * 3 + k] = -1; // ... dark below
+                w[((1 * 3 + c) * 3 + k) * 3 + 0] = 1;  // channel 1: light left ...
+                w[((1 * 3 + c) * 3 + k) * 3 + 2] = -1; // ... dark right
+            }
+        }
+        net.getLayer(0).setParam("W", Nd4j.create(w, new long[] {2, 3, 3, 3}, 'c'));
+        net.getLayer(0).setParam("b", Nd4j.zeros(DataType.FLOAT, 1, 2));
+        return Dl4jModels.of(net, ImageInput.unit(32));
+    }
+
+    /** Power at mostly-vertical frequencies (horizontal stripes) over power at mostly-horizontal ones. */
+    static double horizontalOverVertical(BufferedImage image) {
+        int n = image.getWidth();
+        double[] lum = new double[n * n];
+        double mean = 0;
+        for (int y = 0; y < n; y++) {
+            for (int x = 0; x < n; x++) {
+                int rgb = image.getRGB(x, y);
+                lum[y * n + x] = 0.299 * (rgb >> 16 & 0xFF) + 0.587 * (rgb >> 8 & 0xFF) + 0.114 * (rgb & 0xFF);
+                mean += lum[y * n + x] / (n * n);
+            }
+        }
+        double horizontal = 0;
+        double vertical = 0;
+        for (int ky = 0; ky < n; ky++) {
+            for (int kx = 0; kx < n; kx++) {
+                double re = 0;
+                double im = 0;
+                for (int y = 0; y < n; y++) {
+                    for (int x = 0; x < n; x++) {
+                        double a = -2 * Math.PI * ((double) ky * y / n + (double) kx * x / n);
+                        re += (lum[y * n + x] - mean) * Math.cos(a);
+                        im += (lum[y * n + x] - mean) * Math.sin(a);
+                    }
+                }
+                double power = re * re + im * im;
+                int fy = Math.abs(ky <= n / 2 ? ky : ky - n);
+                int fx = Math.abs(kx <= n / 2 ? kx : kx - n);
+                if (fy > 2 * fx) {
+                    horizontal += power;
+                } else if (fx > 2 * fy) {
+                    vertical += power;
+                }
+            }
+        }
+        return horizontal / vertical;
+    }
+
+    @Test
+    void anEdgeChannelsPictureIsStripesOfItsOrientationAndTheObjectiveRises() {
+        List<Visualization> v = FeatureVisualizer.builder(edges()).layer("edges").channels(0, 1).steps(48).seed(3)
+                .build().run();
+        assertThat(v).hasSize(2);
+        for (Visualization one : v) {
+            assertThat(one.last()).as("channel %d rises", one.channel()).isGreaterThan(one.first() + 1);
+            assertThat(one.image().getWidth()).isEqualTo(32);
+        }
+        assertThat(horizontalOverVertical(v.get(0).image())).as("channel 0: horizontal stripes").isGreaterThan(3);
+        assertThat(horizontalOverVertical(v.get(1).image())).as("channel 1: vertical stripes").isLessThan(1 / 3.0);
+    }
+
+    @Test
+    void theSameSeedGivesTheSamePictureBitForBit() {
+        Dl4jModel model = edges();
+        FeatureVisualizer.Builder options = FeatureVisualizer.builder(model).layer("edges").channels(1).steps(6).seed(9);
+        BufferedImage once = options.build().run().get(0).image();
+        BufferedImage again = options.build().run().get(0).image();
+        BufferedImage other = FeatureVisualizer.builder(model).layer("edges").channels(1).steps(6).seed(10).build().run()
+                .get(0).image();
+        assertThat(again.getRGB(0, 0, 32, 32, null, 0, 32)).containsExactly(once.getRGB(0, 0, 32, 32, null, 0, 32));
+        assertThat(other.getRGB(0, 0, 32, 32, null, 0, 32)).isNotEqualTo(once.getRGB(0, 0, 32, 32, null, 0, 32));
+    }
+
+    @Test
+    void badChannelsLayersAndStepsAreClearErrors() {
+        Dl4jModel model = edges();
+        assertThatThrownBy(() -> FeatureVisualizer.builder(model).layer("edges").channels(2).build())
+                .hasMessage("edges has channels 0 to 1, not 2");
+        assertThatThrownBy(() -> FeatureVisualizer.builder(model).layer("nope").channels(0).build())
+                .hasMessageContaining("has no layer 'nope'");
+        assertThatThrownBy(() -> FeatureVisualizer.builder(model).layer("edges").channels(0).steps(0).build())
+                .hasMessage("Feature visualisation needs at least 1 step, was 0");
+        assertThatThrownBy(() -> FeatureVisualizer.builder(model).layer("edges").build())
+                .hasMessage("Name at least one channel of edges (0 to 1)");
+    }
+}
