@@ -36,6 +36,12 @@ class ModelChoiceCliTest {
     /** A user's own classifier of 3 classes over 32 x 32 pictures, saved by ModelSerializer. */
     @BeforeAll
     static void saveAModel() throws Exception {
+        zip = saveModelTo(dir);
+        labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\nteapot\n");
+    }
+
+    /** The classifier saved into {@code folder} as {@code mine.zip}. */
+    static Path saveModelTo(Path folder) throws Exception {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT).list()
                 .layer(new ConvolutionLayer.Builder(3, 3).name("conv_a").nOut(6).convolutionMode(ConvolutionMode.Same)
                         .activation(Activation.RELU).build())
@@ -46,9 +52,9 @@ class ModelChoiceCliTest {
                 .setInputType(InputType.convolutional(32, 32, 3)).build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
-        zip = dir.resolve("mine.zip");
-        ModelSerializer.writeModel(net, zip.toFile(), false);
-        labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\nteapot\n");
+        Path file = folder.resolve("mine.zip");
+        ModelSerializer.writeModel(net, file.toFile(), false);
+        return file;
     }
 
     @Test
