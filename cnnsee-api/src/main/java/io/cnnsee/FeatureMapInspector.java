@@ -61,6 +61,7 @@ public final class FeatureMapInspector {
     private final int explainedClass;
     private final int overlays;
     private final boolean firstLayerFilters;
+    private final SaliencyMethod saliency;
 
     private FeatureMapInspector(Builder b, InspectableModel model) {
         this.model = model;
@@ -72,6 +73,7 @@ public final class FeatureMapInspector {
         this.explainedClass = b.explainedClass;
         this.overlays = b.overlays;
         this.firstLayerFilters = b.firstLayerFilters;
+        this.saliency = b.saliency;
         if (b.layerNames == null) {
             this.taps = List.copyOf(model.taps());
         } else {
@@ -84,9 +86,10 @@ public final class FeatureMapInspector {
         if (taps.isEmpty()) {
             throw new IllegalArgumentException("Model " + model.name() + " has no taps to inspect");
         }
-        boolean gradients = b.gradCam || ranker == ChannelRanker.GRAD_CAM;
+        boolean gradients = b.gradCam || ranker == ChannelRanker.GRAD_CAM || b.saliency != null;
         if (gradients && model.classifier().isEmpty()) {
-            throw new IllegalStateException("Grad-CAM" + (b.gradCam ? "" : " ranking") + " explains a class, and "
+            throw new IllegalStateException((b.saliency != null && !b.gradCam && ranker != ChannelRanker.GRAD_CAM ? "Saliency"
+                    : "Grad-CAM" + (b.gradCam ? "" : " ranking")) + " explains a class, and "
                     + model.name() + " does not classify: use a model with its top (VGG16: includeTop(true),"
                     + " on the command line --include-top)");
         }
@@ -188,7 +191,7 @@ public final class FeatureMapInspector {
                 ? Prediction.top(probabilities, predictions, model::classLabel) : List.of();
         long forward = System.nanoTime();
         String explained = gradient == null ? null : model.classLabel(gradient.classIndex());
-        BufferedImage view = overlays > 0 || gradCamTap != null ? model.inputView(image) : null;
+        BufferedImage view = overlays > 0 || gradCamTap != null || saliency != null ? model.inputView(image) : null;
         BufferedImage overlayPicture = overlays > 0 ? Resize.fit(view, OVERLAY_SIDE) : null;
         List<TapInspection> results = new ArrayList<>(taps.size());
         for (int i = 0; i < taps.size(); i++) {
@@ -211,6 +214,15 @@ public final class FeatureMapInspector {
         }
         if (firstLayerFilters) {
             inspection = inspection.withFirstLayerKernels(model.firstLayerKernels().orElseThrow());
+        }
+        if (saliency != null) {
+            int explainedIndex = gradient != null ? gradient.classIndex() : explainedClass != ClassGradient.MOST_PROBABLE_CLASS
+                    ? explainedClass : !predicted.isEmpty() ? predicted.get(0).classIndex()
+                    : Prediction.top(model.forward(image, List.of(model.classifier().orElseThrow())).get(0), 1,
+                    model::classLabel).get(0).classIndex();
+            SaliencyMap map = saliency.compute(model, image, Objective.classLogit(explainedIndex), 0);
+            inspection = inspection.withSaliency(map, Overlay.blend(Resize.fit(view, GRAD_CAM_SIDE),
+                    map.asFeatureMap().channel(0), Colormap.INFERNO, OVERLAY_ALPHA));
         }
         return inspection;
     }
@@ -278,6 +290,7 @@ public final class FeatureMapInspector {
         private ImageLoader loader = ImageLoader.defaults();
         private boolean gradCam;
         private String gradCamLayer;
+        private SaliencyMethod saliency;
         private int explainedClass = ClassGradient.MOST_PROBABLE_CLASS;
         private int overlays;
         private boolean firstLayerFilters;
@@ -293,6 +306,15 @@ public final class FeatureMapInspector {
          */
         public Builder gradCam(boolean gradCam) {
             this.gradCam = gradCam;
+            return this;
+        }
+
+        /**
+         * Adds which pixels the explained class depends on (see {@link Saliency}): a heat map over
+         * the picture in the report. Needs a model that classifies and differentiates to its input.
+         */
+        public Builder saliency(SaliencyMethod method) {
+            this.saliency = Objects.requireNonNull(method, "method");
             return this;
         }
 

@@ -30,6 +30,8 @@ public final class Inspection {
     private final GradCam gradCam;
     private final BufferedImage gradCamOverlay;
     private final FirstLayerKernels firstLayerKernels;
+    private final SaliencyMap saliency;
+    private final BufferedImage saliencyOverlay;
 
     /**
      * @param source        what the picture is called (its file name, or a name you give)
@@ -66,9 +68,12 @@ public final class Inspection {
         this.gradCam = null;
         this.gradCamOverlay = null;
         this.firstLayerKernels = null;
+        this.saliency = null;
+        this.saliencyOverlay = null;
     }
 
-    private Inspection(Inspection from, GradCam gradCam, BufferedImage gradCamOverlay, FirstLayerKernels firstLayerKernels) {
+    private Inspection(Inspection from, GradCam gradCam, BufferedImage gradCamOverlay, FirstLayerKernels firstLayerKernels,
+                       SaliencyMap saliency, BufferedImage saliencyOverlay) {
         this.source = from.source;
         this.image = from.image;
         this.modelName = from.modelName;
@@ -81,6 +86,8 @@ public final class Inspection {
         this.gradCam = gradCam;
         this.gradCamOverlay = gradCamOverlay == null ? null : ImageLoader.copyRgb(gradCamOverlay);
         this.firstLayerKernels = firstLayerKernels;
+        this.saliency = saliency;
+        this.saliencyOverlay = saliencyOverlay == null ? null : ImageLoader.copyRgb(saliencyOverlay);
     }
 
     /**
@@ -92,12 +99,34 @@ public final class Inspection {
     public Inspection withGradCam(GradCam gradCam, BufferedImage overlay) {
         Objects.requireNonNull(gradCam, "gradCam");
         Objects.requireNonNull(overlay, "overlay");
-        return new Inspection(this, gradCam, overlay, firstLayerKernels);
+        return new Inspection(this, gradCam, overlay, firstLayerKernels, saliency, saliencyOverlay);
     }
 
     /** This inspection with the model's first-layer kernels. */
     public Inspection withFirstLayerKernels(FirstLayerKernels kernels) {
-        return new Inspection(this, gradCam, gradCamOverlay, Objects.requireNonNull(kernels, "kernels"));
+        return new Inspection(this, gradCam, gradCamOverlay, Objects.requireNonNull(kernels, "kernels"), saliency,
+                saliencyOverlay);
+    }
+
+    /**
+     * This inspection with a saliency map.
+     *
+     * @param overlay the map over the picture as the model saw it, as the report shows it
+     */
+    public Inspection withSaliency(SaliencyMap map, BufferedImage overlay) {
+        Objects.requireNonNull(map, "map");
+        Objects.requireNonNull(overlay, "overlay");
+        return new Inspection(this, gradCam, gradCamOverlay, firstLayerKernels, map, overlay);
+    }
+
+    /** Which pixels the explained class depends on, when the inspector was asked for saliency. */
+    public Optional<SaliencyMap> saliency() {
+        return Optional.ofNullable(saliency);
+    }
+
+    /** A copy of the saliency map over the picture, when there is one. */
+    public Optional<BufferedImage> saliencyOverlay() {
+        return Optional.ofNullable(saliencyOverlay).map(ImageLoader::copyRgb);
     }
 
     /** Where the evidence for the explained class lies, when the inspector was asked for Grad-CAM. */

@@ -99,7 +99,7 @@ public final class ReportWriter {
      * shown channels with their scores (formatted once for both reports).
      */
     private record Column(Inspection inspection, List<String> grids, List<List<String>> overlays, String gradCam,
-                          String filters, List<String> scores) {
+                          String saliency, String filters, List<String> scores) {
         String label() {
             return inspection.weights().random() ? "Random weights" : "Trained";
         }
@@ -146,6 +146,13 @@ public final class ReportWriter {
                 files.add(gradCam);
                 pictures.add(heat);
             }
+            String saliency = null;
+            BufferedImage salient = inspection.saliencyOverlay().orElse(null);
+            if (salient != null) {
+                saliency = unique(prefix + "saliency.png", taken);
+                files.add(saliency);
+                pictures.add(salient);
+            }
             String filters = null;
             if (inspection.firstLayerKernels().isPresent()) {
                 filters = unique(prefix + "first-layer-filters.png", taken);
@@ -153,7 +160,7 @@ public final class ReportWriter {
                 pictures.add(inspection.firstLayerKernels().get().render(FILTER_SCALE, FILTER_COLUMNS));
             }
             List<String> scores = inspection.taps().stream().map(ReportWriter::scores).toList();
-            columns.add(new Column(inspection, grids, overlays, gradCam, filters, scores));
+            columns.add(new Column(inspection, grids, overlays, gradCam, saliency, filters, scores));
         }
         List<byte[]> encoded = Png.encodeAll(pictures);
 
@@ -251,6 +258,22 @@ public final class ReportWriter {
     private static String predictionsLine(Inspection inspection) {
         return "The " + inspection.predictions().size() + " most probable classes"
                 + (inspection.weights().random() ? " (random weights: these mean nothing)" : "") + ":";
+    }
+
+    /** What the saliency map shows, for which class, and for Integrated Gradients how complete it is. */
+    static String saliencyLine(Inspection inspection) {
+        io.cnnsee.SaliencyMap map = inspection.saliency().orElseThrow();
+        int cls = map.objective().terms().get(0).index();
+        String label = inspection.predictions().stream().filter(p -> p.classIndex() == cls).findFirst()
+                .map(p -> p.label() + " (" + percent(p) + ")").orElse("class " + cls);
+        String line = map.method() + " of the score of class " + cls + ", " + label
+                + ": brighter where the pixels change the score most.";
+        if (!Double.isNaN(map.scoreDifference())) {
+            line += String.format(Locale.ROOT, " The attributions add up to %.4g, the score's change from the baseline "
+                    + "is %.4g (completeness error %.2f %%).", map.attributionSum(), map.scoreDifference(),
+                    100 * map.completenessError());
+        }
+        return line;
     }
 
     static String gradCamLine(GradCam cam) {
@@ -362,6 +385,13 @@ public final class ReportWriter {
                     + Html.escape(gradCamLine(c.inspection().gradCam().orElseThrow())) + "</p>\n");
             h.append("</section>\n");
         }
+        if (columns.stream().anyMatch(c -> c.saliency() != null)) {
+            h.append("<section>\n<h2>Which pixels matter</h2>\n");
+            htmlRow(h, columns, c -> c.saliency() == null ? "" : "<p><img class=\"gradcam\" src=\"" + Html.escape(c.saliency())
+                    + "\" alt=\"saliency\"></p>\n<p class=\"shown\">"
+                    + Html.escape(saliencyLine(c.inspection())) + "</p>\n");
+            h.append("</section>\n");
+        }
         if (columns.stream().anyMatch(c -> c.filters() != null)) {
             h.append("<section>\n<h2>What the first layer looks for</h2>\n");
             htmlRow(h, columns, c -> c.filters() == null ? "" : "<p><img class=\"filters\" src=\"" + Html.escape(c.filters())
@@ -459,6 +489,11 @@ public final class ReportWriter {
             m.append("\n## Where it sees it\n\n");
             markdownRow(m, columns, c -> c.gradCam() == null ? "" : "![Grad-CAM](" + c.gradCam() + ")\n\n"
                     + Markdown.escape(gradCamLine(c.inspection().gradCam().orElseThrow())) + "\n");
+        }
+        if (columns.stream().anyMatch(c -> c.saliency() != null)) {
+            m.append("\n## Which pixels matter\n\n");
+            markdownRow(m, columns, c -> c.saliency() == null ? "" : "![saliency](" + c.saliency() + ")\n\n"
+                    + Markdown.escape(saliencyLine(c.inspection())) + "\n");
         }
         if (columns.stream().anyMatch(c -> c.filters() != null)) {
             m.append("\n## What the first layer looks for\n\n");

@@ -131,6 +131,12 @@ final class InspectCommand implements Callable<Integer> {
                     + "most probable class).")
     Integer explainedClass;
 
+    @Option(names = "--saliency", paramLabel = "METHOD",
+            description = "Show which pixels the explained class depends on: vanilla (the gradient), smoothgrad (averaged "
+                    + "over 25 noisy copies), integrated-gradients (32 steps from the mean picture, with its completeness "
+                    + "check). VGG16 needs --include-top.")
+    String saliency;
+
     @Option(names = "--overlays", paramLabel = "N", defaultValue = "0",
             description = "Per block, blend the best N channels over the picture, where they fire (default: ${DEFAULT-VALUE}).")
     int overlays;
@@ -175,6 +181,9 @@ final class InspectCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--top must be at least 1, was " + top);
             }
             ChannelRanker chosen = ChannelRanker.builtIn(ranker);
+            if (saliency != null) {
+                io.cnnsee.SaliencyMethod.named(saliency);
+            }
             choice = new ModelChoice(model, weights, seed, inputPreset, inputSize, labels, centerCrop);
             String misfit = choice.misfit();
             if (misfit != null) {
@@ -186,15 +195,16 @@ final class InspectCommand implements Callable<Integer> {
             if (inputSize != null) {
                 ModelChoice.size(inputSize);
             }
-            boolean explains = gradCam || gradCamLayer != null || chosen == ChannelRanker.GRAD_CAM;
+            boolean explains = gradCam || gradCamLayer != null || chosen == ChannelRanker.GRAD_CAM || saliency != null;
             if (explains && !includeTop && choice.kind() == ModelChoice.Kind.BUILT_IN) {
                 throw new CommandLine.ParameterException(spec.commandLine(), (chosen == ChannelRanker.GRAD_CAM
-                        ? "--ranker grad-cam" : "--grad-cam") + " explains a class and needs the class scores: add "
+                        ? "--ranker grad-cam" : gradCam || gradCamLayer != null ? "--grad-cam" : "--saliency")
+                        + " explains a class and needs the class scores: add "
                         + "--include-top (553 MB of weights instead of 58.9 MB)");
             }
             if (explainedClass != null && !explains) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--class chooses the class Grad-CAM explains: add --grad-cam or --ranker grad-cam");
+                        "--class chooses the class Grad-CAM and saliency explain: add --grad-cam, --ranker grad-cam or --saliency");
             }
             if (explainedClass != null && choice.kind() != ModelChoice.Kind.FILE && (explainedClass < 0 || explainedClass > 999)) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
@@ -214,6 +224,9 @@ final class InspectCommand implements Callable<Integer> {
                     .gradCam(gradCam);
             if (gradCamLayer != null) {
                 builder.gradCamLayer(gradCamLayer);
+            }
+            if (saliency != null) {
+                builder.saliency(io.cnnsee.SaliencyMethod.named(saliency));
             }
             if (explainedClass != null) {
                 builder.explainedClass(explainedClass);

@@ -18,6 +18,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static io.cnnsee.cli.CnnseeCliTest.CHELSEA;
@@ -82,6 +83,27 @@ class ModelChoiceCliTest {
         assertThat(run.err()).containsPattern("sees (cat|dog|teapot) \\(");
         String html = Files.readString(out.resolve("chelsea").resolve("report.html"));
         assertThat(html).contains("Sanity check: what mine.zip sees in chelsea.png", "conv_b");
+    }
+
+    @Test
+    void saliencyOfEachKindIsAHeatMapInTheReport() throws Exception {
+        for (String method : List.of("vanilla", "smoothgrad", "integrated-gradients")) {
+            Path out = dir.resolve("saliency-" + method);
+            CnnseeCliTest.Run run = cnnsee("inspect", CHELSEA.toString(), "--model", zip.toString(), "--input", "unit",
+                    "--input-size", "32", "--labels", labels.toString(), "--saliency", method, "--out", out.toString());
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            Path report = out.resolve("chelsea");
+            String html = Files.readString(report.resolve("report.html"));
+            assertThat(html).contains("<h2>Which pixels matter</h2>", "src=\"saliency.png\"", "of the score of class ");
+            assertThat(javax.imageio.ImageIO.read(report.resolve("saliency.png").toFile()).getWidth()).isEqualTo(448);
+            if (method.equals("integrated-gradients")) {
+                assertThat(html).contains("Integrated Gradients", "completeness error");
+            }
+        }
+        assertThat(cnnsee("inspect", "a.png", "--saliency", "occlusion").err())
+                .contains("Unknown saliency 'occlusion': choose vanilla, smoothgrad or integrated-gradients");
+        assertThat(cnnsee("inspect", "a.png", "--saliency", "vanilla", "--weights", "random").err())
+                .contains("--saliency explains a class and needs the class scores: add --include-top");
     }
 
     @Test
