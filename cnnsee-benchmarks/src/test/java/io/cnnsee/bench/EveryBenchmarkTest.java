@@ -31,7 +31,7 @@ class EveryBenchmarkTest {
 
     private static final List<Class<?>> BENCHMARKS = List.of(DefaultConfigurationBenchmark.class, ForwardBenchmark.class,
             InspectBenchmark.class, MatrixMultiplyBenchmark.class, PhotographBenchmark.class, PngBenchmark.class,
-            ZooBenchmark.class);
+            VisualizeBenchmark.class, ZooBenchmark.class);
 
     @Test
     void theListHoldsEveryBenchmarkClassJmhKnows() throws IOException {
