@@ -710,13 +710,142 @@ public final class Vgg16Model implements InspectableModel {
     }
 
     /**
-     * Through the Deeplearning4j network's own layers ({@link Dl4jModel}, sharing this model's
-     * weights), not the oneDNN pass, which has no backward half: correct, and about as slow as
-     * Deeplearning4j is (docs/models.md).
+     * An objective read at one layer (channels of one conv or pool layer, or class scores) takes
+     * the path of {@link #classGradient}: the forward half on the oneDNN pass, the backward half
+     * on ND4J's operations, down to the input. Others (terms at several layers, dense layers) go
+     * through the Deeplearning4j network's own layers ({@link Dl4jModel}, sharing this model's
+     * weights), several times slower.
      */
     @Override
     public io.cnnsee.InputGradient inputGradient(float[] input, io.cnnsee.Objective objective) {
-        return generic().inputGradient(input, objective);
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(objective, "objective");
+        int layer = singleLayer(objective);
+        if (layer < 0) {
+            return generic().inputGradient(input, objective);
+        }
+        int size = architecture.inputSize();
+        if (input.length != 3 * size * size) {
+            throw new IllegalArgumentException(name() + " takes inputs of 3 x " + size + " x " + size + " = "
+                    + 3 * size * size + " values, not " + input.length);
+        }
+        int penultimate = architecture.layers().size() - 2;
+        boolean logits = layer == penultimate + 1;
+        int from = logits ? penultimate : layer;
+        Set<Integer> needed = new HashSet<>();
+        for (int i = 0; i <= from; i++) {
+            needed.add(i);
+        }
+        Map<Integer, INDArray> outputs = new HashMap<>();
+        Map<Integer, INDArray> gradients = Map.of();
+        try {
+            double value = 0;
+            int lane = pass != null ? takeLane() : -1;
+            try {
+                synchronized (network) {
+                    checkOpen();
+                    if (pass != null) {
+                        Map<Integer, INDArray> made = outputs;
+                        runOnOnednn(1, p -> input, lane(lane, 1, from), needed, (plan, slot, p, first, last) -> {
+                            for (int l : needed) {
+                                if (l >= first && l <= last) {
+                                    made.put(l, channelsLast(plan, slot, l));
+                                }
+                            }
+                        }, 0);
+                    } else {
+                        try (INDArray x = channelsLast(input)) {
+                            outputs = inference.run(x, 0, from, needed);
+                        }
+                    }
+                    INDArray start = null;
+                    try {
+                        INDArray at = outputs.get(from);
+                        if (logits) {
+                            try (INDArray scores = inference.logits(at)) {
+                                for (io.cnnsee.Objective.Term t : objective.terms()) {
+                                    value += t.weight() * scores.getDouble(0, t.index());
+                                    try (INDArray g = inference.logitGradient(t.index())) {
+                                        start = start == null ? g.mul(t.weight()) : start.addi(g.mul(t.weight()));
+                                    }
+                                }
+                            }
+                        } else {
+                            start = Nd4j.zeros(at.dataType(), at.shape()); // [1, h, w, c]
+                            long positions = at.size(1) * at.size(2);
+                            for (io.cnnsee.Objective.Term t : objective.terms()) {
+                                var plane = new org.nd4j.linalg.indexing.INDArrayIndex[] {
+                                        org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+                                        org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                                        org.nd4j.linalg.indexing.NDArrayIndex.point(t.index())};
+                                if (t.kind() == io.cnnsee.Objective.Kind.CENTRE_UNIT) {
+                                    long[] centre = {0, at.size(1) / 2, at.size(2) / 2, t.index()};
+                                    value += t.weight() * at.getDouble(centre);
+                                    start.putScalar(centre, start.getDouble(centre) + t.weight());
+                                } else {
+                                    value += t.weight() * at.get(plane).meanNumber().doubleValue();
+                                    start.get(plane).addi(t.weight() / positions);
+                                }
+                            }
+                        }
+                        gradients = inference.backward(start, from, -1, outputs, Set.of(-1));
+                    } finally {
+                        if (start != null) {
+                            start.close();
+                        }
+                    }
+                }
+            } finally {
+                if (lane >= 0) {
+                    releaseLane(lane);
+                }
+            }
+            INDArray g = gradients.get(-1); // [1, h, w, 3], channels-last B, G, R
+            float[] planar = new float[3 * size * size];
+            Activations.copyChannelMajor(g, 0, planar);
+            return new io.cnnsee.InputGradient(objective, value, inputShape(), planar);
+        } finally {
+            outputs.values().forEach(INDArray::close);
+            gradients.values().forEach(INDArray::close);
+        }
+    }
+
+    /**
+     * The layer an objective reads when all its terms read one conv or pool layer (its index) or
+     * all are class scores (the index of the last layer); -1 otherwise. Checks channels and classes.
+     */
+    private int singleLayer(io.cnnsee.Objective objective) {
+        int layer = -2;
+        int firstDense = architecture.firstDenseIndex();
+        for (io.cnnsee.Objective.Term t : objective.terms()) {
+            int at;
+            if (t.kind() == io.cnnsee.Objective.Kind.CLASS_LOGIT) {
+                if (!architecture.includeTop()) {
+                    throw new IllegalArgumentException(name() + " has no class scores without its top: build it with "
+                            + "includeTop(true) (on the command line: --include-top)");
+                }
+                if (t.index() >= architecture.classes()) {
+                    throw new IllegalArgumentException("Class " + t.index() + " is not one of " + name() + "'s classes 0 to "
+                            + (architecture.classes() - 1));
+                }
+                at = architecture.layers().size() - 1;
+            } else {
+                Tap tap = tap(t.layer());
+                if (t.index() >= tap.shape().channels()) {
+                    throw new IllegalArgumentException(t.layer() + " has channels 0 to " + (tap.shape().channels() - 1)
+                            + ", not " + t.index());
+                }
+                at = architecture.indexOf(t.layer());
+                if (at >= firstDense) {
+                    return -1;
+                }
+            }
+            if (layer != -2 && layer != at) {
+                return -1;
+            }
+            layer = at;
+        }
+        return layer;
     }
 
     /** This network as any Deeplearning4j network, made on first use; it shares the parameters. */

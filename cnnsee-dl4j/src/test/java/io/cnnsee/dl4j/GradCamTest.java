@@ -99,6 +99,30 @@ class GradCamTest {
         }
     }
 
+    /** VGG16's own passes (oneDNN forward, ND4J backward) give what Deeplearning4j's layers give, for channel terms. */
+    @Test
+    void channelObjectivesOnVgg16sOwnPassesEqualTheGenericPath() {
+        Dl4jModel generic = Dl4jModels.builder(model.network()).input(model.preprocessing().input()).build();
+        float[] x = model.networkInput(TestImages.noise(64, 64, 43));
+        for (io.cnnsee.Objective objective : List.of(io.cnnsee.Objective.channelMean("block2_conv2", 3),
+                io.cnnsee.Objective.centreUnit("block3_pool", 1).plus(io.cnnsee.Objective.channelMean("block3_pool", 0), 2),
+                io.cnnsee.Objective.channelMean("block1_conv1", 0).plus(io.cnnsee.Objective.classLogit(1), 0.5))) {
+            io.cnnsee.InputGradient fast = model.inputGradient(x, objective);
+            io.cnnsee.InputGradient slow = generic.inputGradient(x, objective);
+            assertThat(fast.value()).as("%s", objective).isCloseTo(slow.value(), within(1e-4 * Math.max(1, Math.abs(slow.value()))));
+            float[] a = fast.gradient();
+            float[] b = slow.gradient();
+            double largest = 0;
+            for (float v : b) {
+                largest = Math.max(largest, Math.abs(v));
+            }
+            assertThat(largest).isPositive();
+            for (int i = 0; i < a.length; i++) {
+                assertThat((double) a[i]).as("%s value %d", objective, i).isCloseTo(b[i], within(1e-4 * largest));
+            }
+        }
+    }
+
     @Test
     void gradientsEqualFiniteDifferencesAtEveryDepth() {
         BufferedImage picture = TestImages.noise(64, 64, 31);
