@@ -606,21 +606,7 @@ public final class Vgg16Model implements InspectableModel {
             try {
                 synchronized (network) {
                     checkOpen();
-                    if (pass != null) {
-                        // The forward half on oneDNN too, the outputs handed to ND4J channels-last.
-                        Map<Integer, INDArray> made = outputs;
-                        runOnOnednn(1, p -> planar, lane(lane, 1, penultimate), needed, (plan, slot, p, first, last) -> {
-                            for (int layer : needed) {
-                                if (layer >= first && layer <= last) {
-                                    made.put(layer, channelsLast(plan, slot, layer));
-                                }
-                            }
-                        }, 0);
-                    } else {
-                        try (INDArray input = channelsLast(planar)) {
-                            outputs = inference.run(input, 0, penultimate, needed);
-                        }
-                    }
+                    forwardHalf(planar, penultimate, needed, lane, outputs);
                     try (INDArray logits = inference.logits(outputs.get(penultimate));
                          INDArray softmax = Transforms.softmax(logits, true)) {
                         probabilities = softmax.data().asFloat();
@@ -710,6 +696,28 @@ public final class Vgg16Model implements InspectableModel {
     }
 
     /**
+     * The forward half of a gradient: {@code planar} through layers 0 to {@code last}, the outputs
+     * of the {@code needed} layers put into {@code into} channels-last, as ND4J's backward half
+     * takes them; on the oneDNN pass (the lane's plans) where there is one. The caller holds the
+     * network's lock and closes what {@code into} holds, also when this throws.
+     */
+    private void forwardHalf(float[] planar, int last, Set<Integer> needed, int lane, Map<Integer, INDArray> into) {
+        if (pass != null) {
+            runOnOnednn(1, p -> planar, lane(lane, 1, last), needed, (plan, slot, p, first, upTo) -> {
+                for (int layer : needed) {
+                    if (layer >= first && layer <= upTo) {
+                        into.put(layer, channelsLast(plan, slot, layer));
+                    }
+                }
+            }, 0);
+        } else {
+            try (INDArray input = channelsLast(planar)) {
+                into.putAll(inference.run(input, 0, last, needed));
+            }
+        }
+    }
+
+    /**
      * An objective read at one layer (channels of one conv or pool layer, or class scores) takes
      * the path of {@link #classGradient}: the forward half on the oneDNN pass, the backward half
      * on ND4J's operations, down to the input. Others (terms at several layers, dense layers) go
@@ -744,20 +752,7 @@ public final class Vgg16Model implements InspectableModel {
             try {
                 synchronized (network) {
                     checkOpen();
-                    if (pass != null) {
-                        Map<Integer, INDArray> made = outputs;
-                        runOnOnednn(1, p -> input, lane(lane, 1, from), needed, (plan, slot, p, first, last) -> {
-                            for (int l : needed) {
-                                if (l >= first && l <= last) {
-                                    made.put(l, channelsLast(plan, slot, l));
-                                }
-                            }
-                        }, 0);
-                    } else {
-                        try (INDArray x = channelsLast(input)) {
-                            outputs = inference.run(x, 0, from, needed);
-                        }
-                    }
+                    forwardHalf(input, from, needed, lane, outputs);
                     INDArray start = null;
                     try {
                         INDArray at = outputs.get(from);

@@ -69,19 +69,7 @@ final class ReferenceCnn {
      * {@code output} is the name of the step whose element is differentiated (the logits).
      */
     double[] gradient(Volume input, String tap, String output, int index, double h) {
-        Map<String, Volume> env = run(input);
-        Volume at = env.get(tap);
-        double[] g = new double[at.v().length];
-        for (int i = 0; i < g.length; i++) {
-            Volume plus = at.copy();
-            plus.v()[i] += h;
-            Volume minus = at.copy();
-            minus.v()[i] -= h;
-            double up = runFrom(env, tap, plus).get(output).v()[index];
-            double down = runFrom(env, tap, minus).get(output).v()[index];
-            g[i] = (up - down) / (2 * h);
-        }
-        return g;
+        return gradientOf(input, tap, e -> e.get(output).v()[index], h);
     }
 
     /** d f / d (step {@code from}'s output, or "input"), by central differences with step h. */
