@@ -83,6 +83,14 @@ public interface InspectableModel extends AutoCloseable {
     }
 
     /**
+     * The input pixels a unit of {@code tap} sees, computed from the network's strides and
+     * kernels; empty when the model does not say (the atlas then shows whole pictures).
+     */
+    default java.util.Optional<ReceptiveField> receptiveField(Tap tap) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * How the model makes a picture its input, when it says: what feature visualisation needs to
      * turn a picture it optimises into the network's input and back.
      */

@@ -212,6 +212,13 @@ public final class Dl4jModel implements InspectableModel {
         }
     }
 
+    /** From the graph's kernels, strides and paddings ({@link ReceptiveFields}). */
+    @Override
+    public Optional<io.cnnsee.ReceptiveField> receptiveField(Tap tap) {
+        Objects.requireNonNull(tap, "tap");
+        return Optional.ofNullable(layers.receptiveFields().get(tap.layerName()));
+    }
+
     @Override
     public Optional<ImageInput> imageInput() {
         return Optional.of(input);

@@ -37,9 +37,12 @@ final class GraphLayers {
     private final List<Tap> defaults;
     private final LayerVertex classifier;
     private final Tap classifierTap;
+    private final ComputationGraph graph;
+    private Map<String, io.cnnsee.ReceptiveField> receptiveFields;
 
-    private GraphLayers(Map<String, Tap> spatial, Map<String, Integer> vertexIndex, Map<String, InputType> types,
-                        List<Tap> defaults, LayerVertex classifier, Tap classifierTap) {
+    private GraphLayers(ComputationGraph graph, Map<String, Tap> spatial, Map<String, Integer> vertexIndex,
+                        Map<String, InputType> types, List<Tap> defaults, LayerVertex classifier, Tap classifierTap) {
+        this.graph = graph;
         this.spatial = spatial;
         this.vertexIndex = vertexIndex;
         this.types = types;
@@ -107,7 +110,7 @@ final class GraphLayers {
             long classes = ((InputType.InputTypeFeedForward) types.get(classifier.getVertexName())).getSize();
             classifierTap = Tap.of(classifier.getVertexName(), new MapShape((int) classes, 1, 1));
         }
-        return new GraphLayers(Collections.unmodifiableMap(spatial), Collections.unmodifiableMap(indices), types,
+        return new GraphLayers(graph, Collections.unmodifiableMap(spatial), Collections.unmodifiableMap(indices), types,
                 List.copyOf(defaults), classifier, classifierTap);
     }
 
@@ -264,6 +267,14 @@ final class GraphLayers {
 
     InputType outputType(String name) {
         return types.get(name);
+    }
+
+    /** Every spatial vertex's receptive field, computed once on first use. */
+    synchronized Map<String, io.cnnsee.ReceptiveField> receptiveFields() {
+        if (receptiveFields == null) {
+            receptiveFields = ReceptiveFields.of(graph, types);
+        }
+        return receptiveFields;
     }
 
     Optional<LayerVertex> classifier() {

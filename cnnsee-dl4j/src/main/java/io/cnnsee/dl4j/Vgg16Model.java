@@ -684,6 +684,20 @@ public final class Vgg16Model implements InspectableModel {
         return Optional.of(tap(architecture.layers().get(architecture.layers().size() - 1).name()));
     }
 
+    /** VGG's 3 x 3 convolutions (stride 1, padding 1) and 2 x 2 pools (stride 2), up to the tap's layer. */
+    @Override
+    public Optional<io.cnnsee.ReceptiveField> receptiveField(Tap tap) {
+        int index = architecture.indexOf(Objects.requireNonNull(tap, "tap").layerName());
+        if (index < 0 || index >= architecture.firstDenseIndex()) {
+            return Optional.empty();
+        }
+        io.cnnsee.ReceptiveField field = io.cnnsee.ReceptiveField.PIXEL;
+        for (int i = 0; i <= index; i++) {
+            field = architecture.layers().get(i).kind() == LayerSpec.Kind.CONV ? field.then(3, 1, 1, 1) : field.then(2, 2, 0, 1);
+        }
+        return Optional.of(field);
+    }
+
     @Override
     public Optional<io.cnnsee.ImageInput> imageInput() {
         return Optional.of(preprocessing.input());

@@ -1,0 +1,243 @@
+package io.cnnsee.atlas;
+
+import io.cnnsee.FeatureMap;
+import io.cnnsee.ImageLoader;
+import io.cnnsee.InspectableModel;
+import io.cnnsee.MapShape;
+import io.cnnsee.ReceptiveField;
+import io.cnnsee.Tap;
+import io.cnnsee.render.Colormap;
+import io.cnnsee.render.Overlay;
+import io.cnnsee.render.Png;
+import io.cnnsee.render.Resize;
+import io.cnnsee.report.AtomicFiles;
+import io.cnnsee.report.Html;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The atlas as pages to look at, from the file system without a server: {@code index.html} with,
+ * per layer, every channel shown by its best patches; a page per channel with its pictures, the
+ * patch each strongest unit sees (its receptive field, from the network's strides and kernels),
+ * the channel's map over each picture, and its statistics. The pictures of the examples are read
+ * and passed through the model once more, each once. Written into a folder of its own beside the
+ * target and moved into place whole: an interrupted run leaves no half atlas.
+ */
+public final class AtlasWriter {
+
+    private static final int PATCH = 96;
+    private static final int THUMB = 40;
+    private static final int OVERLAY = 192;
+
+    private AtlasWriter() {
+    }
+
+    /** Writes {@code atlas} of {@code model}'s taps into {@code out} (replacing an earlier atlas there); returns index.html. */
+    public static Path write(AtlasSummary atlas, InspectableModel model, Path out) throws IOException {
+        Path target = out.toAbsolutePath().normalize();
+        Path parent = target.getParent();
+        Files.createDirectories(parent);
+        Path work = Files.createTempDirectory(parent, "." + target.getFileName() + ".part-");
+        try {
+            writeInto(atlas, model, work);
+            if (Files.exists(target)) {
+                if (!Files.isRegularFile(target.resolve("index.html"))) {
+                    throw new IOException(target + " exists and is not an atlas: choose another folder");
+                }
+                Path old = Files.createTempDirectory(parent, "." + target.getFileName() + ".old-");
+                Files.delete(old);
+                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
+                delete(old);
+            } else {
+                Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } finally {
+            if (Files.exists(work)) {
+                delete(work);
+            }
+        }
+        return target.resolve("index.html");
+    }
+
+    private static void writeInto(AtlasSummary atlas, InspectableModel model, Path dir) throws IOException {
+        List<Tap> taps = new ArrayList<>();
+        for (String layer : atlas.layers()) {
+            taps.add(model.tap(layer));
+        }
+        MapShape input = model.inputShape();
+        // Each example picture once through the model: its patches and overlays for every channel that kept it.
+        Map<String, List<int[]>> wanted = new HashMap<>(); // picture -> {tap, channel, rank}
+        for (int t = 0; t < taps.size(); t++) {
+            List<ChannelSummary> channels = atlas.channels(taps.get(t).layerName());
+            for (int c = 0; c < channels.size(); c++) {
+                List<Example> examples = channels.get(c).examples();
+                for (int r = 0; r < examples.size(); r++) {
+                    wanted.computeIfAbsent(examples.get(r).picture(), p -> new ArrayList<>()).add(new int[] {t, c, r});
+                }
+            }
+        }
+        ImageLoader loader = ImageLoader.defaults();
+        for (var e : wanted.entrySet()) {
+            BufferedImage picture = loader.read(Path.of(e.getKey()));
+            BufferedImage view = model.inputView(picture);
+            List<FeatureMap> maps = model.forward(picture, taps);
+            BufferedImage overlayBase = Resize.fit(view, OVERLAY);
+            for (int[] w : e.getValue()) {
+                Tap tap = taps.get(w[0]);
+                Example ex = atlas.channels(tap.layerName()).get(w[1]).examples().get(w[2]);
+                Path folder = Files.createDirectories(dir.resolve(folderOf(tap)));
+                BufferedImage patch = patch(view, input, tap, ex, model.receptiveField(tap));
+                AtomicFiles.write(folder.resolve(w[1] + "-" + w[2] + ".png"), Png.encode(Resize.fit(patch, PATCH)));
+                BufferedImage overlay = Overlay.blend(overlayBase, maps.get(w[0]).channel(w[1]), Colormap.VIRIDIS, 0.5);
+                AtomicFiles.write(folder.resolve(w[1] + "-" + w[2] + "-map.png"), Png.encode(overlay));
+            }
+        }
+        for (Tap tap : taps) {
+            List<ChannelSummary> channels = atlas.channels(tap.layerName());
+            Path folder = Files.createDirectories(dir.resolve(folderOf(tap)));
+            for (int c = 0; c < channels.size(); c++) {
+                AtomicFiles.write(folder.resolve("channel-" + c + ".html"),
+                        channelPage(atlas, model, tap, c, channels.get(c)).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        AtomicFiles.write(dir.resolve("index.html"), index(atlas, model, taps).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The part of the (viewed) picture that the example's unit sees: its receptive field in the
+     * network's input, scaled to the view; the whole view when the model does not say.
+     */
+    static BufferedImage patch(BufferedImage view, MapShape input, Tap tap, Example ex, Optional<ReceptiveField> field) {
+        if (field.isEmpty()) {
+            return view;
+        }
+        ReceptiveField rf = field.get();
+        double sy = (double) view.getHeight() / input.height();
+        double sx = (double) view.getWidth() / input.width();
+        int y0 = Math.max(0, rf.start(ex.y()));
+        int y1 = Math.min(input.height(), rf.start(ex.y()) + rf.size());
+        int x0 = Math.max(0, rf.start(ex.x()));
+        int x1 = Math.min(input.width(), rf.start(ex.x()) + rf.size());
+        int px = (int) Math.floor(x0 * sx);
+        int py = (int) Math.floor(y0 * sy);
+        int pw = Math.max(1, Math.min(view.getWidth() - px, (int) Math.ceil((x1 - x0) * sx)));
+        int ph = Math.max(1, Math.min(view.getHeight() - py, (int) Math.ceil((y1 - y0) * sy)));
+        return ImageLoader.copyRgb(view.getSubimage(px, py, pw, ph));
+    }
+
+    private static String folderOf(Tap tap) {
+        return tap.layerName().replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    private static final String STYLE = "<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}"
+            + "img{image-rendering:auto;vertical-align:middle;border:1px solid #ddd}.row{margin:.15rem 0;white-space:nowrap}"
+            + ".row a{text-decoration:none;color:#555;display:inline-block;width:4rem}.note{background:#fff3cd;padding:.6rem 1rem}"
+            + ".bar{display:inline-block;width:9px;background:#3b528b;margin-right:1px;vertical-align:bottom}"
+            + "td,th{padding:.2rem .5rem;text-align:left}</style>\n";
+
+    private static String head(String title) {
+        return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + Html.escape(title)
+                + "</title>\n" + STYLE + "</head>\n<body>\n<h1>" + Html.escape(title) + "</h1>\n";
+    }
+
+    private static String randomNote(InspectableModel model) {
+        return model.weights().random() ? "<p class=\"note\"><strong>Random weights.</strong> These channels come from a "
+                + "network with random weights: what excites them shows no learned features.</p>\n" : "";
+    }
+
+    private static String index(AtlasSummary atlas, InspectableModel model, List<Tap> taps) {
+        StringBuilder h = new StringBuilder(head("What excites " + model.name() + "'s channels"));
+        h.append(randomNote(model));
+        h.append("<p>").append(atlas.pictures()).append(" pictures, each channel shown by the ").append(atlas.k())
+                .append(" that excite it most by its ").append(Html.escape(atlas.statistic()))
+                .append(", each as the patch its strongest unit sees. ").append(Html.escape(model.weights().source()))
+                .append(".</p>\n");
+        for (Tap tap : taps) {
+            h.append("<h2>").append(Html.escape(tap.layerName())).append(" <small>").append(tap.shape())
+                    .append("</small></h2>\n");
+            List<ChannelSummary> channels = atlas.channels(tap.layerName());
+            for (int c = 0; c < channels.size(); c++) {
+                String page = folderOf(tap) + "/channel-" + c + ".html";
+                h.append("<div class=\"row\"><a href=\"").append(page).append("\">#").append(c).append("</a>");
+                for (int r = 0; r < channels.get(c).examples().size(); r++) {
+                    h.append("<a href=\"").append(page).append("\"><img src=\"").append(folderOf(tap)).append('/').append(c)
+                            .append('-').append(r).append(".png\" width=\"").append(THUMB).append("\" alt=\"\"></a>");
+                }
+                h.append("</div>\n");
+            }
+        }
+        if (atlas.skipped() > 0) {
+            h.append("<h2>Skipped pictures</h2>\n<p>").append(atlas.skipped()).append(" could not be used:</p>\n<ul>\n");
+            atlas.skippedReasons().forEach((p, why) -> h.append("<li>").append(Html.escape(p)).append(": ")
+                    .append(Html.escape(why)).append("</li>\n"));
+            h.append("</ul>\n");
+        }
+        return h.append("</body>\n</html>\n").toString();
+    }
+
+    private static String channelPage(AtlasSummary atlas, InspectableModel model, Tap tap, int c, ChannelSummary s) {
+        StringBuilder h = new StringBuilder(head(tap.layerName() + ", channel " + c));
+        h.append(randomNote(model)).append("<p><a href=\"../index.html\">All channels</a></p>\n");
+        h.append(String.format(Locale.ROOT, "<p>Over %d pictures its %s averages %.4g; it is active (above 0) in %.1f %% "
+                + "of them.</p>%n", s.count(), Html.escape(atlas.statistic()), s.mean(), 100 * s.activeShare()));
+        long[] histogram = s.histogram();
+        long most = 1;
+        for (long v : histogram) {
+            most = Math.max(most, v);
+        }
+        int first = -1;
+        int last = -1;
+        for (int i = 0; i < histogram.length; i++) {
+            if (histogram[i] > 0) {
+                first = first < 0 ? i : first;
+                last = i;
+            }
+        }
+        if (first >= 0) {
+            h.append("<p>Scores, in powers of two").append(first == 0 ? " (the first bar: 0 or less)" : "").append(":<br>");
+            for (int i = first; i <= last; i++) {
+                h.append("<span class=\"bar\" title=\"").append(i == 0 ? "0 or less" : String.format(Locale.ROOT,
+                        "%.3g to %.3g", ChannelSummary.binStart(i), 2 * ChannelSummary.binStart(i))).append(": ")
+                        .append(histogram[i]).append("\" style=\"height:").append(2 + 60 * histogram[i] / most)
+                        .append("px\"></span>");
+            }
+            h.append("</p>\n");
+        }
+        h.append("<table>\n<tr><th>patch</th><th>where it fires</th><th>picture</th><th>").append(Html.escape(atlas.statistic()))
+                .append("</th><th>strongest unit</th></tr>\n");
+        List<Example> examples = s.examples();
+        for (int r = 0; r < examples.size(); r++) {
+            Example e = examples.get(r);
+            h.append("<tr><td><img src=\"").append(c).append('-').append(r).append(".png\" alt=\"patch\"></td><td><img src=\"")
+                    .append(c).append('-').append(r).append("-map.png\" alt=\"map\"></td><td>")
+                    .append(Html.escape(e.picture())).append(String.format(Locale.ROOT, "</td><td>%.4g</td><td>row %d, column %d"
+                            + "</td></tr>%n", e.score(), e.y(), e.x()));
+        }
+        return h.append("</table>\n</body>\n</html>\n").toString();
+    }
+
+    private static void delete(Path folder) throws IOException {
+        try (Stream<Path> walk = Files.walk(folder)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}
