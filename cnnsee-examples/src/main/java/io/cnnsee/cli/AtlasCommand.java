@@ -1,0 +1,153 @@
+package io.cnnsee.cli;
+
+import io.cnnsee.ChannelRanker;
+import io.cnnsee.InspectableModel;
+import io.cnnsee.atlas.Atlas;
+import io.cnnsee.atlas.AtlasSummary;
+import io.cnnsee.atlas.AtlasWriter;
+import io.cnnsee.dl4j.ConvolutionAlgorithm;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code cnnsee atlas}: what excites each channel across a collection of pictures, on this machine. */
+@Command(name = "atlas", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Passes every picture through the network once and writes, per layer and channel, the pictures "
+                + "that excite it most, each as the patch its strongest unit sees, with the channel's statistics.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done (unreadable pictures are skipped and listed)", "1:the model, the pictures or the output "
+                + "could not be used", "2:usage error"})
+final class AtlasCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "IMAGE|FOLDER", arity = "1..*", description = "Pictures, or folders of them.")
+    List<Path> images;
+
+    @Option(names = "--recursive", description = "Also the pictures in folders' sub-folders.")
+    boolean recursive;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "cnnsee-atlas",
+            description = "Folder for the atlas (default: ${DEFAULT-VALUE}); an earlier atlas there is replaced whole.")
+    Path out;
+
+    @Option(names = "--top", paramLabel = "K", defaultValue = "9", description = "Pictures per channel (default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @Option(names = "--by", paramLabel = "STATISTIC", defaultValue = "max",
+            description = "What ranks a picture for a channel: max, mean, sum, l2, variance or active (default: ${DEFAULT-VALUE}).")
+    String by;
+
+    @Option(names = "--taps", paramLabel = "LAYERS", split = ",",
+            description = "Layers, comma-separated (default: the model's default taps).")
+    List<String> taps;
+
+    @Option(names = "--model", paramLabel = "NAME|PATH", defaultValue = "vgg16",
+            description = "The network, as for inspect (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--weights", paramLabel = "PATH|random", description = "Its weights, as for inspect.")
+    String weights;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of --weights random (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--input", paramLabel = "PRESET", description = "How --model PATH scales pictures, as for inspect.")
+    String inputPreset;
+
+    @Option(names = "--input-size", paramLabel = "SIZE", description = "Picture size for --model PATH, as for inspect.")
+    String inputSize;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = spec.commandLine().getOut();
+        ChannelRanker ranker;
+        try {
+            if (top < 1) {
+                throw new IllegalArgumentException("--top must be at least 1, was " + top);
+            }
+            ranker = ChannelRanker.builtIn(by);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        ModelChoice choice = new ModelChoice(model, weights, seed, inputPreset, inputSize, null, false);
+        String misfit = choice.misfit();
+        if (misfit != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), misfit);
+        }
+        List<Path> pictures;
+        try {
+            pictures = PictureFiles.expand(images, recursive);
+        } catch (IllegalArgumentException e) {
+            err.println("cnnsee: " + e.getMessage().replace("\n", "\ncnnsee: "));
+            return 1;
+        }
+        InspectableModel loaded;
+        Atlas atlas;
+        try {
+            err.println("Loading " + choice.describe() + " ...");
+            err.flush();
+            loaded = choice.load(false, pictures.size() < InspectCommand.AUTO_WINOGRAD_FROM
+                    ? ConvolutionAlgorithm.DIRECT : ConvolutionAlgorithm.WINOGRAD, err);
+            Atlas.Builder builder = Atlas.builder(loaded).top(top).by(ranker);
+            if (taps != null && !taps.isEmpty()) {
+                builder.taps(taps);
+            }
+            atlas = builder.build();
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().contains(" has no layer '")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--taps: " + e.getMessage());
+            }
+            err.println("cnnsee: " + e.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
+            err.println("cnnsee: " + e.getMessage());
+            return 1;
+        }
+        err.println("Taps: " + String.join(", ", atlas.taps().stream().map(t -> t.layerName() + " (" + t.shape() + ")").toList()));
+        long start = System.nanoTime();
+        long[] lastReport = {0};
+        AtlasSummary summary = atlas.run(pictures, (done, total, skipped) -> {
+            long now = System.nanoTime();
+            synchronized (lastReport) {
+                if (done < total && now - lastReport[0] < 1_000_000_000L) {
+                    return;
+                }
+                lastReport[0] = now;
+            }
+            double seconds = (now - start) / 1e9;
+            double rate = done / Math.max(seconds, 1e-9);
+            err.printf(Locale.ROOT, "%d/%d pictures, %.1f a second, %s left%s%n", done, total, rate,
+                    duration((total - done) / Math.max(rate, 1e-9)), skipped > 0 ? ", " + skipped + " skipped" : "");
+            err.flush();
+        });
+        try {
+            Path index = AtlasWriter.write(summary, loaded, out);
+            err.printf(Locale.ROOT, "Atlas of %d pictures (%d skipped) in %s%n", summary.pictures(), summary.skipped(),
+                    duration((System.nanoTime() - start) / 1e9));
+            stdout.println(index);
+            stdout.flush();
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            err.println("cnnsee: cannot write the atlas: " + e.getMessage());
+            return 1;
+        } finally {
+            err.flush();
+        }
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s < 60 ? s + " s" : s < 3600 ? (s / 60) + " min " + (s % 60) + " s" : (s / 3600) + " h " + (s % 3600 / 60) + " min";
+    }
+}

@@ -1,0 +1,43 @@
+package io.cnnsee.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static io.cnnsee.cli.CnnseeCliTest.CHELSEA;
+import static io.cnnsee.cli.CnnseeCliTest.cnnsee;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code cnnsee atlas} over a folder: progress, the atlas' pages, and unreadable pictures skipped and listed. */
+class AtlasCliTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFoldersAtlasIsWrittenWithItsUnreadablePicturesListed() throws Exception {
+        Path zip = ModelChoiceCliTest.saveModelTo(dir);
+        Path photos = Files.createDirectories(dir.resolve("photos"));
+        BufferedImage cat = ImageIO.read(CHELSEA.toFile());
+        for (int i = 0; i < 3; i++) {
+            ImageIO.write(cat.getSubimage(40 * i, 20 * i, 200, 150), "png", photos.resolve("cat" + i + ".png").toFile());
+        }
+        Files.writeString(photos.resolve("broken.jpg"), "not a picture");
+        Path out = dir.resolve("atlas");
+        CnnseeCliTest.Run run = cnnsee("atlas", photos.toString(), "--model", zip.toString(), "--input", "unit",
+                "--input-size", "32", "--top", "2", "--by", "mean", "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("Taps: conv_a (6 x 32 x 32), conv_b (8 x 16 x 16)", "4/4 pictures", "1 skipped",
+                "Atlas of 3 pictures (1 skipped)");
+        assertThat(run.out().strip()).isEqualTo(out.toAbsolutePath().normalize().resolve("index.html").toString());
+        String index = Files.readString(out.resolve("index.html"));
+        assertThat(index).contains("3 pictures, each channel shown by the 2 that excite it most by its mean", "broken.jpg",
+                "conv_b/channel-7.html");
+        assertThat(Files.readString(out.resolve("conv_b").resolve("channel-7.html"))).contains("cat", "mean");
+        assertThat(cnnsee("atlas", photos.toString(), "--by", "loudness").err()).contains("Unknown ranker 'loudness'");
+    }
+}
