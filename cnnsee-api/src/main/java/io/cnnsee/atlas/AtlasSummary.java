@@ -70,11 +70,13 @@ public final class AtlasSummary implements Serializable {
 
     /** Index (row * width + column) of the channel's largest value; the first of equals. */
     static int strongest(Channel channel) {
-        float[] v = channel.toArray();
         int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
+        float value = channel.get(0);
+        for (int i = 1; i < channel.size(); i++) {
+            float v = channel.get(i);
+            if (v > value) {
                 best = i;
+                value = v;
             }
         }
         return best;
