@@ -51,21 +51,8 @@ final class AtlasCommand implements Callable<Integer> {
             description = "Layers, comma-separated (default: the model's default taps).")
     List<String> taps;
 
-    @Option(names = "--model", paramLabel = "NAME|PATH", defaultValue = "vgg16",
-            description = "The network, as for inspect (default: ${DEFAULT-VALUE}).")
-    String model;
-
-    @Option(names = "--weights", paramLabel = "PATH|random", description = "Its weights, as for inspect.")
-    String weights;
-
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of --weights random (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--input", paramLabel = "PRESET", description = "How --model PATH scales pictures, as for inspect.")
-    String inputPreset;
-
-    @Option(names = "--input-size", paramLabel = "SIZE", description = "Picture size for --model PATH, as for inspect.")
-    String inputSize;
+    @CommandLine.Mixin
+    ModelOptions models = new ModelOptions();
 
     @Override
     public Integer call() {
@@ -80,7 +67,7 @@ final class AtlasCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        ModelChoice choice = new ModelChoice(model, weights, seed, inputPreset, inputSize, null, false);
+        ModelChoice choice = models.choice();
         String misfit = choice.misfit();
         if (misfit != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), misfit);

@@ -57,22 +57,8 @@ final class VisualizeCommand implements Callable<Integer> {
             + "zooms and rotations (noisier pictures).")
     boolean noTransforms;
 
-    @Option(names = "--model", paramLabel = "NAME|PATH", defaultValue = "vgg16",
-            description = "The network, as for inspect (default: ${DEFAULT-VALUE}).")
-    String model;
-
-    @Option(names = "--weights", paramLabel = "PATH|random", description = "Its weights, as for inspect.")
-    String weights;
-
-    @Option(names = "--weights-seed", paramLabel = "N", defaultValue = "42",
-            description = "Seed of --weights random (default: ${DEFAULT-VALUE}).")
-    long weightsSeed;
-
-    @Option(names = "--input", paramLabel = "PRESET", description = "How --model PATH scales pictures, as for inspect.")
-    String inputPreset;
-
-    @Option(names = "--input-size", paramLabel = "SIZE", description = "Picture size for --model PATH, as for inspect.")
-    String inputSize;
+    @CommandLine.Mixin
+    ModelOptions models = new ModelOptions();
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "cnnsee-visualize",
             description = "Folder for the pictures, one sub-folder per layer (default: ${DEFAULT-VALUE}).")
@@ -88,7 +74,7 @@ final class VisualizeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        ModelChoice choice = new ModelChoice(model, weights, weightsSeed, inputPreset, inputSize, null, false);
+        ModelChoice choice = models.choice();
         String misfit = choice.misfit();
         if (misfit != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), misfit);
