@@ -1,0 +1,97 @@
+package io.cnnsee.spark;
+
+import io.cnnsee.ImageInput;
+import io.cnnsee.InspectableModel;
+import io.cnnsee.atlas.Atlas;
+import io.cnnsee.atlas.AtlasSummary;
+import io.cnnsee.dl4j.Dl4jModels;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The atlas on Spark's local[*] equals the atlas on one machine: same pictures, scores and positions. */
+class SparkAtlasTest {
+
+    @TempDir
+    Path dir;
+
+    /** Redness and blueness, as in cnnsee-dl4j's AtlasTest: a 1 x 1 convolution, then a 2 x 2 max pool. */
+    static InspectableModel colours() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.FLOAT).list()
+                .layer(new ConvolutionLayer.Builder(1, 1).name("colour").nOut(2).activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).name("pooled").kernelSize(2, 2).stride(2, 2).build())
+                .setInputType(InputType.convolutional(8, 8, 3)).build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        float[] w = {1, -0.5f, -0.5f, -0.5f, -0.5f, 1};
+        net.getLayer(0).setParam("W", Nd4j.create(w, new long[] {2, 3, 1, 1}, 'c'));
+        net.getLayer(0).setParam("b", Nd4j.zeros(DataType.FLOAT, 1, 2));
+        return Dl4jModels.of(net, ImageInput.unit(8));
+    }
+
+    private List<String> pictures(int n) throws Exception {
+        SplittableRandom random = new SplittableRandom(5);
+        List<String> files = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            BufferedImage image = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 8; y++) {
+                for (int x = 0; x < 8; x++) {
+                    image.setRGB(x, y, random.nextInt(1 << 24));
+                }
+            }
+            Path file = dir.resolve(String.format("p%03d.png", i));
+            ImageIO.write(image, "png", file.toFile());
+            files.add(file.toString());
+        }
+        Files.writeString(dir.resolve("broken.png"), "not a picture");
+        files.add(dir.resolve("broken.png").toString());
+        return files;
+    }
+
+    @Test
+    void localSparkGivesTheSameAtlasAsOneMachine() throws Exception {
+        List<String> files = pictures(40);
+        AtlasSummary local = Atlas.builder(colours()).taps(List.of("colour", "pooled")).top(5).build()
+                .run(files.stream().map(Path::of).toList(), null);
+        SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("cnnsee-atlas-test")
+                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
+                .set("spark.driver.bindAddress", "127.0.0.1");
+        AtlasSummary spark;
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            spark = SparkAtlas.builder(SparkAtlasTest::colours, "colours").taps(List.of("colour", "pooled")).top(5)
+                    .partitions(7).build().run(sc, files);
+        }
+        assertThat(spark.pictures()).isEqualTo(40);
+        assertThat(spark.skipped()).isEqualTo(1);
+        assertThat(spark.skippedReasons()).containsKey(dir.resolve("broken.png").toString());
+        for (String layer : List.of("colour", "pooled")) {
+            for (int c = 0; c < 2; c++) {
+                assertThat(spark.channels(layer).get(c).examples()).as("%s %d", layer, c)
+                        .isEqualTo(local.channels(layer).get(c).examples());
+                assertThat(spark.channels(layer).get(c).histogram()).isEqualTo(local.channels(layer).get(c).histogram());
+                assertThat(spark.channels(layer).get(c).count()).isEqualTo(40);
+            }
+        }
+    }
+}
