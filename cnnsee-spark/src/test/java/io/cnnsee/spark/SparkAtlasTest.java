@@ -50,7 +50,7 @@ class SparkAtlasTest {
         return Dl4jModels.of(net, ImageInput.unit(8));
     }
 
-    private List<String> pictures(int n) throws Exception {
+    List<String> pictures(int n) throws Exception {
         SplittableRandom random = new SplittableRandom(5);
         List<String> files = new ArrayList<>();
         for (int i = 0; i < n; i++) {
