@@ -6,6 +6,7 @@ import io.cnnsee.atlas.Atlas;
 import io.cnnsee.atlas.AtlasSummary;
 import io.cnnsee.atlas.AtlasWriter;
 import io.cnnsee.dl4j.ConvolutionAlgorithm;
+import io.cnnsee.spark.SparkAtlas;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,6 +51,11 @@ final class AtlasCommand implements Callable<Integer> {
     @Option(names = "--taps", paramLabel = "LAYERS", split = ",",
             description = "Layers, comma-separated (default: the model's default taps).")
     List<String> taps;
+
+    @Option(names = "--master", paramLabel = "URL", defaultValue = "local[*]",
+            description = "Where Spark runs the atlas: local[*] in this process (default), or a cluster's master, e.g. "
+                    + "spark://host:7077, whose executors can read the pictures' paths.")
+    String master;
 
     @CommandLine.Mixin
     ModelOptions models = new ModelOptions();
@@ -103,21 +109,44 @@ final class AtlasCommand implements Callable<Integer> {
         }
         err.println("Taps: " + String.join(", ", atlas.taps().stream().map(t -> t.layerName() + " (" + t.shape() + ")").toList()));
         long start = System.nanoTime();
-        long[] lastReport = {0};
-        AtlasSummary summary = atlas.run(pictures, (done, total, skipped) -> {
-            long now = System.nanoTime();
-            synchronized (lastReport) {
-                if (done < total && now - lastReport[0] < 1_000_000_000L) {
-                    return;
+        AtlasSummary summary;
+        CliModelFactory factory = models.factory();
+        SparkAtlas job = SparkAtlas.builder(factory, factory.key()).top(top).by(by)
+                .taps(atlas.taps().stream().map(io.cnnsee.Tap::layerName).toList()).build();
+        org.apache.spark.SparkConf conf = new org.apache.spark.SparkConf().setMaster(master).setAppName("cnnsee atlas")
+                .set("spark.ui.enabled", "false").set("spark.log.level", "WARN");
+        if (master.startsWith("local")) {
+            conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
+            SparkAtlas.useInThisJvm(factory.key(), loaded); // local tasks share the model loaded here
+        }
+        try (org.apache.spark.api.java.JavaSparkContext sc = new org.apache.spark.api.java.JavaSparkContext(conf)) {
+            org.apache.spark.util.LongAccumulator done = sc.sc().longAccumulator("pictures");
+            java.util.concurrent.CompletableFuture<AtlasSummary> run = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> job.run(sc, pictures.stream().map(Path::toString).toList(), done));
+            long reported = -1;
+            while (!run.isDone()) {
+                long now = done.value();
+                if (now != reported) {
+                    report(err, now, pictures.size(), start);
+                    reported = now;
                 }
-                lastReport[0] = now;
+                try {
+                    run.get(1, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    // a second more
+                }
             }
-            double seconds = (now - start) / 1e9;
-            double rate = done / Math.max(seconds, 1e-9);
-            err.printf(Locale.ROOT, "%d/%d pictures, %.1f a second, %s left%s%n", done, total, rate,
-                    duration((total - done) / Math.max(rate, 1e-9)), skipped > 0 ? ", " + skipped + " skipped" : "");
-            err.flush();
-        });
+            summary = run.get();
+            report(err, pictures.size(), pictures.size(), start);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("cnnsee: interrupted");
+            return 1;
+        } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+            err.println("cnnsee: the atlas could not be collected: " + cause.getMessage());
+            return 1;
+        }
         try {
             Path index = AtlasWriter.write(summary, loaded, out);
             err.printf(Locale.ROOT, "Atlas of %d pictures (%d skipped) in %s%n", summary.pictures(), summary.skipped(),
@@ -131,6 +160,14 @@ final class AtlasCommand implements Callable<Integer> {
         } finally {
             err.flush();
         }
+    }
+
+    private static void report(PrintWriter err, long done, long total, long start) {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double rate = done / Math.max(seconds, 1e-9);
+        err.printf(Locale.ROOT, "%d/%d pictures, %.1f a second, %s%n", done, total, rate,
+                done == 0 ? "time left not yet known" : duration((total - done) / Math.max(rate, 1e-9)) + " left");
+        err.flush();
     }
 
     static String duration(double seconds) {

@@ -23,6 +23,10 @@ final class ModelOptions {
     @Option(names = "--input-size", paramLabel = "SIZE", description = "Picture size for --model PATH, as for inspect.")
     String inputSize;
 
+    CliModelFactory factory() {
+        return new CliModelFactory(model, weights, weightsSeed, inputPreset, inputSize);
+    }
+
     ModelChoice choice() {
         return new ModelChoice(model, weights, weightsSeed, inputPreset, inputSize, null, false);
     }

@@ -64,6 +64,14 @@ public final class SparkAtlas implements Serializable {
         return new Builder(Objects.requireNonNull(factory, "factory"), Objects.requireNonNull(key, "key"));
     }
 
+    /**
+     * Lets tasks in this JVM use {@code model} for {@code key} instead of making their own: for
+     * local mode, where the driver has the model already.
+     */
+    public static void useInThisJvm(String key, InspectableModel model) {
+        MODELS.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(model, "model"));
+    }
+
     /** The model of this JVM for this atlas, made on first use. */
     InspectableModel model() {
         return MODELS.computeIfAbsent(key, k -> factory.create());
@@ -80,6 +88,14 @@ public final class SparkAtlas implements Serializable {
 
     /** The atlas of {@code pictures} (paths every executor can read), collected on {@code sc}. */
     public AtlasSummary run(JavaSparkContext sc, List<String> pictures) {
+        return run(sc, pictures, null);
+    }
+
+    /**
+     * As {@link #run(JavaSparkContext, List)}, {@code done} counting the pictures of finished
+     * tasks as they finish (Spark adds a task's count to the driver's when the task ends).
+     */
+    public AtlasSummary run(JavaSparkContext sc, List<String> pictures, org.apache.spark.util.LongAccumulator done) {
         Objects.requireNonNull(sc, "sc");
         Objects.requireNonNull(pictures, "pictures");
         int slices = partitions > 0 ? partitions : Math.max(1, Math.min(pictures.size(), 4 * sc.defaultParallelism()));
@@ -93,6 +109,9 @@ public final class SparkAtlas implements Serializable {
             AtlasSummary summary = atlas.emptySummary();
             while (names.hasNext()) {
                 atlas.add(summary, Path.of(names.next()));
+                if (done != null) {
+                    done.add(1);
+                }
             }
             return List.of(summary).iterator();
         });
