@@ -72,15 +72,27 @@ public final class Atlas {
 
     /** Adds one picture (read from {@code file}) to {@code summary}, or counts it as skipped with why. */
     public void add(AtlasSummary summary, Path file) {
-        String name = file.toString();
+        add(summary, file.toString(), () -> loader.read(file));
+    }
+
+    /**
+     * Adds the picture called {@code name}, read by {@code reader} (from any file system), to
+     * {@code summary}, or counts it as skipped with why.
+     */
+    public void add(AtlasSummary summary, String name, java.util.function.Supplier<BufferedImage> reader) {
         BufferedImage picture;
         try {
-            picture = loader.read(file);
+            picture = reader.get();
         } catch (RuntimeException e) {
             summary.skip(name, e.getMessage() == null ? e.toString() : e.getMessage());
             return;
         }
         summary.add(name, model.forward(picture, taps), ranker);
+    }
+
+    /** How this atlas reads pictures (its limits), for readers of other file systems. */
+    public ImageLoader loader() {
+        return loader;
     }
 
     /** The atlas of {@code pictures}, on {@code workers} threads. */

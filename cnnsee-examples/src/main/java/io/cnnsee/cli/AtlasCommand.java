@@ -31,8 +31,9 @@ final class AtlasCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "IMAGE|FOLDER", arity = "1..*", description = "Pictures, or folders of them.")
-    List<Path> images;
+    @Parameters(paramLabel = "IMAGE|FOLDER|URI", arity = "1..*", description = "Pictures, folders of them, or URIs "
+            + "that Hadoop's file systems read on the executors (hdfs://..., with the connector on the class path).")
+    List<String> images;
 
     @Option(names = "--recursive", description = "Also the pictures in folders' sub-folders.")
     boolean recursive;
@@ -78,9 +79,11 @@ final class AtlasCommand implements Callable<Integer> {
         if (misfit != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), misfit);
         }
-        List<Path> pictures;
+        List<String> pictures = new java.util.ArrayList<>();
         try {
-            pictures = PictureFiles.expand(images, recursive);
+            List<Path> files = images.stream().filter(i -> !i.contains("://")).map(Path::of).toList();
+            PictureFiles.expand(files, recursive).forEach(p -> pictures.add(p.toString()));
+            images.stream().filter(i -> i.contains("://")).forEach(pictures::add);
         } catch (IllegalArgumentException e) {
             err.println("cnnsee: " + e.getMessage().replace("\n", "\ncnnsee: "));
             return 1;
@@ -122,7 +125,7 @@ final class AtlasCommand implements Callable<Integer> {
         try (org.apache.spark.api.java.JavaSparkContext sc = new org.apache.spark.api.java.JavaSparkContext(conf)) {
             org.apache.spark.util.LongAccumulator done = sc.sc().longAccumulator("pictures");
             java.util.concurrent.CompletableFuture<AtlasSummary> run = java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> job.run(sc, pictures.stream().map(Path::toString).toList(), done));
+                    () -> job.run(sc, pictures, done));
             long reported = -1;
             while (!run.isDone()) {
                 long now = done.value();

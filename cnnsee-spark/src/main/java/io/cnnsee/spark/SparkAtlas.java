@@ -86,7 +86,10 @@ public final class SparkAtlas implements Serializable {
         return b.build();
     }
 
-    /** The atlas of {@code pictures} (paths every executor can read), collected on {@code sc}. */
+    /**
+     * The atlas of {@code pictures}, collected on {@code sc}: paths every executor can read, or
+     * URIs of any file system Hadoop's client reads (hdfs://, s3a:// with their connectors added).
+     */
     public AtlasSummary run(JavaSparkContext sc, List<String> pictures) {
         return run(sc, pictures, null);
     }
@@ -108,7 +111,12 @@ public final class SparkAtlas implements Serializable {
             Atlas atlas = job.atlas();
             AtlasSummary summary = atlas.emptySummary();
             while (names.hasNext()) {
-                atlas.add(summary, Path.of(names.next()));
+                String name = names.next();
+                if (name.contains("://")) {
+                    atlas.add(summary, name, () -> HadoopFiles.read(name, atlas.loader()));
+                } else {
+                    atlas.add(summary, Path.of(name));
+                }
                 if (done != null) {
                     done.add(1);
                 }

@@ -81,6 +81,16 @@ class SparkAtlasTest {
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             spark = SparkAtlas.builder(SparkAtlasTest::colours, "colours").taps(List.of("colour", "pooled")).top(5)
                     .partitions(7).build().run(sc, files);
+            // The same pictures named as URIs, read through Hadoop's file systems (here its local one).
+            List<String> uris = files.stream().map(f -> "file://" + f).toList();
+            AtlasSummary hadoop = SparkAtlas.builder(SparkAtlasTest::colours, "colours").taps(List.of("colour", "pooled"))
+                    .top(5).build().run(sc, uris.stream().map(u -> u.replace("file://", "localfs://")).toList());
+            assertThat(hadoop.skipped()).as("an unknown scheme is skipped, said").isEqualTo(41);
+            assertThat(hadoop.skippedReasons().values().iterator().next()).contains("through Hadoop's file systems");
+            AtlasSummary viaFileUris = SparkAtlas.builder(SparkAtlasTest::colours, "colours").taps(List.of("colour", "pooled"))
+                    .top(5).build().run(sc, uris);
+            assertThat(viaFileUris.channels("colour").get(0).examples()).extracting(e -> Path.of(e.picture().substring(7)))
+                    .containsExactlyElementsOf(local.channels("colour").get(0).examples().stream().map(e -> Path.of(e.picture())).toList());
         }
         assertThat(spark.pictures()).isEqualTo(40);
         assertThat(spark.skipped()).isEqualTo(1);
