@@ -48,12 +48,21 @@ public final class AtlasWriter {
 
     /** Writes {@code atlas} of {@code model}'s taps into {@code out} (replacing an earlier atlas there); returns index.html. */
     public static Path write(AtlasSummary atlas, InspectableModel model, Path out) throws IOException {
+        return write(atlas, model, out, false);
+    }
+
+    /**
+     * As {@link #write(AtlasSummary, InspectableModel, Path)}; with {@code reports}, also the full
+     * report of every example picture (as {@code cnnsee inspect} writes it) under {@code reports/},
+     * linked from the channels' pages.
+     */
+    public static Path write(AtlasSummary atlas, InspectableModel model, Path out, boolean reports) throws IOException {
         Path target = out.toAbsolutePath().normalize();
         Path parent = target.getParent();
         Files.createDirectories(parent);
         Path work = Files.createTempDirectory(parent, "." + target.getFileName() + ".part-");
         try {
-            writeInto(atlas, model, work);
+            writeInto(atlas, model, work, reports);
             if (Files.exists(target)) {
                 if (!Files.isRegularFile(target.resolve("index.html"))) {
                     throw new IOException(target + " exists and is not an atlas: choose another folder");
@@ -74,7 +83,7 @@ public final class AtlasWriter {
         return target.resolve("index.html");
     }
 
-    private static void writeInto(AtlasSummary atlas, InspectableModel model, Path dir) throws IOException {
+    private static void writeInto(AtlasSummary atlas, InspectableModel model, Path dir, boolean reports) throws IOException {
         List<Tap> taps = new ArrayList<>();
         for (String layer : atlas.layers()) {
             taps.add(model.tap(layer));
@@ -92,8 +101,16 @@ public final class AtlasWriter {
             }
         }
         ImageLoader loader = ImageLoader.defaults();
+        Map<String, String> reportOf = new HashMap<>();
+        io.cnnsee.FeatureMapInspector inspector = reports ? io.cnnsee.FeatureMapInspector.builder().model(model).build() : null;
         for (var e : wanted.entrySet()) {
             BufferedImage picture = loader.read(Path.of(e.getKey()));
+            if (inspector != null) {
+                String folder = "reports/" + reportOf.size() + "-" + Path.of(e.getKey()).getFileName().toString()
+                        .replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^[.]+", "_");
+                inspector.run(picture, Path.of(e.getKey()).getFileName().toString()).writeReport(dir.resolve(folder));
+                reportOf.put(e.getKey(), folder + "/report.html");
+            }
             BufferedImage view = model.inputView(picture);
             List<FeatureMap> maps = model.forward(picture, taps);
             BufferedImage overlayBase = Resize.fit(view, OVERLAY);
@@ -112,7 +129,7 @@ public final class AtlasWriter {
             Path folder = Files.createDirectories(dir.resolve(folderOf(tap)));
             for (int c = 0; c < channels.size(); c++) {
                 AtomicFiles.write(folder.resolve("channel-" + c + ".html"),
-                        channelPage(atlas, model, tap, c, channels.get(c)).getBytes(StandardCharsets.UTF_8));
+                        channelPage(atlas, model, tap, c, channels.get(c), reportOf).getBytes(StandardCharsets.UTF_8));
             }
         }
         AtomicFiles.write(dir.resolve("index.html"), index(atlas, model, taps).getBytes(StandardCharsets.UTF_8));
@@ -190,7 +207,8 @@ public final class AtlasWriter {
         return h.append("</body>\n</html>\n").toString();
     }
 
-    private static String channelPage(AtlasSummary atlas, InspectableModel model, Tap tap, int c, ChannelSummary s) {
+    private static String channelPage(AtlasSummary atlas, InspectableModel model, Tap tap, int c, ChannelSummary s,
+                                      Map<String, String> reportOf) {
         StringBuilder h = new StringBuilder(head(tap.layerName() + ", channel " + c));
         h.append(randomNote(model)).append("<p><a href=\"../index.html\">All channels</a></p>\n");
         h.append(String.format(Locale.ROOT, "<p>Over %d pictures its %s averages %.4g; it is active (above 0) in %.1f %% "
@@ -225,7 +243,8 @@ public final class AtlasWriter {
             Example e = examples.get(r);
             h.append("<tr><td><img src=\"").append(c).append('-').append(r).append(".png\" alt=\"patch\"></td><td><img src=\"")
                     .append(c).append('-').append(r).append("-map.png\" alt=\"map\"></td><td>")
-                    .append(Html.escape(e.picture())).append(String.format(Locale.ROOT, "</td><td>%.4g</td><td>row %d, column %d"
+                    .append(reportOf.containsKey(e.picture()) ? "<a href=\"../" + Html.escape(reportOf.get(e.picture())) + "\">"
+                            + Html.escape(e.picture()) + "</a>" : Html.escape(e.picture())).append(String.format(Locale.ROOT, "</td><td>%.4g</td><td>row %d, column %d"
                             + "</td></tr>%n", e.score(), e.y(), e.x()));
         }
         return h.append("</table>\n</body>\n</html>\n").toString();

@@ -58,6 +58,10 @@ final class AtlasCommand implements Callable<Integer> {
                     + "spark://host:7077, whose executors can read the pictures' paths.")
     String master;
 
+    @Option(names = "--no-reports", description = "Do not write the full report of each example picture (written by "
+            + "default under reports/, linked from the channels' pages).")
+    boolean noReports;
+
     @CommandLine.Mixin
     ModelOptions models = new ModelOptions();
 
@@ -151,7 +155,7 @@ final class AtlasCommand implements Callable<Integer> {
             return 1;
         }
         try {
-            Path index = AtlasWriter.write(summary, loaded, out);
+            Path index = AtlasWriter.write(summary, loaded, out, !noReports);
             err.printf(Locale.ROOT, "Atlas of %d pictures (%d skipped) in %s%n", summary.pictures(), summary.skipped(),
                     duration((System.nanoTime() - start) / 1e9));
             stdout.println(index);

@@ -37,7 +37,11 @@ class AtlasCliTest {
         String index = Files.readString(out.resolve("index.html"));
         assertThat(index).contains("3 pictures, each channel shown by the 2 that excite it most by its mean", "broken.jpg",
                 "conv_b/channel-7.html");
-        assertThat(Files.readString(out.resolve("conv_b").resolve("channel-7.html"))).contains("cat", "mean");
+        String page = Files.readString(out.resolve("conv_b").resolve("channel-7.html"));
+        assertThat(page).contains("cat", "mean", "<a href=\"../reports/");
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile("href=\"\\.\\./(reports/[^\"]+)\"").matcher(page);
+        assertThat(link.find()).isTrue();
+        assertThat(out.resolve(link.group(1))).exists();
         assertThat(cnnsee("atlas", photos.toString(), "--by", "loudness").err()).contains("Unknown ranker 'loudness'");
     }
 }
