@@ -36,12 +36,13 @@ import static org.assertj.core.api.Assertions.within;
  * one coloured pixel. The best pictures of each channel, their scores and positions are known by
  * construction, and checked against a brute force that keeps every score and sorts them.
  */
-class AtlasTest {
+public class AtlasTest {
 
     @TempDir
     Path dir;
 
-    static Dl4jModel colours() {
+    /** Also the Spark atlas' test network (cnnsee-spark's tests, through this module's test jar). */
+    public static Dl4jModel colours() {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.FLOAT).list()
                 .layer(new ConvolutionLayer.Builder(1, 1).name("colour").nOut(2).activation(Activation.RELU).build())
                 .layer(new SubsamplingLayer.Builder(PoolingType.MAX).name("pooled").kernelSize(2, 2).stride(2, 2).build())

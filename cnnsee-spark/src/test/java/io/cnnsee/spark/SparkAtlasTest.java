@@ -1,24 +1,12 @@
 package io.cnnsee.spark;
 
-import io.cnnsee.ImageInput;
 import io.cnnsee.InspectableModel;
 import io.cnnsee.atlas.Atlas;
 import io.cnnsee.atlas.AtlasSummary;
-import io.cnnsee.dl4j.Dl4jModels;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -36,18 +24,9 @@ class SparkAtlasTest {
     @TempDir
     Path dir;
 
-    /** Redness and blueness, as in cnnsee-dl4j's AtlasTest: a 1 x 1 convolution, then a 2 x 2 max pool. */
+    /** Redness and blueness: cnnsee-dl4j's AtlasTest network, a 1 x 1 convolution, then a 2 x 2 max pool. */
     static InspectableModel colours() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.FLOAT).list()
-                .layer(new ConvolutionLayer.Builder(1, 1).name("colour").nOut(2).activation(Activation.RELU).build())
-                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).name("pooled").kernelSize(2, 2).stride(2, 2).build())
-                .setInputType(InputType.convolutional(8, 8, 3)).build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        float[] w = {1, -0.5f, -0.5f, -0.5f, -0.5f, 1};
-        net.getLayer(0).setParam("W", Nd4j.create(w, new long[] {2, 3, 1, 1}, 'c'));
-        net.getLayer(0).setParam("b", Nd4j.zeros(DataType.FLOAT, 1, 2));
-        return Dl4jModels.of(net, ImageInput.unit(8));
+        return io.cnnsee.dl4j.AtlasTest.colours();
     }
 
     List<String> pictures(int n) throws Exception {
