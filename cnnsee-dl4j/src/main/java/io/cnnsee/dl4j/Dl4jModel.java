@@ -192,7 +192,7 @@ public final class Dl4jModel implements InspectableModel {
             try {
                 pass.forward(x, pass.positionOf(classifierIndex));
                 FeatureMap probabilities = read(classifierTap, pass.output(classifierIndex));
-                int chosen = classIndex == ClassGradient.MOST_PROBABLE_CLASS ? argmax(probabilities.toArray()) : classIndex;
+                int chosen = classIndex == ClassGradient.MOST_PROBABLE_CLASS ? Vgg16Model.argmax(probabilities.toArray()) : classIndex;
                 float score = logit(classifierVertex, chosen);
                 int classifierInput = classifierVertex.getInputVertices()[0].getVertexIndex();
                 Map<Integer, INDArray> gradients = pass.backward(
@@ -241,9 +241,10 @@ public final class Dl4jModel implements InspectableModel {
             throw new IllegalArgumentException(name + " takes inputs of " + input.shape() + " = " + input.shape().size()
                     + " values, not " + values.length);
         }
-        List<int[]> reads = new ArrayList<>(); // per term: vertex index, channel
+        int[] reads = new int[objective.terms().size()]; // per term: the vertex it reads
         int last = 0;
-        for (Objective.Term t : objective.terms()) {
+        for (int i = 0; i < reads.length; i++) {
+            Objective.Term t = objective.terms().get(i);
             int vertex;
             if (t.kind() == Objective.Kind.CLASS_LOGIT) {
                 Tap classes = classifier().orElseThrow(() -> new IllegalArgumentException(name + " does not end in a "
@@ -261,7 +262,7 @@ public final class Dl4jModel implements InspectableModel {
                 }
                 vertex = layers.vertexIndex(t.layer());
             }
-            reads.add(new int[] {vertex, t.index()});
+            reads[i] = vertex;
             last = Math.max(last, pass.positionOf(vertex));
         }
         INDArray x = layout.toArray(values, input, graph.getConfiguration().getDataType());
@@ -272,9 +273,9 @@ public final class Dl4jModel implements InspectableModel {
                 pass.forward(x, last);
                 double value = 0;
                 Map<Integer, INDArray> seeds = new java.util.HashMap<>();
-                for (int i = 0; i < reads.size(); i++) {
+                for (int i = 0; i < reads.length; i++) {
                     Objective.Term t = objective.terms().get(i);
-                    int vertex = reads.get(i)[0];
+                    int vertex = reads[i];
                     if (t.kind() == Objective.Kind.CLASS_LOGIT) {
                         LayerVertex classifierVertex = layers.classifier().orElseThrow();
                         value += t.weight() * logit(classifierVertex, t.index());
@@ -311,16 +312,6 @@ public final class Dl4jModel implements InspectableModel {
         INDArray b = layer.getParam("b");
         double score = in.reshape(1, in.length()).mmul(w.getColumn(classIndex).reshape(w.size(0), 1)).getDouble(0);
         return (float) (b == null ? score : score + b.getDouble(classIndex));
-    }
-
-    private static int argmax(float[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     private FeatureMap read(Tap tap, INDArray activation) {

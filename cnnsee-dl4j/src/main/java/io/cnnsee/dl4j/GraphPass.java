@@ -23,8 +23,8 @@ import java.util.Set;
 
 /**
  * One forward pass through a Deeplearning4j {@link ComputationGraph}, vertex by vertex in
- * topological order, keeping every output; then, on request, the backward pass of one class
- * score (before softmax) from the classifier down to a given vertex. Not thread-safe: the caller
+ * topological order, keeping every output; then, on request, the backward pass of gradients
+ * seeded at some vertices' outputs (a class score's, a channel's) down to a given vertex. Not thread-safe: the caller
  * holds the graph's lock from {@link #forward} to the last {@link #backward}.
  *
  * <p>Runs without workspaces, so that each vertex keeps its input for the backward pass.

@@ -659,7 +659,8 @@ public final class Vgg16Model implements InspectableModel {
         return set;
     }
 
-    private static int argmax(float[] values) {
+    /** The index of the largest value; the first of equals. */
+    static int argmax(float[] values) {
         int best = 0;
         for (int i = 1; i < values.length; i++) {
             if (values[i] > values[best]) {
@@ -780,21 +781,15 @@ public final class Vgg16Model implements InspectableModel {
                                 }
                             }
                         } else {
-                            start = Nd4j.zeros(at.dataType(), at.shape()); // [1, h, w, c]
-                            long positions = at.size(1) * at.size(2);
+                            // Channels-last, as ND4J's backward half holds the outputs.
+                            var type = org.deeplearning4j.nn.conf.inputs.InputType.convolutional(at.size(1), at.size(2),
+                                    at.size(3), org.deeplearning4j.nn.conf.CNN2DFormat.NHWC);
                             for (io.cnnsee.Objective.Term t : objective.terms()) {
-                                var plane = new org.nd4j.linalg.indexing.INDArrayIndex[] {
-                                        org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-                                        org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                                        org.nd4j.linalg.indexing.NDArrayIndex.point(t.index())};
-                                if (t.kind() == io.cnnsee.Objective.Kind.CENTRE_UNIT) {
-                                    long[] centre = {0, at.size(1) / 2, at.size(2) / 2, t.index()};
-                                    value += t.weight() * at.getDouble(centre);
-                                    start.putScalar(centre, start.getDouble(centre) + t.weight());
-                                } else {
-                                    value += t.weight() * at.get(plane).meanNumber().doubleValue();
-                                    start.get(plane).addi(t.weight() / positions);
-                                }
+                                ChannelSeed seed = ChannelSeed.of(at, type, t.index(),
+                                        t.kind() == io.cnnsee.Objective.Kind.CENTRE_UNIT);
+                                value += t.weight() * seed.value();
+                                INDArray g = seed.gradient().muli(t.weight());
+                                start = start == null ? g : start.addi(g);
                             }
                         }
                         gradients = inference.backward(start, from, -1, outputs, Set.of(-1));
