@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -97,13 +98,8 @@ public final class Dl4jModels {
             throw new IllegalArgumentException("The network has no parameters yet: call its init() (or load it) first");
         }
         MultiLayerConfiguration conf = network.getLayerWiseConfigurations().clone();
-        ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder()
-                .dataType(conf.getDataType()).graphBuilder();
-        Set<String> taken = new HashSet<>();
-        String inputName = "input";
-        taken.add(inputName);
-        b.addInputs(inputName);
-        String previous = inputName;
+        Set<String> taken = new HashSet<>(Set.of("input"));
+        List<Link> links = new java.util.ArrayList<>();
         for (int i = 0; i < conf.getConfs().size(); i++) {
             Layer layer = conf.getConf(i).getLayer();
             String name = layer.getLayerName();
@@ -111,14 +107,29 @@ public final class Dl4jModels {
                 name = "layer" + i;
             }
             taken.add(name);
-            layer.setLayerName(name);
-            InputPreProcessor pre = conf.getInputPreProcess(i);
-            b.addLayer(name, layer, pre, previous);
-            previous = name;
+            links.add(new Link(name, layer, conf.getInputPreProcess(i)));
+        }
+        return chain(conf.getDataType(), "input", links, network.params()); // one stack of layers: the same parameter layout
+    }
+
+    /** One layer of a chain: its name, its configuration, the preprocessor before it. */
+    private record Link(String name, Layer layer, InputPreProcessor preprocessor) {
+    }
+
+    /** A graph of one input and {@code links}, each reading the one before, over {@code params} (shared, not copied). */
+    private static ComputationGraph chain(org.nd4j.linalg.api.buffer.DataType dataType, String input, List<Link> links,
+                                          org.nd4j.linalg.api.ndarray.INDArray params) {
+        ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder().dataType(dataType).graphBuilder();
+        b.addInputs(input);
+        String previous = input;
+        for (Link link : links) {
+            link.layer().setLayerName(link.name());
+            b.addLayer(link.name(), link.layer(), link.preprocessor(), previous);
+            previous = link.name();
         }
         b.setOutputs(previous);
         ComputationGraph graph = new ComputationGraph(b.build());
-        graph.init(network.params(), false); // the same parameter layout: one stack of layers
+        graph.init(params, false);
         return graph;
     }
 
@@ -130,28 +141,21 @@ public final class Dl4jModels {
      */
     static ComputationGraph renamed(ComputationGraph chain, java.util.Map<String, String> names) {
         ComputationGraphConfiguration conf = chain.getConfiguration().clone();
-        ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder()
-                .dataType(conf.getDataType()).graphBuilder();
-        String previous = null;
+        String input = null;
+        List<Link> links = new java.util.ArrayList<>();
         for (int index : chain.topologicalSortOrder()) {
             GraphVertex v = chain.getVertices()[index];
             String name = names.getOrDefault(v.getVertexName(), v.getVertexName());
             if (v.isInputVertex()) {
-                b.addInputs(name);
+                input = name;
             } else if (v.getInputVertices().length == 1 && conf.getVertices().get(v.getVertexName())
                     instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv) {
-                Layer layer = lv.getLayerConf().getLayer();
-                layer.setLayerName(name);
-                b.addLayer(name, layer, lv.getPreProcessor(), previous);
+                links.add(new Link(name, lv.getLayerConf().getLayer(), lv.getPreProcessor()));
             } else {
                 throw new IllegalArgumentException("Only a chain of layers can be renamed; " + v.getVertexName() + " is not");
             }
-            previous = name;
         }
-        b.setOutputs(previous);
-        ComputationGraph graph = new ComputationGraph(b.build());
-        graph.init(chain.params(), false);
-        return graph;
+        return chain(conf.getDataType(), input, links, chain.params());
     }
 
     /** What the network's input looks like, read from the first layer that reads it. */
