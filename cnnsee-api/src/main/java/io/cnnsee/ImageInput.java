@@ -228,20 +228,72 @@ public final class ImageInput {
                     double bottom = (p21 >> shift & 0xFF) * (1 - dx) + (p22 >> shift & 0xFF) * dx;
                     value[c] = top * (1 - dy) + bottom * dy;
                 }
-                int o = oy * width + ox;
-                if (channels == 1) {
-                    double luma = order == ChannelOrder.BGR
-                            ? 0.114 * value[0] + 0.587 * value[1] + 0.299 * value[2]
-                            : 0.299 * value[0] + 0.587 * value[1] + 0.114 * value[2];
-                    out[o] = normalise(luma, 0);
-                } else {
-                    for (int c = 0; c < 3; c++) {
-                        out[c * plane + o] = normalise(value[c], c);
-                    }
-                }
+                store(value, out, oy * width + ox, plane);
             }
         }
         return out;
+    }
+
+    /**
+     * A picture already of the input's size, given as R, G, B planes of height x width values
+     * from 0 to 255 (fractions allowed), as the network's input: what a picture being optimised
+     * (feature visualisation) becomes.
+     */
+    public float[] toChannelsFirst(double[] rgb) {
+        int plane = height * width;
+        if (rgb.length != 3 * plane) {
+            throw new IllegalArgumentException("An RGB picture of " + height + " x " + width + " has " + 3 * plane
+                    + " values, not " + rgb.length);
+        }
+        float[] out = new float[channels * plane];
+        double[] value = new double[3];
+        for (int p = 0; p < plane; p++) {
+            for (int c = 0; c < 3; c++) {
+                value[c] = rgb[(order == ChannelOrder.BGR ? 2 - c : c) * plane + p];
+            }
+            store(value, out, p, plane);
+        }
+        return out;
+    }
+
+    /**
+     * The transpose of {@link #toChannelsFirst(double[])}: a gradient with respect to the
+     * network's input as one with respect to the R, G, B planes of 0..255 values.
+     */
+    public double[] rgbGradient(float[] gradient) {
+        int plane = height * width;
+        if (gradient.length != channels * plane) {
+            throw new IllegalArgumentException("An input of " + shape() + " has " + shape().size() + " gradient values, not "
+                    + gradient.length);
+        }
+        double[] d = new double[3 * plane];
+        for (int p = 0; p < plane; p++) {
+            if (channels == 1) {
+                double g = gradient[p] * (double) scale / std[0];
+                d[p] = 0.299 * g;
+                d[plane + p] = 0.587 * g;
+                d[2 * plane + p] = 0.114 * g;
+                continue;
+            }
+            for (int c = 0; c < 3; c++) {
+                d[(order == ChannelOrder.BGR ? 2 - c : c) * plane + p] = gradient[c * plane + p] * (double) scale / std[c];
+            }
+        }
+        return d;
+    }
+
+    /** One pixel, its values in the network's channel order, into {@code out} at {@code o}: grey's luma, or each channel. */
+    private void store(double[] value, float[] out, int o, int plane) {
+        if (channels == 1) {
+            double luma = order == ChannelOrder.BGR
+                    ? 0.114 * value[0] + 0.587 * value[1] + 0.299 * value[2]
+                    : 0.299 * value[0] + 0.587 * value[1] + 0.114 * value[2];
+            out[o] = normalise(luma, 0);
+        } else {
+            for (int c = 0; c < 3; c++) {
+                out[c * plane + o] = normalise(value[c], c);
+            }
+        }
     }
 
     /** In float, as Keras computes it: {@code (float) pixel - mean} exactly when scale and std are 1. */

@@ -121,45 +121,18 @@ public final class FeatureVisualizer {
 
     /** An RGB view (0..1) as the network's input, as the model's {@link ImageInput} scales pictures. */
     private float[] toNetwork(double[] rgb) {
-        int plane = input.height() * input.width();
-        float[] scale = {input.scale(), input.scale(), input.scale()};
-        float[] mean = input.mean();
-        float[] std = input.std();
-        float[] out = new float[input.channels() * plane];
-        for (int p = 0; p < plane; p++) {
-            double r = 255 * rgb[p];
-            double g = 255 * rgb[plane + p];
-            double b = 255 * rgb[2 * plane + p];
-            if (input.channels() == 1) {
-                out[p] = (float) (((0.299 * r + 0.587 * g + 0.114 * b) * scale[0] - mean[0]) / std[0]);
-                continue;
-            }
-            double[] ordered = input.order() == ImageInput.ChannelOrder.BGR ? new double[] {b, g, r} : new double[] {r, g, b};
-            for (int c = 0; c < 3; c++) {
-                out[c * plane + p] = (float) ((ordered[c] * scale[c] - mean[c]) / std[c]);
-            }
+        double[] pixels = new double[rgb.length];
+        for (int i = 0; i < rgb.length; i++) {
+            pixels[i] = 255 * rgb[i];
         }
-        return out;
+        return input.toChannelsFirst(pixels);
     }
 
     /** The transpose of {@link #toNetwork}: a gradient with respect to the network input as one with respect to the RGB view. */
     private double[] fromNetwork(float[] gradient) {
-        int plane = input.height() * input.width();
-        double[] d = new double[3 * plane];
-        float[] std = input.std();
-        double k = 255.0 * input.scale();
-        for (int p = 0; p < plane; p++) {
-            if (input.channels() == 1) {
-                double g = gradient[p] * k / std[0];
-                d[p] = 0.299 * g;
-                d[plane + p] = 0.587 * g;
-                d[2 * plane + p] = 0.114 * g;
-                continue;
-            }
-            for (int c = 0; c < 3; c++) {
-                int rgbChannel = input.order() == ImageInput.ChannelOrder.BGR ? 2 - c : c;
-                d[rgbChannel * plane + p] = gradient[c * plane + p] * k / std[c];
-            }
+        double[] d = input.rgbGradient(gradient);
+        for (int i = 0; i < d.length; i++) {
+            d[i] *= 255;
         }
         return d;
     }
