@@ -25,6 +25,14 @@ public interface InspectableModel extends AutoCloseable {
     List<Tap> taps();
 
     /**
+     * Every layer whose output is a spatial map, in network order: what the explorer lists. The
+     * default is {@link #taps()}; engines list all their convolutions and poolings.
+     */
+    default List<Tap> allTaps() {
+        return taps();
+    }
+
+    /**
      * The tap of any layer, by its name in the model.
      *
      * @throws IllegalArgumentException naming the model's layers if there is no such layer

@@ -1,5 +1,7 @@
 package io.cnnsee.report;
 
+import io.cnnsee.explore.ExploreWriter;
+
 import io.cnnsee.GradCam;
 import io.cnnsee.Inspection;
 import io.cnnsee.Prediction;
@@ -50,6 +52,8 @@ public final class ReportWriter {
      * longer to encode than the inspection.
      */
     public static final int ORIGINAL_MAX_SIDE = 1024;
+    /** The report's link to its explorer. */
+    static final String EXPLORE_LINK = "Browse every channel of these layers, sorted by any ranker, in any colormap";
     /** Screen pixels per weight of the first-layer filter tiles. */
     static final int FILTER_SCALE = 8;
     /** Filter tiles per row. */
@@ -170,6 +174,7 @@ public final class ReportWriter {
             AtomicFiles.write(file, encoded.get(i));
             images.add(file);
         }
+        ExploreWriter.write(inspections.get(0), directory);
         Path md = directory.resolve(MARKDOWN);
         AtomicFiles.write(md, markdown(columns, pictureLine).getBytes(StandardCharsets.UTF_8));
         Path html = directory.resolve(HTML);
@@ -358,6 +363,8 @@ public final class ReportWriter {
             h.append("<tr><td>").append(Html.escape(row[0])).append("</td><td>").append(Html.escape(row[1])).append("</td></tr>\n");
         }
         h.append("</table>\n");
+        h.append("<p><a href=\"").append(ExploreWriter.PAGE).append("\">").append(Html.escape(EXPLORE_LINK))
+                .append("</a></p>\n");
         if (side) {
             h.append("<table class=\"side\"><tr>");
             for (Column c : columns) {
@@ -468,6 +475,7 @@ public final class ReportWriter {
         for (String[] row : settings(columns)) {
             m.append("- ").append(row[0]).append(": ").append(Markdown.escape(row[1])).append('\n');
         }
+        m.append("\n[").append(EXPLORE_LINK).append("](").append(ExploreWriter.PAGE).append(")\n");
         if (columns.stream().anyMatch(c -> !c.inspection().predictions().isEmpty())) {
             m.append("\n## What the network sees\n\n");
             markdownRow(m, columns, c -> {

@@ -95,6 +95,12 @@ public final class Dl4jModel implements InspectableModel {
     }
 
     /** Every layer or vertex whose output is a spatial map, in network order. */
+    @Override
+    public List<Tap> allTaps() {
+        return spatialTaps();
+    }
+
+    /** Every layer or vertex whose output is a spatial map, in network order. */
     public List<Tap> spatialTaps() {
         return layers.spatialTaps();
     }

@@ -113,6 +113,18 @@ public final class Vgg16Model implements InspectableModel {
         return defaultTaps;
     }
 
+    /** The 13 convolutions and 5 poolings, in order; the default taps keep their block names. */
+    @Override
+    public List<Tap> allTaps() {
+        List<Tap> all = new ArrayList<>();
+        for (LayerSpec spec : architecture.layers()) {
+            if (spec.kind() == LayerSpec.Kind.CONV || spec.kind() == LayerSpec.Kind.POOL) {
+                all.add(tap(spec.name()));
+            }
+        }
+        return all;
+    }
+
     @Override
     public Tap tap(String layerName) {
         Objects.requireNonNull(layerName, "layerName");

@@ -1,0 +1,83 @@
+package io.cnnsee.explore;
+
+import io.cnnsee.ChannelRanker;
+import io.cnnsee.FeatureMap;
+import io.cnnsee.Inspection;
+import io.cnnsee.TapInspection;
+import io.cnnsee.render.Png;
+import io.cnnsee.render.Resize;
+import io.cnnsee.report.AtomicFiles;
+import io.cnnsee.report.ReportWriter;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The explorer of a report folder: {@value #PAGE} and {@value ExplorerPage#DATA_FILE} beside
+ * {@code report.html}, browsing every channel of the report's layers from the files alone, without
+ * a server. The data file is a script, not JSON, because a page opened from disk may not fetch
+ * files beside it; its pictures are inline for the same reason (a page may read the pixels of
+ * inline pictures, not of files). Values come from 8-bit levels, within 1/255 of each channel's
+ * range; {@code cnnsee serve} gives exact ones, and every layer.
+ */
+public final class ExploreWriter {
+
+    /** File name of the offline explorer. */
+    public static final String PAGE = "explore.html";
+
+    private ExploreWriter() {
+    }
+
+    /** Writes the explorer of {@code inspection}'s layers into {@code directory}; returns the page. */
+    public static Path write(Inspection inspection, Path directory) throws IOException {
+        Objects.requireNonNull(inspection, "inspection");
+        Objects.requireNonNull(directory, "directory");
+        List<FeatureMap> maps = inspection.taps().stream().map(TapInspection::featureMap).toList();
+        BufferedImage picture = inspection.image();
+        BufferedImage shown = Math.max(picture.getWidth(), picture.getHeight()) > Explorer.PICTURE_SIDE
+                ? Resize.fit(picture, Explorer.PICTURE_SIDE) : picture;
+        Exploration exploration = new Exploration("offline", inspection.source(), shown, picture.getWidth(),
+                picture.getHeight(), maps, new HashSet<>(maps.stream().map(FeatureMap::tap).toList()),
+                inspection.predictions(), ChannelRanker.builtIns());
+        Json model = new Json().object().name("name").value(inspection.modelName())
+                .name("weights").object().name("source").value(inspection.weights().source())
+                .name("license").value(inspection.weights().license()).name("random").value(inspection.weights().random())
+                .end().name("classes").array().endArray().name("rankers").array();
+        for (ChannelRanker r : ChannelRanker.builtIns()) {
+            model.value(r.name());
+        }
+        model.endArray().name("colormaps").raw(ExplorerPage.colormapsJson()).end();
+        Json data = new Json().object().name("mode").value("offline").name("model").raw(model.toString())
+                .name("exploration").raw(exploration.json())
+                .name("picture").value(dataUri(Png.encode(shown)))
+                .name("report").value(ReportWriter.HTML);
+        if (inspection.gradCam().isPresent() && inspection.gradCamOverlay().isPresent()) {
+            data.name("gradCam").object().name("label").value(inspection.gradCam().get().label())
+                    .name("layer").value(inspection.gradCam().get().tap().layerName())
+                    .name("png").value(dataUri(Png.encode(inspection.gradCamOverlay().get()))).end();
+        }
+        data.name("layers").array();
+        for (int i = 0; i < exploration.layerCount(); i++) {
+            LayerView view = exploration.layer(i);
+            String json = view.json(i);
+            // The layer's object with its levels added as one more member.
+            data.raw(json.substring(0, json.length() - 1) + ",\"levels\":" + Json.quote(dataUri(view.levelsPng())) + "}");
+        }
+        data.endArray().end();
+        AtomicFiles.write(directory.resolve(ExplorerPage.DATA_FILE),
+                ("window.CNNSEE_INIT = " + data + ";\n").getBytes(StandardCharsets.UTF_8));
+        Path page = directory.resolve(PAGE);
+        AtomicFiles.write(page, ExplorerPage.offline().getBytes(StandardCharsets.UTF_8));
+        return page;
+    }
+
+    private static String dataUri(byte[] png) {
+        return "data:image/png;base64," + Base64.getEncoder().encodeToString(png);
+    }
+}

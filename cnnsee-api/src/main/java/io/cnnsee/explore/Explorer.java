@@ -1,0 +1,200 @@
+package io.cnnsee.explore;
+
+import io.cnnsee.ChannelRanker;
+import io.cnnsee.ClassGradient;
+import io.cnnsee.FeatureMap;
+import io.cnnsee.FeatureMapInspector;
+import io.cnnsee.GradCam;
+import io.cnnsee.InspectableModel;
+import io.cnnsee.Inspection;
+import io.cnnsee.Prediction;
+import io.cnnsee.Tap;
+import io.cnnsee.render.Colormap;
+import io.cnnsee.render.Png;
+import io.cnnsee.render.Resize;
+
+import java.awt.image.BufferedImage;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the explorer in the browser asks of a model, engine-free: a picture through every layer in
+ * one pass ({@link #explore}), Grad-CAM for any class at any layer, and the inspection a report is
+ * written from. The HTTP server of {@code cnnsee-serve} and the offline {@code explore.html} are two
+ * front ends of it. Thread-safe when the model is.
+ */
+public final class Explorer {
+
+    /**
+     * The longest side, in pixels, of the picture an exploration keeps ({@value}): the network
+     * sees a quarter of that or less, and every later pass (Grad-CAM, the report) runs on the kept
+     * picture, so all of them see the same input.
+     */
+    public static final int PICTURE_SIDE = 512;
+    /** Classes listed as predictions. */
+    public static final int PREDICTIONS = 5;
+    /** Longest side of a Grad-CAM picture. */
+    public static final int GRAD_CAM_SIDE = FeatureMapInspector.GRAD_CAM_SIDE;
+
+    private static final SecureRandom IDS = new SecureRandom();
+
+    private final InspectableModel model;
+    private final List<Tap> taps;
+    private final List<ChannelRanker> rankers;
+
+    private Explorer(InspectableModel model, List<ChannelRanker> rankers) {
+        this.model = model;
+        this.taps = List.copyOf(model.allTaps());
+        if (taps.isEmpty()) {
+            throw new IllegalArgumentException("Model " + model.name() + " has no layers with spatial outputs to explore");
+        }
+        this.rankers = List.copyOf(rankers);
+    }
+
+    /** An explorer of {@code model} with the built-in rankers. */
+    public static Explorer of(InspectableModel model) {
+        return of(model, List.of());
+    }
+
+    /**
+     * An explorer of {@code model} whose page can also sort by {@code extraRankers}, after the
+     * built-in ones.
+     *
+     * @throws IllegalArgumentException if a ranker's name is taken
+     */
+    public static Explorer of(InspectableModel model, List<ChannelRanker> extraRankers) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(extraRankers, "extraRankers");
+        List<ChannelRanker> all = new ArrayList<>(ChannelRanker.builtIns());
+        for (ChannelRanker r : extraRankers) {
+            if (all.stream().anyMatch(k -> k.name().equals(r.name()))) {
+                throw new IllegalArgumentException("The explorer already has a ranker called '" + r.name()
+                        + "': give yours another name with ChannelRanker.named");
+            }
+            all.add(r);
+        }
+        return new Explorer(model, all);
+    }
+
+    public InspectableModel model() {
+        return model;
+    }
+
+    /** The layers every exploration holds, in network order. */
+    public List<Tap> taps() {
+        return taps;
+    }
+
+    public List<ChannelRanker> rankers() {
+        return rankers;
+    }
+
+    /**
+     * Runs {@code image} through the network once, keeping every layer's output.
+     *
+     * @throws IllegalArgumentException if the picture has no pixels
+     */
+    public Exploration explore(BufferedImage image, String source) {
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(source, "source");
+        if (image.getWidth() < 1 || image.getHeight() < 1) {
+            throw new IllegalArgumentException("Picture " + source + " has no pixels");
+        }
+        BufferedImage view = model.inputView(image);
+        if (Math.max(view.getWidth(), view.getHeight()) > PICTURE_SIDE) {
+            view = Resize.fit(view, PICTURE_SIDE);
+        }
+        Optional<Tap> classifier = model.classifier();
+        List<Tap> read = new ArrayList<>(taps);
+        classifier.ifPresent(read::add);
+        List<FeatureMap> all = model.forward(view, read);
+        if (all.size() != read.size()) {
+            throw new IllegalStateException("Model " + model.name() + " returned " + all.size() + " maps for "
+                    + read.size() + " layers");
+        }
+        List<Prediction> predicted = classifier.isPresent()
+                ? Prediction.top(all.get(taps.size()), PREDICTIONS, model::classLabel) : List.of();
+        return new Exploration(HexFormat.of().formatHex(randomId()),
+                source, view, image.getWidth(), image.getHeight(), all.subList(0, taps.size()),
+                new HashSet<>(model.taps()), predicted, rankers);
+    }
+
+    private static byte[] randomId() {
+        byte[] id = new byte[16];
+        IDS.nextBytes(id);
+        return id;
+    }
+
+    /** The number of classes, 0 when the model does not classify. */
+    public int classCount() {
+        return model.classifier().map(t -> t.shape().channels()).orElse(0);
+    }
+
+    /**
+     * Grad-CAM of class {@code classIndex} at layer {@code layer} of {@code exploration}, over its
+     * picture: one forward and one backward pass.
+     *
+     * @throws UnsupportedOperationException if the model does not classify or cannot differentiate
+     * @throws IllegalArgumentException      if there is no such class or layer
+     */
+    public GradCamView gradCam(Exploration exploration, int classIndex, int layer) {
+        Objects.requireNonNull(exploration, "exploration");
+        int classes = classCount();
+        if (classes == 0) {
+            throw new UnsupportedOperationException(model.name() + " does not classify, so it has no Grad-CAM");
+        }
+        if (classIndex < 0 || classIndex >= classes) {
+            throw new IllegalArgumentException("No class " + classIndex + ": " + model.name() + " has classes 0 to "
+                    + (classes - 1));
+        }
+        Tap tap = exploration.map(layer).tap();
+        ClassGradient gradient = model.classGradient(exploration.picture(), classIndex, List.of(tap));
+        GradCam cam = gradient.gradCam(tap, model.classLabel(classIndex));
+        BufferedImage overlay = cam.overlay(Resize.fit(exploration.picture(), GRAD_CAM_SIDE), Colormap.TURBO,
+                FeatureMapInspector.OVERLAY_ALPHA);
+        return new GradCamView(cam, Png.encode(overlay));
+    }
+
+    /** Grad-CAM as the page shows it: the map's class and layer, and the overlay as PNG bytes. */
+    public record GradCamView(GradCam gradCam, byte[] png) {
+
+        public String json() {
+            return new Json().object().name("classIndex").value(gradCam.classIndex()).name("label").value(gradCam.label())
+                    .name("probability").value(gradCam.probability()).name("layer").value(gradCam.tap().layerName())
+                    .name("png").value("data:image/png;base64," + Base64.getEncoder().encodeToString(png)).end().toString();
+        }
+    }
+
+    /**
+     * The inspection of {@code exploration}'s picture that a report is written from: the model's
+     * default layers, its ranking and, when it classifies, Grad-CAM. A second pass.
+     */
+    public Inspection inspection(Exploration exploration) {
+        Objects.requireNonNull(exploration, "exploration");
+        FeatureMapInspector inspector = FeatureMapInspector.builder().model(model).gradCam(classCount() > 0).build();
+        return inspector.run(exploration.picture(), exploration.source());
+    }
+
+    /** What the page shows of the model before any picture: name, weights, classes, rankers, colormaps. */
+    public String modelJson() {
+        Json j = new Json().object().name("name").value(model.name())
+                .name("weights").object().name("source").value(model.weights().source())
+                .name("license").value(model.weights().license()).name("random").value(model.weights().random()).end();
+        j.name("classes").array();
+        for (int c = 0, n = classCount(); c < n; c++) {
+            j.value(model.classLabel(c));
+        }
+        j.endArray().name("rankers").array();
+        for (ChannelRanker r : rankers) {
+            j.value(r.name());
+        }
+        j.endArray().name("colormaps").raw(ExplorerPage.colormapsJson());
+        return j.end().toString();
+    }
+}

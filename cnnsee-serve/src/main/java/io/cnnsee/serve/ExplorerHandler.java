@@ -1,0 +1,242 @@
+package io.cnnsee.serve;
+
+import io.cnnsee.ImageLoader;
+import io.cnnsee.explore.Exploration;
+import io.cnnsee.explore.Explorer;
+import io.cnnsee.explore.ExplorerPage;
+import io.cnnsee.explore.Json;
+import io.cnnsee.explore.LayerView;
+import io.cnnsee.render.Png;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The explorer's routes. Every URL is matched against a fixed list and its parts parsed as an id
+ * or a number, so nothing from a request reaches the file system; every failure is answered with
+ * a JSON {@code {"error": "..."}} the page shows, and the server goes on serving.
+ */
+final class ExplorerHandler extends Handler.Abstract {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExplorerHandler.class);
+    private static final Pattern EXPLORATION = Pattern.compile(
+            "/api/explorations/([0-9a-f]{32})(/picture\\.png|/gradcam|/report\\.zip|/layers/(\\d{1,4})(|/levels\\.png|/channels/(\\d{1,5})))");
+    /** Pages are inline and data is per picture: nothing may load from elsewhere. */
+    private static final String CONTENT_SECURITY = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline';"
+            + " img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'";
+
+    private final Explorer explorer;
+    private final ExplorationCache cache;
+    private final ImageLoader loader;
+    private final long maxUploadBytes;
+    private final Semaphore passes;
+    private final byte[] page;
+
+    ExplorerHandler(Explorer explorer, ExplorationCache cache, ImageLoader loader, long maxUploadBytes, int concurrentPasses) {
+        this.explorer = explorer;
+        this.cache = cache;
+        this.loader = loader;
+        this.maxUploadBytes = maxUploadBytes;
+        this.passes = new Semaphore(concurrentPasses, true);
+        this.page = ExplorerPage.server(explorer.modelJson()).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        String method = request.getMethod();
+        response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        try {
+            if (path.equals("/") || path.equals("/index.html")) {
+                requireMethod(method, "GET");
+                response.getHeaders().put("Content-Security-Policy", CONTENT_SECURITY);
+                return send(response, callback, HttpStatus.OK_200, "text/html; charset=utf-8", page);
+            }
+            if (path.equals("/api/model")) {
+                requireMethod(method, "GET");
+                return json(response, callback, HttpStatus.OK_200, explorer.modelJson());
+            }
+            if (path.equals("/api/explorations")) {
+                requireMethod(method, "POST");
+                return json(response, callback, HttpStatus.CREATED_201, upload(request).json());
+            }
+            Matcher m = EXPLORATION.matcher(path);
+            if (!m.matches()) {
+                return error(response, callback, HttpStatus.NOT_FOUND_404, "Nothing here: " + path);
+            }
+            requireMethod(method, "GET");
+            Optional<Exploration> found = cache.get(m.group(1));
+            if (found.isEmpty()) {
+                return error(response, callback, HttpStatus.NOT_FOUND_404, "This picture's inspection is no longer kept"
+                        + " (the server keeps the last " + cache.capacity() + "): upload the picture again");
+            }
+            Exploration e = found.get();
+            String what = m.group(2);
+            if (what.equals("/picture.png")) {
+                return send(response, callback, HttpStatus.OK_200, "image/png", Png.encode(e.picture()));
+            }
+            if (what.equals("/gradcam")) {
+                Fields query = Request.extractQueryParameters(request);
+                int classIndex = number(query.getValue("class"), "class");
+                String layer = query.getValue("layer");
+                int layerIndex = layer == null ? e.layerCount() - 1 : number(layer, "layer");
+                return json(response, callback, HttpStatus.OK_200, withPass(() -> explorer.gradCam(e, classIndex, layerIndex)).json());
+            }
+            if (what.equals("/report.zip")) {
+                byte[] zip = withPass(() -> ReportZip.of(explorer.inspection(e), "cnnsee-report"));
+                response.getHeaders().put(HttpHeader.CONTENT_DISPOSITION, "attachment; filename=\"cnnsee-report.zip\"");
+                return send(response, callback, HttpStatus.OK_200, "application/zip", zip);
+            }
+            int layer = Integer.parseInt(m.group(3));
+            LayerView view = e.layer(layer);
+            if (m.group(4).isEmpty()) {
+                return json(response, callback, HttpStatus.OK_200, view.json(layer));
+            }
+            if (m.group(4).equals("/levels.png")) {
+                return send(response, callback, HttpStatus.OK_200, "image/png", view.levelsPng());
+            }
+            int channel = Integer.parseInt(m.group(5));
+            if (channel >= view.channels()) {
+                return error(response, callback, HttpStatus.NOT_FOUND_404, "Layer " + view.tap().layerName() + " has channels 0 to "
+                        + (view.channels() - 1) + ", not " + channel);
+            }
+            float[] values = LayerView.channelValues(e.map(layer), channel);
+            ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            bytes.asFloatBuffer().put(values);
+            return send(response, callback, HttpStatus.OK_200, "application/octet-stream", bytes.array());
+        } catch (Refused r) {
+            return error(response, callback, r.status, r.getMessage());
+        } catch (IllegalArgumentException | UnsupportedOperationException | IllegalStateException e) {
+            return error(response, callback, HttpStatus.BAD_REQUEST_400, e.getMessage());
+        } catch (Exception | OutOfMemoryError e) {
+            LOG.error("Request {} {} failed", method, path, e);
+            return error(response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, "The server failed: " + e
+                    + " (its log has the details)");
+        }
+    }
+
+    /** Reads the upload (within the byte limit), decodes it (within the loader's pixel limit) and explores it. */
+    private Exploration upload(Request request) throws IOException, InterruptedException {
+        String name = fileName(request.getHeaders().get("X-File-Name"));
+        long length = request.getLength();
+        if (length > maxUploadBytes) {
+            throw new Refused(HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(name, length));
+        }
+        byte[] bytes;
+        try (InputStream in = Request.asInputStream(request)) {
+            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxUploadBytes + 1));
+        }
+        if (bytes.length > maxUploadBytes) {
+            throw new Refused(HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(name, -1));
+        }
+        Exploration e = withPass(() -> {
+            BufferedImage image = loader.read(new ByteArrayInputStream(bytes), name);
+            return explorer.explore(image, name);
+        });
+        cache.put(e);
+        LOG.info("Explored {} ({} bytes) as {}", name, bytes.length, e.id());
+        return e;
+    }
+
+    private String tooLarge(String name, long length) {
+        return "Picture " + name + " is " + (length < 0 ? "larger than " + megabytes(maxUploadBytes) : megabytes(length))
+                + "; this server takes pictures of at most " + megabytes(maxUploadBytes)
+                + " (cnnsee serve --max-upload-mb)";
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+    }
+
+    /** The name the page sent, for messages and the report only: its last path part, printable, at most 120 characters. */
+    static String fileName(String header) {
+        if (header == null || header.isBlank()) {
+            return "upload";
+        }
+        String name;
+        try {
+            name = URLDecoder.decode(header, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            name = header;
+        }
+        name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1)
+                .replaceAll("\\p{Cntrl}", "").strip();
+        if (name.isEmpty()) {
+            return "upload";
+        }
+        return name.length() > 120 ? name.substring(0, 120) : name;
+    }
+
+    private <T> T withPass(Pass<T> pass) throws IOException, InterruptedException {
+        passes.acquire();
+        try {
+            return pass.run();
+        } finally {
+            passes.release();
+        }
+    }
+
+    private interface Pass<T> {
+        T run() throws IOException;
+    }
+
+    private static int number(String value, String what) {
+        if (value == null || !value.matches("\\d{1,6}")) {
+            throw new IllegalArgumentException("The " + what + " must be a number, was " + (value == null ? "missing" : "'" + value + "'"));
+        }
+        return Integer.parseInt(value);
+    }
+
+    private static void requireMethod(String method, String expected) {
+        if (!method.equals(expected)) {
+            throw new Refused(HttpStatus.METHOD_NOT_ALLOWED_405, method + " is not allowed here; use " + expected);
+        }
+    }
+
+    private static boolean json(Response response, Callback callback, int status, String json) {
+        return send(response, callback, status, "application/json; charset=utf-8", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static boolean error(Response response, Callback callback, int status, String message) {
+        return json(response, callback, status, new Json().object().name("error").value(message).end().toString());
+    }
+
+    private static boolean send(Response response, Callback callback, int status, String type, byte[] body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
+        return true;
+    }
+
+    /** A request refused with its own status. */
+    private static final class Refused extends RuntimeException {
+        private final int status;
+
+        Refused(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+}

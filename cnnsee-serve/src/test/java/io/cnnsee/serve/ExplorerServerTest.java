@@ -1,0 +1,273 @@
+package io.cnnsee.serve;
+
+import io.cnnsee.ChannelRanker;
+import io.cnnsee.ImageLoader;
+import io.cnnsee.dl4j.Dl4jModel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The explorer's HTTP API, asked as the page asks it, against the colour network's obvious answers. */
+class ExplorerServerTest {
+
+    @TempDir
+    static Path dir;
+    static Dl4jModel model;
+    static ExplorerServer server;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        model = ColourNetwork.model(dir);
+        server = ExplorerServer.builder(model).port(0).keep(3).ranker(ChannelRanker.named("reversed sum", c -> -c.sum()))
+                .start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        model.close();
+    }
+
+    static byte[] png(BufferedImage image) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+
+    static HttpResponse<byte[]> post(ExplorerServer s, byte[] body, String name) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(s.uri().resolve("api/explorations")).header("X-File-Name", name)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    static HttpResponse<byte[]> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(server.uri().resolve(path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    static String text(HttpResponse<byte[]> r) {
+        return new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    static String id(HttpResponse<byte[]> r) {
+        Matcher m = Pattern.compile("\"id\":\"([0-9a-f]{32})\"").matcher(text(r));
+        assertThat(m.find()).as(text(r)).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void listensOnLoopbackOnlyByDefault() {
+        assertThat(server.uri().getHost()).isEqualTo("127.0.0.1");
+        assertThat(ExplorerServer.isLoopback("127.0.0.1")).isTrue();
+        assertThat(ExplorerServer.isLoopback("0.0.0.0")).isFalse();
+    }
+
+    @Test
+    void pageIsSelfContained() throws Exception {
+        HttpResponse<byte[]> page = get("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        String html = text(page);
+        assertThat(html).contains("cnnsee explorer").contains("\"mode\": \"server\"").contains("\"name\":\"Colours\"")
+                .contains("\"classes\":[\"red\",\"green\",\"blue\"]").contains("\"reversed sum\"");
+        // No script, style or font from anywhere else.
+        assertThat(html).doesNotContainPattern("(src|href)=\"(https?:)?//");
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'none'");
+    }
+
+    @Test
+    void uploadGivesPredictionsAndEveryLayer() throws Exception {
+        HttpResponse<byte[]> r = post(server, png(ColourNetwork.picture()), "halves.png");
+        assertThat(r.statusCode()).as(text(r)).isEqualTo(201);
+        String json = text(r);
+        assertThat(json).contains("\"source\":\"halves.png\"").contains("\"width\":16,\"height\":16");
+        assertThat(json).contains("{\"index\":0,\"name\":\"colour\",\"displayName\":\"colour\",\"channels\":3,\"height\":16,\"width\":16");
+        assertThat(json).contains("{\"index\":1,\"name\":\"pooled\",\"displayName\":\"pooled\",\"channels\":3,\"height\":8,\"width\":8");
+        Matcher p = Pattern.compile("\"label\":\"red\",\"probability\":([0-9.E-]+)").matcher(json);
+        assertThat(p.find()).as(json).isTrue();
+        assertThat(Double.parseDouble(p.group(1))).isCloseTo(ColourNetwork.redProbability(), within(1e-5));
+    }
+
+    @Test
+    void layerStatisticsScoresAndLevelsMatchTheColours() throws Exception {
+        String id = id(post(server, png(ColourNetwork.picture()), "halves.png"));
+        String layer = text(get("api/explorations/" + id + "/layers/0"));
+        double blue = ColourNetwork.BLUE / 255.0;
+        double redShare = ColourNetwork.RED_COLUMNS / (double) ColourNetwork.SIDE;
+        assertThat(numbers(layer, "max")).containsExactly(new double[] {1, 0, blue}, within(1e-6));
+        assertThat(numbers(layer, "min")).containsExactly(new double[] {0, 0, 0}, within(1e-6));
+        assertThat(numbers(layer, "mean")).containsExactly(new double[] {redShare, 0, (1 - redShare) * blue}, within(1e-6));
+        assertThat(numbers(layer, "active")).containsExactly(new double[] {redShare, 0, 1 - redShare}, within(1e-9));
+        assertThat(numbers(layer, "sum")).containsExactly(new double[] {192, 0, 64 * blue}, within(1e-4));
+        assertThat(numbers(layer, "reversed sum")).containsExactly(new double[] {-192, 0, -64 * blue}, within(1e-4));
+        assertThat(layer).contains("\"columns\":2");
+
+        // Levels: channel c at column c % 2, row c / 2 of 16 x 16 tiles, from its minimum (0) to its maximum (255).
+        BufferedImage levels = ImageIO.read(new ByteArrayInputStream(get("api/explorations/" + id + "/layers/0/levels.png").body()));
+        assertThat(levels.getWidth()).isEqualTo(32);
+        assertThat(levels.getHeight()).isEqualTo(32);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                boolean red = x < ColourNetwork.RED_COLUMNS;
+                assertThat(levels.getRaster().getSample(x, y, 0)).isEqualTo(red ? 255 : 0);           // redness
+                assertThat(levels.getRaster().getSample(16 + x, y, 0)).isEqualTo(0);                   // greenness
+                assertThat(levels.getRaster().getSample(x, 16 + y, 0)).isEqualTo(red ? 0 : 255);       // blueness
+            }
+        }
+
+        // The exact values of one channel, little-endian floats, row by row.
+        HttpResponse<byte[]> values = get("api/explorations/" + id + "/layers/1/channels/2");
+        assertThat(values.body()).hasSize(8 * 8 * 4);
+        ByteBuffer b = ByteBuffer.wrap(values.body()).order(ByteOrder.LITTLE_ENDIAN);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                assertThat((double) b.getFloat()).isCloseTo(x >= ColourNetwork.RED_COLUMNS / 2 ? blue : 0, within(1e-6));
+            }
+        }
+    }
+
+    @Test
+    void gradCamOfBlueLightsTheBlueColumns() throws Exception {
+        String id = id(post(server, png(ColourNetwork.picture()), "halves.png"));
+        String json = text(get("api/explorations/" + id + "/gradcam?class=2&layer=0"));
+        assertThat(json).contains("\"classIndex\":2,\"label\":\"blue\"").contains("\"layer\":\"colour\"").contains("data:image/png;base64,");
+        assertThat(text(get("api/explorations/" + id + "/gradcam?class=7&layer=0"))).contains("No class 7: Colours has classes 0 to 2");
+        assertThat(text(get("api/explorations/" + id + "/gradcam?class=x"))).contains("The class must be a number, was 'x'");
+    }
+
+    @Test
+    void reportDownloadHoldsTheReportAndItsOfflineExplorer() throws Exception {
+        String id = id(post(server, png(ColourNetwork.picture()), "halves.png"));
+        HttpResponse<byte[]> zip = get("api/explorations/" + id + "/report.zip");
+        assertThat(zip.statusCode()).isEqualTo(200);
+        assertThat(zip.headers().firstValue("Content-Type").orElseThrow()).isEqualTo("application/zip");
+        Set<String> names = new TreeSet<>();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip.body()))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                names.add(e.getName());
+            }
+        }
+        assertThat(names).contains("cnnsee-report/report.html", "cnnsee-report/explore.html",
+                "cnnsee-report/explore-data.js", "cnnsee-report/grad-cam.png", "cnnsee-report/original.png");
+    }
+
+    @Test
+    void badUploadsAreRefusedWithAMessageAndTheServerGoesOn() throws Exception {
+        HttpResponse<byte[]> notPicture = post(server, "just some words".getBytes(), "notes.txt");
+        assertThat(notPicture.statusCode()).isEqualTo(400);
+        assertThat(text(notPicture)).startsWith("{\"error\":\"Cannot read picture notes.txt: not a picture format");
+        HttpResponse<byte[]> empty = post(server, new byte[0], "empty.png");
+        assertThat(text(empty)).contains("Cannot read picture empty.png: it is empty (0 bytes)");
+        byte[] good = png(ColourNetwork.picture());
+        HttpResponse<byte[]> truncated = post(server, java.util.Arrays.copyOf(good, good.length / 2), "cut.png");
+        assertThat(truncated.statusCode()).isEqualTo(400);
+        assertThat(text(truncated)).contains("Cannot read picture cut.png");
+        // A path in the name is not a path: only its last part is kept, for messages.
+        assertThat(text(post(server, good, "..%2F..%2Fetc%2Fpasswd"))).contains("\"source\":\"passwd\"");
+        assertThat(post(server, good, "halves.png").statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void uploadsAreLimitedInBytesAndPixels() throws Exception {
+        byte[] good = png(ColourNetwork.picture());
+        try (ExplorerServer small = ExplorerServer.builder(model).port(0).maxUploadBytes(good.length - 1).start()) {
+            HttpResponse<byte[]> r = post(small, good, "halves.png");
+            assertThat(r.statusCode()).isEqualTo(413);
+            assertThat(text(r)).contains("Picture halves.png is 0.0 MB; this server takes pictures of at most 0.0 MB"
+                    + " (cnnsee serve --max-upload-mb)");
+        }
+        try (ExplorerServer few = ExplorerServer.builder(model).port(0).loader(ImageLoader.withMaxPixels(255)).start()) {
+            HttpResponse<byte[]> r = post(few, good, "halves.png");
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(text(r)).contains("Cannot read picture halves.png: it is 16 x 16 pixels, more than the limit of 255 pixels");
+        }
+    }
+
+    @Test
+    void requestsOutsideTheRoutesReachNothing() throws Exception {
+        String id = id(post(server, png(ColourNetwork.picture()), "halves.png"));
+        for (String path : List.of("/api/explorations/" + id + "/../../../etc/passwd", "/etc/passwd", "/explorer.js",
+                "/api/explorations/" + id + "/layers/9", "/api/explorations/" + id + "/layers/0/channels/3",
+                "/api/explorations/0123456789abcdef0123456789abcdef/layers/0")) {
+            HttpResponse<byte[]> r = get(path);
+            assertThat(r.statusCode()).as(path).isIn(400, 404);
+            assertThat(text(r)).as(path).startsWith("{\"error\":");
+        }
+        assertThat(text(get("/api/explorations/" + id + "/layers/9"))).contains("No layer 9: the picture was explored at 2 layers, 0 to 1");
+        assertThat(text(get("/api/explorations/" + id + "/layers/0/channels/3"))).contains("Layer colour has channels 0 to 2, not 3");
+        HttpResponse<byte[]> delete = HTTP.send(HttpRequest.newBuilder(server.uri().resolve("api/explorations/" + id + "/layers/0"))
+                .DELETE().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(delete.statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void keepsOnlyTheMostRecentlyUsedExplorations() throws Exception {
+        try (ExplorerServer one = ExplorerServer.builder(model).port(0).keep(1).start()) {
+            byte[] good = png(ColourNetwork.picture());
+            String first = id(post(one, good, "a.png"));
+            String second = id(post(one, good, "b.png"));
+            HttpResponse<byte[]> gone = HTTP.send(HttpRequest.newBuilder(one.uri().resolve("api/explorations/" + first + "/layers/0"))
+                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(gone.statusCode()).isEqualTo(404);
+            assertThat(text(gone)).contains("This picture's inspection is no longer kept (the server keeps the last 1)");
+            assertThat(HTTP.send(HttpRequest.newBuilder(one.uri().resolve("api/explorations/" + second + "/layers/0")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray()).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void twentyClientsAtOnceShareTheModel() throws Exception {
+        byte[] good = png(ColourNetwork.picture());
+        ExecutorService clients = Executors.newFixedThreadPool(20);
+        try {
+            List<Future<HttpResponse<byte[]>>> answers = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                int n = i;
+                answers.add(clients.submit(() -> {
+                    HttpResponse<byte[]> r = post(server, good, "p" + n + ".png");
+                    return r.statusCode() == 201 ? get("api/explorations/" + id(r) + "/layers/" + (n % 2)) : r;
+                }));
+            }
+            for (Future<HttpResponse<byte[]>> a : answers) {
+                HttpResponse<byte[]> r = a.get();
+                assertThat(r.statusCode()).as(text(r)).isEqualTo(200);
+                assertThat(numbers(text(r), "max")).containsExactly(new double[] {1, 0, ColourNetwork.BLUE / 255.0}, within(1e-6));
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    /** The array called {@code name} in {@code json}. */
+    static double[] numbers(String json, String name) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\":\\[([^\\]]*)\\]").matcher(json);
+        assertThat(m.find()).as(name + " in " + json).isTrue();
+        return java.util.Arrays.stream(m.group(1).split(",")).mapToDouble(s -> s.equals("null") ? Double.NaN : Double.parseDouble(s)).toArray();
+    }
+}
