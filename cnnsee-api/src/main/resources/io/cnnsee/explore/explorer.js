@@ -37,7 +37,7 @@
           fetch(api(e, "/layers/" + i + "/levels.png")).then(bytes).then(decodeLevels)]);
         return { meta, levels };
       },
-      values: async (e, i, c) => new Float32Array(await bytes(await fetch(api(e, "/layers/" + i + "/channels/" + c)))),
+      values: async (e, i, c) => new Float32Array(await (await bytes(await fetch(api(e, "/layers/" + i + "/channels/" + c)))).arrayBuffer()),
       pictureUrl: (e) => api(e, "/picture.png"),
       gradCam: async (e, cls, layer) => answer(await fetch(api(e, "/gradcam?class=" + cls + "&layer=" + layer))),
       reportUrl: (e) => api(e, "/report.zip")
