@@ -159,7 +159,7 @@ class ExplorerBrowserTest {
             b.waiting().until(d -> !b.byId("pointer").getText().startsWith("Point"));
             assertThat(b.byId("pointer").getText()).isEqualTo("y 8, x 15: ≈ 0.502 (from 8-bit levels)");
 
-            assertThat(b.byId("gradcam-caption").getText()).isEqualTo("red at colour") // the model's last default tap;
+            assertThat(b.byId("gradcam-caption").getText()).isEqualTo("red at colour"); // the model's last default tap
             assertThat(b.byId("report").getAttribute("href")).endsWith("/report.html");
             b.driver.findElements(By.cssSelector("#layers button")).get(1).click();
             b.waiting().until(d -> "pooled".equals(d.findElement(By.tagName("body")).getAttribute("data-layer")));
