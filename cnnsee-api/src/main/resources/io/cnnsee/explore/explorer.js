@@ -32,6 +32,9 @@
         headers: { "Content-Type": file.type || "application/octet-stream", "X-File-Name": encodeURIComponent(file.name) }
       })),
       layer: async (e, i) => {
+        if (i === 0 && e.firstLayer) {
+          return { meta: e.firstLayer, levels: await decodeLevels(await (await fetch(e.firstLayer.levels)).blob()) };
+        }
         const [meta, levels] = await Promise.all([
           fetch(api(e, "/layers/" + i)).then(answer),
           fetch(api(e, "/layers/" + i + "/levels.png")).then(bytes).then(decodeLevels)]);

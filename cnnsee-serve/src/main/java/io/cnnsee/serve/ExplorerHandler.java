@@ -25,6 +25,7 @@ import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
@@ -43,7 +44,7 @@ final class ExplorerHandler extends Handler.Abstract {
             "/api/explorations/([0-9a-f]{32})(/picture\\.png|/gradcam|/report\\.zip|/layers/(\\d{1,4})(|/levels\\.png|/channels/(\\d{1,5})))");
     /** Pages are inline and data is per picture: nothing may load from elsewhere. */
     private static final String CONTENT_SECURITY = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline';"
-            + " img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'";
+            + " img-src 'self' data: blob:; connect-src 'self' data:; base-uri 'none'; form-action 'none'";
 
     private final Explorer explorer;
     private final ExplorationCache cache;
@@ -78,7 +79,14 @@ final class ExplorerHandler extends Handler.Abstract {
             }
             if (path.equals("/api/explorations")) {
                 requireMethod(method, "POST");
-                return json(response, callback, HttpStatus.CREATED_201, upload(request).json());
+                Exploration e = upload(request);
+                String summary = e.json();
+                // The first layer comes with the answer: one round trip less before the page shows tiles,
+                // and the page has it even if other uploads push this one out of the cache meanwhile.
+                String first = e.layer(0).json(0);
+                return json(response, callback, HttpStatus.CREATED_201, summary.substring(0, summary.length() - 1)
+                        + ",\"firstLayer\":" + first.substring(0, first.length() - 1) + ",\"levels\":"
+                        + Json.quote("data:image/png;base64," + Base64.getEncoder().encodeToString(e.layer(0).levelsPng())) + "}}");
             }
             Matcher m = EXPLORATION.matcher(path);
             if (!m.matches()) {
