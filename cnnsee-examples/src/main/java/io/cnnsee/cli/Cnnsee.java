@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code cnnsee} command line. */
 @Command(name = "cnnsee", mixinStandardHelpOptions = true, version = "cnnsee 0.1.0",
         description = "Shows what a convolutional network (VGG16, a zoo network or your own) sees in your pictures.",
-        subcommands = {InspectCommand.class, VisualizeCommand.class, AtlasCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {InspectCommand.class, VisualizeCommand.class, AtlasCommand.class, ServeCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:bad input (a picture or weights file could not be used)", "2:usage error"})
 public final class Cnnsee implements Runnable {

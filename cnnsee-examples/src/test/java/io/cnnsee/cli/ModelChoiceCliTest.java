@@ -38,7 +38,12 @@ class ModelChoiceCliTest {
     @BeforeAll
     static void saveAModel() throws Exception {
         zip = saveModelTo(dir);
-        labels = Files.writeString(dir.resolve("labels.txt"), "cat\ndog\nteapot\n");
+        labels = labelsIn(dir);
+    }
+
+    /** The classifier's three class names, written into {@code folder}. */
+    static Path labelsIn(Path folder) throws Exception {
+        return Files.writeString(folder.resolve("labels.txt"), "cat\ndog\nteapot\n");
     }
 
     /** The classifier saved into {@code folder} as {@code mine.zip}. */

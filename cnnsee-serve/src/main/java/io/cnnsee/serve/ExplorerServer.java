@@ -90,7 +90,8 @@ public final class ExplorerServer implements AutoCloseable {
         }
     }
 
-    static boolean isLoopback(String host) {
+    /** Whether {@code host} is this machine only (127.0.0.1, ::1, localhost). */
+    public static boolean isLoopback(String host) {
         try {
             return InetAddress.getByName(host).isLoopbackAddress();
         } catch (UnknownHostException e) {
