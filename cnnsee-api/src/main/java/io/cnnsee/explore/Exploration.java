@@ -29,9 +29,12 @@ public final class Exploration {
     private final List<Prediction> predictions;
     private final List<ChannelRanker> rankers;
     private final AtomicReferenceArray<LayerView> views;
+    private final int maxTileSide;
+    private final Object[] locks;
 
     Exploration(String id, String source, BufferedImage picture, int originalWidth, int originalHeight,
-                List<FeatureMap> maps, Set<Tap> defaults, List<Prediction> predictions, List<ChannelRanker> rankers) {
+                List<FeatureMap> maps, Set<Tap> defaults, List<Prediction> predictions, List<ChannelRanker> rankers,
+                int maxTileSide) {
         this.id = Objects.requireNonNull(id, "id");
         this.source = Objects.requireNonNull(source, "source");
         this.picture = Objects.requireNonNull(picture, "picture");
@@ -42,6 +45,11 @@ public final class Exploration {
         this.predictions = List.copyOf(predictions);
         this.rankers = List.copyOf(rankers);
         this.views = new AtomicReferenceArray<>(maps.size());
+        this.maxTileSide = maxTileSide;
+        this.locks = new Object[maps.size()];
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new Object();
+        }
     }
 
     /** A name for this exploration that cannot be guessed: the server's URLs use it. */
@@ -73,17 +81,24 @@ public final class Exploration {
         return maps.get(index);
     }
 
-    /** Layer {@code index}'s view, made on the first call and kept. */
+    /**
+     * Layer {@code index}'s view, made on the first call and kept. A call while another thread
+     * makes it waits for that one rather than making it twice.
+     */
     public LayerView layer(int index) {
         checkLayer(index);
         LayerView view = views.get(index);
-        if (view == null) {
-            view = LayerView.of(maps.get(index), rankers);
-            if (!views.compareAndSet(index, null, view)) {
-                view = views.get(index);
-            }
+        if (view != null) {
+            return view;
         }
-        return view;
+        synchronized (locks[index]) {
+            view = views.get(index);
+            if (view == null) {
+                view = LayerView.of(maps.get(index), rankers, maxTileSide);
+                views.set(index, view);
+            }
+            return view;
+        }
     }
 
     /** Whether layer {@code index}'s view is made already. */

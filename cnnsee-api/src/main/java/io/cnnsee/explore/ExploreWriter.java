@@ -38,13 +38,14 @@ public final class ExploreWriter {
     public static Path write(Inspection inspection, Path directory) throws IOException {
         Objects.requireNonNull(inspection, "inspection");
         Objects.requireNonNull(directory, "directory");
+        // Levels at full resolution: offline they are the only values the page has.
         List<FeatureMap> maps = inspection.taps().stream().map(TapInspection::featureMap).toList();
         BufferedImage picture = inspection.image();
         BufferedImage shown = Math.max(picture.getWidth(), picture.getHeight()) > Explorer.PICTURE_SIDE
                 ? Resize.fit(picture, Explorer.PICTURE_SIDE) : picture;
         Exploration exploration = new Exploration("offline", inspection.source(), shown, picture.getWidth(),
                 picture.getHeight(), maps, new HashSet<>(maps.stream().map(FeatureMap::tap).toList()),
-                inspection.predictions(), ChannelRanker.builtIns());
+                inspection.predictions(), ChannelRanker.builtIns(), Integer.MAX_VALUE);
         Json model = new Json().object().name("name").value(inspection.modelName())
                 .name("weights").object().name("source").value(inspection.weights().source())
                 .name("license").value(inspection.weights().license()).name("random").value(inspection.weights().random())

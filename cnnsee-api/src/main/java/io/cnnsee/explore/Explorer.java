@@ -37,6 +37,11 @@ public final class Explorer {
      * picture, so all of them see the same input.
      */
     public static final int PICTURE_SIDE = 512;
+    /**
+     * The longest side of a tile's levels ({@value}): the page shows tiles at 72 CSS pixels, and a
+     * channel large from its exact values, so VGG16's 224-pixel channels travel averaged 3 x 3.
+     */
+    public static final int TILE_SIDE = 80;
     /** Classes listed as predictions. */
     public static final int PREDICTIONS = 5;
     /** Longest side of a Grad-CAM picture. */
@@ -122,7 +127,7 @@ public final class Explorer {
                 ? Prediction.top(all.get(taps.size()), PREDICTIONS, model::classLabel) : List.of();
         return new Exploration(HexFormat.of().formatHex(randomId()),
                 source, view, image.getWidth(), image.getHeight(), all.subList(0, taps.size()),
-                new HashSet<>(model.taps()), predicted, rankers);
+                new HashSet<>(model.taps()), predicted, rankers, TILE_SIDE);
     }
 
     private static byte[] randomId() {

@@ -7,11 +7,11 @@
   const init = window.CNNSEE_INIT;
   const $ = (id) => document.getElementById(id);
   const state = {
-    exploration: null, layerIndex: -1, layer: null, ranker: null, colormap: "viridis",
+    exploration: null, layerIndex: -1, layer: null, sheet: null, grid: null, order: [], ranker: null, colormap: "viridis",
     normalization: "channel", channel: -1, values: null, layerLoads: 0, request: 0
   };
   const timings = {};
-  window.cnnsee = { state, timings };
+  window.cnnsee = { state, timings, tileBox: (c) => tileBox(c) };
 
   const colormaps = {};
   for (const [name, hex] of Object.entries(init.model.colormaps)) {
@@ -27,10 +27,14 @@
     const api = (e, path) => "api/explorations/" + e.id + path;
     return {
       exact: true,
-      explore: async (file) => answer(await fetch("api/explorations", {
-        method: "POST", body: file,
-        headers: { "Content-Type": file.type || "application/octet-stream", "X-File-Name": encodeURIComponent(file.name) }
-      })),
+      explore: async (file) => {
+        const response = await fetch("api/explorations", {
+          method: "POST", body: file,
+          headers: { "Content-Type": file.type || "application/octet-stream", "X-File-Name": encodeURIComponent(file.name) }
+        });
+        timings.server = response.headers.get("Server-Timing");
+        return answer(response);
+      },
       layer: async (e, i) => {
         if (i === 0 && e.firstLayer) {
           return { meta: e.firstLayer, levels: await decodeLevels(await (await fetch(e.firstLayer.levels)).blob()) };
@@ -58,7 +62,7 @@
       // Offline there are only the levels: values come back to within 1/255 of the channel's range.
       values: async (e, i, c) => {
         const { meta, levels } = state.layer;
-        const out = new Float32Array(meta.width * meta.height);
+        const out = new Float32Array(meta.tileWidth * meta.tileHeight); // offline, levels are at full resolution
         const lo = meta.min[c], span = (meta.max[c] - lo) / 255;
         forEachPixel(meta, levels, c, (p, q) => { out[p] = lo + q * span; });
         return out;
@@ -98,56 +102,157 @@
 
   // ---- colouring ----
 
+  // Calls fn(pixel, level) for each level of channel c, row by row.
   function forEachPixel(meta, levels, c, fn) {
-    const x0 = (c % meta.columns) * meta.width, y0 = Math.floor(c / meta.columns) * meta.height;
-    for (let y = 0; y < meta.height; y++) {
+    const w = meta.tileWidth, h = meta.tileHeight;
+    const x0 = (c % meta.columns) * w, y0 = Math.floor(c / meta.columns) * h;
+    for (let y = 0; y < h; y++) {
       const row = (y0 + y) * levels.width + x0;
-      for (let x = 0; x < meta.width; x++) fn(y * meta.width + x, levels.data[row + x]);
+      for (let x = 0; x < w; x++) fn(y * w + x, levels.data[row + x]);
     }
   }
 
   function layerRange(meta) {
+    if (meta.range) return meta.range;
     let lo = Infinity, hi = -Infinity;
     for (let c = 0; c < meta.channels; c++) {
       if (meta.min[c] !== null && meta.min[c] < lo) lo = meta.min[c];
       if (meta.max[c] !== null && meta.max[c] > hi) hi = meta.max[c];
     }
-    return [lo, hi];
-  }
-
-  // Level q of channel c onto [0, 1] under the chosen normalisation: a function made once per channel.
-  function normaliser(meta, levels, c) {
-    if (state.normalization === "layer") {
-      const [lo, hi] = meta.range || (meta.range = layerRange(meta));
-      const min = meta.min[c] === null ? 0 : meta.min[c], span = ((meta.max[c] === null ? 0 : meta.max[c]) - min) / 255;
-      return hi > lo ? (q) => (min + q * span - lo) / (hi - lo) : () => 0;
-    }
-    if (state.normalization === "percentile") {
-      const counts = new Uint32Array(256);
-      let n = 0;
-      forEachPixel(meta, levels, c, (p, q) => { counts[q]++; n++; });
-      const level = (share) => { let sum = 0; for (let q = 0; q < 256; q++) { sum += counts[q]; if (sum >= share * n) return q; } return 255; };
-      const lo = level(0.01), hi = level(0.99);
-      return hi > lo ? (q) => (q - lo) / (hi - lo) : () => 0;
-    }
-    return (q) => q / 255;
+    return (meta.range = [lo, hi]);
   }
 
   // floor(t * 256), clamped: the entry Java's Colormap.indexOf picks.
   const entry = (t) => (t > 0 ? Math.min(255, Math.floor(t * 256)) : 0);
 
-  function paint(canvas, meta, levels, c) {
-    canvas.width = meta.width;
-    canvas.height = meta.height;
+  // The colormap's 256 colours as the canvas stores pixels (RGBA bytes, read as little-endian words).
+  const palettes = {};
+  function palette() {
+    let p = palettes[state.colormap];
+    if (!p) {
+      const lut = colormaps[state.colormap];
+      p = palettes[state.colormap] = new Uint32Array(256);
+      for (let i = 0; i < 256; i++) p[i] = ((255 << 24) | (lut[3 * i + 2] << 16) | (lut[3 * i + 1] << 8) | lut[3 * i]) >>> 0;
+    }
+    return p;
+  }
+
+  // The colour of each level of channel c's tile, under the chosen normalisation.
+  function tileColours(meta, levels, c) {
+    let t;
+    if (state.normalization === "layer") {
+      const [lo, hi] = layerRange(meta);
+      const min = meta.min[c] === null ? 0 : meta.min[c], span = ((meta.max[c] === null ? 0 : meta.max[c]) - min) / 255;
+      t = hi > lo ? (q) => (min + q * span - lo) / (hi - lo) : () => 0;
+    } else if (state.normalization === "percentile") {
+      const counts = new Uint32Array(256);
+      let n = 0;
+      forEachPixel(meta, levels, c, (p, q) => { counts[q]++; n++; });
+      const level = (share) => { let sum = 0; for (let q = 0; q < 256; q++) { sum += counts[q]; if (sum >= share * n) return q; } return 255; };
+      const lo = level(0.01), hi = level(0.99);
+      t = hi > lo ? (q) => (q - lo) / (hi - lo) : () => 0;
+    } else {
+      t = (q) => q / 255;
+    }
+    const colours = palette(), out = new Uint32Array(256);
+    for (let q = 0; q < 256; q++) out[q] = colours[entry(t(q))];
+    return out;
+  }
+
+  // Every channel's tile coloured into one picture laid out as the levels are: the grid is drawn from it.
+  function buildSheet() {
+    const { meta, levels } = state.layer;
+    const sheet = document.createElement("canvas");
+    sheet.width = levels.width;
+    sheet.height = levels.height;
+    const ctx = sheet.getContext("2d");
+    const image = ctx.createImageData(levels.width, levels.height);
+    const out = new Uint32Array(image.data.buffer), data = levels.data, w = meta.tileWidth, h = meta.tileHeight;
+    for (let c = 0; c < meta.channels; c++) {
+      const colours = tileColours(meta, levels, c);
+      const x0 = (c % meta.columns) * w, y0 = Math.floor(c / meta.columns) * h;
+      for (let y = 0; y < h; y++) {
+        const row = (y0 + y) * levels.width + x0;
+        for (let x = 0; x < w; x++) out[row + x] = colours[data[row + x]];
+      }
+    }
+    ctx.putImageData(image, 0, 0);
+    state.sheet = sheet;
+  }
+
+  // Where tiles go: 72 CSS pixels a tile (48 past 512 channels), as many a row as fit, a caption under each.
+  function geometry(meta) {
+    const cell = meta.channels > 512 ? 48 : 72, pitchX = cell + 8, pitchY = cell + 20;
+    const columns = Math.max(1, Math.floor(($("tiles").clientWidth || 800) / pitchX));
+    return { cell, pitchX, pitchY, columns, rows: Math.ceil(meta.channels / columns) };
+  }
+
+  // The box of channel c's tile in the grid, in CSS pixels from the grid's top left: for clicks and tests.
+  function tileBox(c) {
+    const g = state.grid, rank = state.order.indexOf(c);
+    if (rank < 0) return null;
+    const m = state.layer.meta, side = Math.max(m.tileWidth, m.tileHeight);
+    const w = Math.round(g.cell * m.tileWidth / side), h = Math.round(g.cell * m.tileHeight / side);
+    return { x: (rank % g.columns) * g.pitchX + 2, y: Math.floor(rank / g.columns) * g.pitchY + 2, width: w, height: h };
+  }
+
+  function drawGrid() {
+    const m = state.layer.meta, g = geometry(m), canvas = $("grid");
+    state.grid = g;
+    state.order = order(m, state.ranker);
+    canvas.width = g.columns * g.pitchX;
+    canvas.height = g.rows * g.pitchY;
     const ctx = canvas.getContext("2d");
-    const image = ctx.createImageData(meta.width, meta.height);
-    const lut = colormaps[state.colormap], px = image.data, norm = normaliser(meta, levels, c);
-    const colour = new Int32Array(256);
-    for (let q = 0; q < 256; q++) colour[q] = entry(norm(q)) * 3;
-    forEachPixel(meta, levels, c, (p, q) => {
-      const e = colour[q];
-      px[4 * p] = lut[e]; px[4 * p + 1] = lut[e + 1]; px[4 * p + 2] = lut[e + 2]; px[4 * p + 3] = 255;
+    ctx.imageSmoothingEnabled = false;
+    ctx.font = "11px system-ui, sans-serif";
+    ctx.textBaseline = "top";
+    const s = m.scores[state.ranker];
+    state.order.forEach((c, rank) => {
+      const box = tileBox(c);
+      ctx.drawImage(state.sheet, (c % m.columns) * m.tileWidth, Math.floor(c / m.columns) * m.tileHeight,
+        m.tileWidth, m.tileHeight, box.x, box.y, box.width, box.height);
+      if (c === state.channel) {
+        ctx.strokeStyle = "#e53935";
+        ctx.lineWidth = 2;
+        ctx.strokeRect(box.x - 1, box.y - 1, box.width + 2, box.height + 2);
+      }
+      ctx.fillStyle = "#607d8b";
+      ctx.fillText("#" + c + " · " + format(s[c]), box.x, box.y + g.cell + 3, g.pitchX - 4);
     });
+  }
+
+  function gridClick(event) {
+    if (!state.layer) return;
+    const g = state.grid, box = $("grid").getBoundingClientRect();
+    const col = Math.floor((event.clientX - box.left) / g.pitchX), row = Math.floor((event.clientY - box.top) / g.pitchY);
+    const rank = row * g.columns + col;
+    if (col < g.columns && rank < state.order.length) selectChannel(state.order[rank]);
+  }
+
+  // A percentile of sorted values, interpolated as numpy does by default.
+  function percentile(sorted, share) {
+    const at = share * (sorted.length - 1), i = Math.floor(at), j = Math.min(sorted.length - 1, i + 1);
+    return sorted[i] + (sorted[j] - sorted[i]) * (at - i);
+  }
+
+  // Channel c at full resolution from its values: exact from the server, from the levels offline.
+  function paintValues(canvas, meta, values, c) {
+    const w = meta.width, h = meta.height;
+    canvas.width = w;
+    canvas.height = h;
+    let lo = meta.min[c], hi = meta.max[c];
+    if (state.normalization === "layer") {
+      [lo, hi] = layerRange(meta);
+    } else if (state.normalization === "percentile") {
+      const sorted = Float32Array.from(values).sort();
+      lo = percentile(sorted, 0.01);
+      hi = percentile(sorted, 0.99);
+    }
+    const ctx = canvas.getContext("2d");
+    const image = ctx.createImageData(w, h);
+    const out = new Uint32Array(image.data.buffer), colours = palette();
+    const scale = hi > lo ? 1 / (hi - lo) : 0;
+    for (let p = 0; p < w * h; p++) out[p] = colours[entry((values[p] - lo) * scale)];
     ctx.putImageData(image, 0, 0);
   }
 
@@ -180,6 +285,7 @@
     document.body.dataset.state = "busy";
     try {
       const e = await source.explore(file);
+      timings.uploadAnswered = performance.now() - timings.uploadStart;
       if (ticket !== state.request) return;
       await show(e);
       timings.firstTilesShown = performance.now();
@@ -196,7 +302,6 @@
     state.exploration = e;
     state.channel = -1;
     $("detail").hidden = true;
-    $("picture").src = source.pictureUrl(e);
     $("picture-caption").textContent = e.source + " (" + e.width + " × " + e.height + ")";
     $("picture-figure").hidden = false;
     const predictions = $("predictions");
@@ -207,7 +312,6 @@
       return li;
     }));
     $("predictions-section").hidden = e.predictions.length === 0;
-    showGradCamControls(e);
     const layers = $("layers");
     layers.replaceChildren(...e.layers.map((l) => {
       const li = document.createElement("li");
@@ -230,6 +334,9 @@
     report.hidden = false;
     $("controls").hidden = false;
     await selectLayer(0);
+    // The picture and the list of classes after the tiles: they do not hold them up.
+    $("picture").src = source.pictureUrl(e);
+    showGradCamControls(e);
   }
 
   function showGradCamControls(e) {
@@ -252,14 +359,21 @@
     if (classes.length === 0) return;
     $("gradcam-help").textContent = "Which parts of the picture made the network choose a class, at the selected layer.";
     const select = $("gradcam-class");
-    const option = (i) => { const o = document.createElement("option"); o.value = i; o.textContent = classes[i]; return o; };
     const predicted = document.createElement("optgroup");
     predicted.label = "Predicted";
-    predicted.append(...e.predictions.map((p) => option(p.classIndex)));
+    predicted.append(...e.predictions.map((p) => classOption(p.classIndex)));
+    // The list of every class is made once, before any picture: 1000 options are not made again per upload.
+    allClasses = allClasses || classGroup();
+    select.replaceChildren(predicted, allClasses);
+  }
+
+  let allClasses = null;
+  const classOption = (i) => { const o = document.createElement("option"); o.value = i; o.textContent = init.model.classes[i]; return o; };
+  function classGroup() {
     const all = document.createElement("optgroup");
     all.label = "All classes";
-    all.append(...classes.map((_, i) => option(i)));
-    select.replaceChildren(predicted, all);
+    all.append(...init.model.classes.map((_, i) => classOption(i)));
+    return all;
   }
 
   async function runGradCam() {
@@ -283,6 +397,7 @@
     const e = state.exploration;
     timings.layerStart = performance.now();
     const layer = await source.layer(e, i);
+    timings.layerFetched = performance.now() - timings.layerStart;
     if (e !== state.exploration) return;
     state.layerIndex = i;
     state.layer = layer;
@@ -294,20 +409,9 @@
     const m = layer.meta;
     $("layer-title").textContent = m.name + (m.displayName !== m.name ? " (" + m.displayName + ")" : "")
       + ": " + m.channels + " channels of " + m.height + " × " + m.width;
-    const tiles = [];
-    for (let c = 0; c < m.channels; c++) {
-      const figure = document.createElement("figure");
-      figure.className = "tile";
-      figure.dataset.channel = c;
-      const canvas = document.createElement("canvas");
-      paint(canvas, m, layer.levels, c);
-      const caption = document.createElement("figcaption");
-      figure.append(canvas, caption);
-      figure.addEventListener("click", () => selectChannel(c));
-      tiles.push(figure);
-    }
-    $("tiles").replaceChildren(...tiles);
-    sortTiles();
+    buildSheet();
+    drawGrid();
+    timings.layerPainted = performance.now() - timings.layerStart;
     state.layerLoads++;
     timings.layerShown = performance.now();
     timings.layerSwitch = timings.layerShown - timings.layerStart;
@@ -315,45 +419,37 @@
   }
 
   function sortTiles() {
-    const m = state.layer.meta;
-    const byChannel = new Map();
-    for (const t of $("tiles").children) byChannel.set(+t.dataset.channel, t);
-    const s = m.scores[state.ranker];
-    const sorted = order(m, state.ranker).map((c, rank) => {
-      const t = byChannel.get(c);
-      t.dataset.rank = rank;
-      t.lastChild.textContent = "#" + c + " · " + format(s[c]);
-      t.title = "channel " + c + ", " + state.ranker + " " + format(s[c]);
-      return t;
-    });
-    $("tiles").append(...sorted);
+    drawGrid();
     if (state.channel >= 0) showStats();
   }
 
   function repaint() {
     if (!state.layer) return;
-    for (const t of $("tiles").children) paint(t.firstChild, state.layer.meta, state.layer.levels, +t.dataset.channel);
-    if (state.channel >= 0) paintDetail();
+    buildSheet();
+    drawGrid();
+    if (state.values) paintDetail();
   }
 
   async function selectChannel(c) {
     state.channel = c;
-    for (const t of $("tiles").children) t.classList.toggle("selected", +t.dataset.channel === c);
+    state.values = null;
+    drawGrid();
     const m = state.layer.meta;
     $("detail-title").textContent = m.name + ", channel " + c;
     $("detail").hidden = false;
     $("pointer").textContent = "Point at a map to read its value.";
-    paintDetail();
     showStats();
     const e = state.exploration, layer = state.layerIndex;
     const values = await source.values(e, layer, c);
-    if (state.channel === c && state.layerIndex === layer) state.values = values;
+    if (state.channel !== c || state.layerIndex !== layer) return;
+    state.values = values;
+    paintDetail();
   }
 
   function paintDetail() {
-    const { meta, levels } = state.layer;
+    const meta = state.layer.meta;
     const large = $("channel-large");
-    paint(large, meta, levels, state.channel);
+    paintValues(large, meta, state.values, state.channel);
     const picture = $("picture");
     const overlay = $("channel-overlay");
     const scale = 320 / Math.max(picture.naturalWidth || 1, picture.naturalHeight || 1);
@@ -402,6 +498,7 @@
   // ---- wiring ----
 
   $("model").textContent = init.model.name;
+  if (init.model.classes.length > 0 && init.mode !== "offline") allClasses = classGroup();
   if (init.model.weights.random) {
     const note = $("weights-note");
     note.textContent = "Random weights (" + init.model.weights.source + "): these maps show what an untrained "
@@ -419,6 +516,12 @@
   $("channel-large").addEventListener("mousemove", pointAt);
   $("channel-overlay").addEventListener("mousemove", pointAt);
   $("gradcam-run").addEventListener("click", runGradCam);
+  $("grid").addEventListener("click", gridClick);
+  let resizing = 0;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizing);
+    resizing = setTimeout(() => { if (state.layer) drawGrid(); }, 100);
+  });
 
   if (init.mode === "offline") {
     $("upload").hidden = true;

@@ -28,6 +28,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,6 +54,13 @@ final class ExplorerHandler extends Handler.Abstract {
     private final long maxUploadBytes;
     private final Semaphore passes;
     private final byte[] page;
+    /** Makes the other layers' views after an upload, so that a layer switch finds its view made. */
+    private final ExecutorService ahead = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "cnnsee-serve-layers");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        return t;
+    });
 
     ExplorerHandler(Explorer explorer, ExplorationCache cache, ImageLoader loader, long maxUploadBytes, int concurrentPasses) {
         this.explorer = explorer;
@@ -79,11 +88,16 @@ final class ExplorerHandler extends Handler.Abstract {
             }
             if (path.equals("/api/explorations")) {
                 requireMethod(method, "POST");
-                Exploration e = upload(request);
+                StringBuilder timing = new StringBuilder();
+                Exploration e = upload(request, timing);
+                long explored = System.nanoTime();
                 String summary = e.json();
                 // The first layer comes with the answer: one round trip less before the page shows tiles,
                 // and the page has it even if other uploads push this one out of the cache meanwhile.
                 String first = e.layer(0).json(0);
+                // What the page waited for, for the browser's developer tools and the latency benchmark.
+                response.getHeaders().put("Server-Timing", timing.append(String.format(Locale.ROOT, "layer;dur=%.1f",
+                        (System.nanoTime() - explored) / 1e6)).toString());
                 return json(response, callback, HttpStatus.CREATED_201, summary.substring(0, summary.length() - 1)
                         + ",\"firstLayer\":" + first.substring(0, first.length() - 1) + ",\"levels\":"
                         + Json.quote("data:image/png;base64," + Base64.getEncoder().encodeToString(e.layer(0).levelsPng())) + "}}");
@@ -144,12 +158,13 @@ final class ExplorerHandler extends Handler.Abstract {
     }
 
     /** Reads the upload (within the byte limit), decodes it (within the loader's pixel limit) and explores it. */
-    private Exploration upload(Request request) throws IOException, InterruptedException {
+    private Exploration upload(Request request, StringBuilder timing) throws IOException, InterruptedException {
         String name = fileName(request.getHeaders().get("X-File-Name"));
         long length = request.getLength();
         if (length > maxUploadBytes) {
             throw new Refused(HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(name, length));
         }
+        long start = System.nanoTime();
         byte[] bytes;
         try (InputStream in = Request.asInputStream(request)) {
             bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxUploadBytes + 1));
@@ -157,13 +172,32 @@ final class ExplorerHandler extends Handler.Abstract {
         if (bytes.length > maxUploadBytes) {
             throw new Refused(HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(name, -1));
         }
+        long[] times = new long[3];
+        times[0] = System.nanoTime() - start;
         Exploration e = withPass(() -> {
+            long t0 = System.nanoTime();
             BufferedImage image = loader.read(new ByteArrayInputStream(bytes), name);
-            return explorer.explore(image, name);
+            long t1 = System.nanoTime();
+            Exploration explored = explorer.explore(image, name);
+            times[1] = t1 - t0;
+            times[2] = System.nanoTime() - t1;
+            return explored;
         });
+        timing.append(String.format(Locale.ROOT, "read;dur=%.1f, decode;dur=%.1f, pass;dur=%.1f, ",
+                times[0] / 1e6, times[1] / 1e6, times[2] / 1e6));
         cache.put(e);
         LOG.info("Explored {} ({} bytes) as {}", name, bytes.length, e.id());
+        ahead.execute(() -> {
+            for (int i = 1; i < e.layerCount() && cache.get(e.id()).isPresent(); i++) {
+                e.layer(i);
+            }
+        });
         return e;
+    }
+
+    /** Stops making views ahead. */
+    void close() {
+        ahead.shutdownNow();
     }
 
     private String tooLarge(String name, long length) {

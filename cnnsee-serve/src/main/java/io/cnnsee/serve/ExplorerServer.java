@@ -33,6 +33,7 @@ public final class ExplorerServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final String host;
+    private final ExplorerHandler handler;
 
     private ExplorerServer(Builder b) throws Exception {
         Explorer explorer = Explorer.of(b.model, b.rankers);
@@ -45,13 +46,15 @@ public final class ExplorerServer implements AutoCloseable {
         connector.setHost(b.host);
         connector.setPort(b.port);
         server.addConnector(connector);
-        server.setHandler(new ExplorerHandler(explorer, new ExplorationCache(b.keep), b.loader, b.maxUploadBytes,
-                b.concurrentPasses));
+        this.handler = new ExplorerHandler(explorer, new ExplorationCache(b.keep), b.loader, b.maxUploadBytes,
+                b.concurrentPasses);
+        server.setHandler(handler);
         server.setStopTimeout(2_000);
         try {
             server.start();
         } catch (Exception e) {
             server.stop();
+            handler.close();
             throw e;
         }
         if (!isLoopback(b.host)) {
@@ -87,6 +90,8 @@ public final class ExplorerServer implements AutoCloseable {
             server.stop();
         } catch (Exception e) {
             LOG.warn("Stopping the explorer failed", e);
+        } finally {
+            handler.close();
         }
     }
 

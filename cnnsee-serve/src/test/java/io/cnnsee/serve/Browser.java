@@ -26,12 +26,19 @@ import java.util.List;
  * tests. Where chromium is missing the tests are skipped, unless {@code CNNSEE_REQUIRE_BROWSER} is
  * set (CI sets it, after installing chromium), which makes them fail instead.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
 
     static final Path CHROMIUM = Path.of(System.getProperty("cnnsee.chromium", "/usr/bin/chromium"));
     static final Path CHROMEDRIVER = Path.of(System.getProperty("cnnsee.chromedriver", "/usr/bin/chromedriver"));
 
-    final ChromeDriver driver;
+    /** Selenium warns that it has no DevTools protocol for this chromium; WebDriver, all the tests use, needs none. */
+    private static final java.util.logging.Logger CDP = java.util.logging.Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
+    static {
+        CDP.setLevel(java.util.logging.Level.SEVERE);
+    }
+
+    public final ChromeDriver driver;
     private final Path profile;
 
     private Browser() throws IOException {
@@ -49,36 +56,71 @@ final class Browser implements AutoCloseable {
     }
 
     /** A browser, or the test skipped (failed under CI) when there is none. */
-    static Browser start() throws IOException {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!present && System.getenv("CNNSEE_REQUIRE_BROWSER") != null) {
-            throw new IllegalStateException("The explorer's browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
-                    + ": apt-get install chromium chromium-driver (.ci/run does)");
+    public static Browser start() throws IOException {
+        if (!available() && System.getenv("CNNSEE_REQUIRE_BROWSER") == null) {
+            Assumptions.assumeTrue(false, "No chromium at " + CHROMIUM + " with " + CHROMEDRIVER
+                    + ": the browser tests are skipped (apt-get install chromium chromium-driver)");
         }
-        Assumptions.assumeTrue(present, "No chromium at " + CHROMIUM + " with " + CHROMEDRIVER
-                + ": the browser tests are skipped (apt-get install chromium chromium-driver)");
+        return open();
+    }
+
+    /**
+     * A browser, for the benchmarks.
+     *
+     * @throws IllegalStateException saying what to install when there is none
+     */
+    public static Browser open() throws IOException {
+        if (!available()) {
+            throw new IllegalStateException("The explorer's browser tests and benchmark need " + CHROMIUM + " and "
+                    + CHROMEDRIVER + ": apt-get install chromium chromium-driver (.ci/run does)");
+        }
         return new Browser();
     }
 
-    WebDriverWait waiting() {
+    static boolean available() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    }
+
+    public WebDriverWait waiting() {
         return new WebDriverWait(driver, Duration.ofSeconds(30));
     }
 
-    WebElement byId(String id) {
+    public WebElement byId(String id) {
         return driver.findElement(By.id(id));
     }
 
-    List<WebElement> tiles() {
-        return driver.findElements(By.cssSelector("#tiles .tile"));
+    /** The number of tiles in the grid. */
+    public int tileCount() {
+        return ((Number) script("return window.cnnsee.state.order.length")).intValue();
     }
 
     /** The channels of the tiles, in the order shown. */
-    List<Integer> tileOrder() {
-        return tiles().stream().map(t -> Integer.parseInt(t.getAttribute("data-channel"))).toList();
+    public List<Integer> tileOrder() {
+        @SuppressWarnings("unchecked")
+        List<Number> order = (List<Number>) script("return window.cnnsee.state.order");
+        return order.stream().map(Number::intValue).toList();
     }
 
-    WebElement tile(int channel) {
-        return driver.findElement(By.cssSelector("#tiles .tile[data-channel='" + channel + "'] canvas"));
+    /** Channel {@code c}'s tile as the screen shows it: the grid's screenshot cut to the tile's box. */
+    BufferedImage tileShot(int c) {
+        int[] box = tileBox(c);
+        return screenshot(byId("grid")).getSubimage(box[0], box[1], box[2], box[3]);
+    }
+
+    /** Clicks channel {@code c}'s tile, where the screen shows it. */
+    void clickTile(int c) {
+        int[] box = tileBox(c);
+        WebElement grid = byId("grid");
+        org.openqa.selenium.Rectangle r = grid.getRect();
+        new org.openqa.selenium.interactions.Actions(driver)
+                .moveToElement(grid, box[0] + box[2] / 2 - r.getWidth() / 2, box[1] + box[3] / 2 - r.getHeight() / 2).click().perform();
+    }
+
+    /** x, y, width, height of channel {@code c}'s tile in the grid, in CSS pixels. */
+    private int[] tileBox(int c) {
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Number> box = (java.util.Map<String, Number>) script("return window.cnnsee.tileBox(arguments[0])", c);
+        return new int[] {box.get("x").intValue(), box.get("y").intValue(), box.get("width").intValue(), box.get("height").intValue()};
     }
 
     /** What the screen shows of {@code element}. */
@@ -90,7 +132,7 @@ final class Browser implements AutoCloseable {
         }
     }
 
-    Object script(String js, Object... args) {
+    public Object script(String js, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(js, args);
     }
 

@@ -60,7 +60,7 @@ class ExplorerBrowserTest {
 
             b.byId("file").sendKeys(picture.toString());
             b.waiting().until(d -> "ready".equals(d.findElement(By.tagName("body")).getAttribute("data-state")));
-            assertThat(b.tiles()).hasSize(3);
+            assertThat(b.tileCount()).isEqualTo(3);
             assertThat(b.byId("layer-title").getText()).isEqualTo("colour: 3 channels of 16 × 16");
             assertThat(b.byId("predictions").findElements(By.tagName("li")).get(0).getText())
                     .isEqualTo(String.format(Locale.ROOT, "red — %.1f %%", 100 * ColourNetwork.redProbability()));
@@ -72,22 +72,22 @@ class ExplorerBrowserTest {
             assertThat(b.tileOrder()).containsExactly(0, 2, 1);
             int full = Colormap.VIRIDIS.rgb(255);
             int none = Colormap.VIRIDIS.rgb(0);
-            assertHalves(b.tile(0), full, none);
-            assertHalves(b.tile(2), none, full);
-            assertHalves(b.tile(1), none, none);
+            assertHalves(b.tileShot(0), full, none);
+            assertHalves(b.tileShot(2), none, full);
+            assertHalves(b.tileShot(1), none, none);
 
             new Select(b.byId("ranker")).selectByVisibleText("reversed sum");
             assertThat(b.tileOrder()).containsExactly(1, 2, 0);
 
             new Select(b.byId("colormap")).selectByVisibleText("gray");
-            assertHalves(b.tile(0), Colormap.GRAY.rgb(255), Colormap.GRAY.rgb(0));
+            assertHalves(b.tileShot(0), Colormap.GRAY.rgb(255), Colormap.GRAY.rgb(0));
             // One range for the layer (0 to 1): blueness, 128/255, is no longer the top of its own range.
             new Select(b.byId("normalization")).selectByValue("layer");
-            assertHalves(b.tile(2), Colormap.GRAY.rgb(0), Colormap.GRAY.rgb(Colormap.indexOf(ColourNetwork.BLUE / 255.0)));
-            assertHalves(b.tile(0), Colormap.GRAY.rgb(255), Colormap.GRAY.rgb(0));
+            assertHalves(b.tileShot(2), Colormap.GRAY.rgb(0), Colormap.GRAY.rgb(Colormap.indexOf(ColourNetwork.BLUE / 255.0)));
+            assertHalves(b.tileShot(0), Colormap.GRAY.rgb(255), Colormap.GRAY.rgb(0));
 
             // A channel large, its statistics, the exact value under the pointer.
-            b.tile(2).click();
+            b.clickTile(2);
             b.waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("detail")));
             assertThat(b.byId("detail-title").getText()).isEqualTo("colour, channel 2");
             String stats = b.byId("stats").getText();
@@ -105,7 +105,7 @@ class ExplorerBrowserTest {
             // Another layer, from the same pass.
             b.driver.findElements(By.cssSelector("#layers button")).get(1).click();
             b.waiting().until(d -> "pooled".equals(d.findElement(By.tagName("body")).getAttribute("data-layer")));
-            assertThat(b.tiles()).hasSize(3);
+            assertThat(b.tileCount()).isEqualTo(3);
             assertThat(b.byId("detail").isDisplayed()).isFalse();
             assertThat(b.script("return window.cnnsee.state.layerLoads")).isEqualTo(2L);
 
@@ -124,7 +124,7 @@ class ExplorerBrowserTest {
             b.byId("file").sendKeys(notes.toString());
             b.waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
             assertThat(b.byId("error").getText()).startsWith("Cannot read picture notes.txt: not a picture format");
-            assertThat(b.tiles()).hasSize(3);
+            assertThat(b.tileCount()).isEqualTo(3);
             b.byId("file").sendKeys(picture.toString());
             b.waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.id("error")));
             b.waiting().until(d -> b.script("return window.cnnsee.state.layerLoads").equals(3L));
@@ -143,17 +143,17 @@ class ExplorerBrowserTest {
             b.driver.get(folder.resolve("explore.html").toUri().toString());
             b.waiting().until(d -> "ready".equals(d.findElement(By.tagName("body")).getAttribute("data-state")));
             assertThat(b.byId("upload").isDisplayed()).isFalse();
-            assertThat(b.tiles()).hasSize(3);
+            assertThat(b.tileCount()).isEqualTo(3);
             assertThat(b.tileOrder()).containsExactly(0, 2, 1);
-            assertHalves(b.tile(0), Colormap.VIRIDIS.rgb(255), Colormap.VIRIDIS.rgb(0));
+            assertHalves(b.tileShot(0), Colormap.VIRIDIS.rgb(255), Colormap.VIRIDIS.rgb(0));
             new Select(b.byId("colormap")).selectByVisibleText("magma");
-            assertHalves(b.tile(2), Colormap.MAGMA.rgb(0), Colormap.MAGMA.rgb(255));
+            assertHalves(b.tileShot(2), Colormap.MAGMA.rgb(0), Colormap.MAGMA.rgb(255));
             new Select(b.byId("ranker")).selectByVisibleText("max");
             assertThat(b.tileOrder()).containsExactly(0, 2, 1);
             new Select(b.byId("ranker")).selectByVisibleText("active");
             assertThat(b.tileOrder()).containsExactly(0, 2, 1);
 
-            b.tile(2).click();
+            b.clickTile(2);
             b.waiting().until(d -> b.script("return window.cnnsee.state.values !== null") == Boolean.TRUE);
             new Actions(b.driver).moveToElement(b.byId("channel-large"), 150, 10).perform();
             b.waiting().until(d -> !b.byId("pointer").getText().startsWith("Point"));
@@ -168,11 +168,11 @@ class ExplorerBrowserTest {
     }
 
     /** The tile's left three quarters show {@code left}, its right quarter {@code right} (the red and blue columns). */
-    private static void assertHalves(WebElement canvas, int left, int right) {
-        BufferedImage shot = Browser.screenshot(canvas);
+    private static void assertHalves(BufferedImage shot, int left, int right) {
         int w = shot.getWidth();
         int h = shot.getHeight();
-        assertThat(w).isBetween(74, 78); // 72 CSS pixels and the border
+        assertThat(w).isEqualTo(72);
+        assertThat(h).isEqualTo(72);
         for (double fy : new double[] {0.2, 0.5, 0.8}) {
             assertRgb(shot.getRGB((int) (w * 0.35), (int) (h * fy)), left);
             assertRgb(shot.getRGB((int) (w * 0.9), (int) (h * fy)), right);
