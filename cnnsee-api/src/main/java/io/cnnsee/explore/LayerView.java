@@ -78,15 +78,25 @@ public final class LayerView {
         IntStream.range(0, channels).parallel().forEach(c -> {
             Channel channel = map.channel(c);
             ChannelStats s = channel.stats();
-            min[c] = s.min();
-            max[c] = s.max();
+            float[] values = channel.toArray();
+            // The range of the finite values: a NaN or an infinity must not make the whole channel one level.
+            float lo = Float.POSITIVE_INFINITY;
+            float hi = Float.NEGATIVE_INFINITY;
+            for (float v : values) {
+                if (Float.isFinite(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+            min[c] = lo <= hi ? lo : Float.NaN;
+            max[c] = lo <= hi ? hi : Float.NaN;
             mean[c] = s.mean();
             std[c] = Math.sqrt(s.variance());
             active[c] = s.activeFraction();
             for (ChannelRanker r : rankers) {
                 scores.get(r.name())[c] = score(r, channel, s);
             }
-            tile(channel, pixels, c);
+            tile(values, pixels, c);
         });
         this.levelsPng = Png.encode(levels);
     }
@@ -146,13 +156,12 @@ public final class LayerView {
      * gaps: each level the mean of a {@code factor x factor} block (fewer at the edges), from the
      * channel's minimum (0) to its maximum (255).
      */
-    private void tile(Channel channel, byte[] pixels, int c) {
+    private void tile(float[] values, byte[] pixels, int c) {
         float lo = min[c];
         double scale = max[c] > lo ? 255.0 / ((double) max[c] - lo) : 0;
         int stride = columns * tileWidth;
         int x0 = (c % columns) * tileWidth;
         int y0 = (c / columns) * tileHeight;
-        float[] values = channel.toArray();
         for (int ty = 0; ty < tileHeight; ty++) {
             int yFrom = ty * factor;
             int yTo = Math.min(height, yFrom + factor);
@@ -214,12 +223,12 @@ public final class LayerView {
         return s == null ? null : s.clone();
     }
 
-    /** The smallest value of channel {@code c}: level 0. */
+    /** The smallest finite value of channel {@code c}: level 0 (NaN when it has none). */
     public float min(int c) {
         return min[c];
     }
 
-    /** The largest value of channel {@code c}: level 255. */
+    /** The largest finite value of channel {@code c}: level 255 (NaN when it has none). */
     public float max(int c) {
         return max[c];
     }
@@ -250,7 +259,8 @@ public final class LayerView {
                 .name("width").value(width)
                 .name("columns").value(columns)
                 .name("tileHeight").value(tileHeight)
-                .name("tileWidth").value(tileWidth);
+                .name("tileWidth").value(tileWidth)
+                .name("factor").value(factor);
         j.name("min").values(min).name("max").values(max).name("mean").values(mean).name("std").values(std)
                 .name("active").values(active);
         j.name("scores").object();

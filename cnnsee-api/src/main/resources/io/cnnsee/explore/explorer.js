@@ -59,12 +59,19 @@
         const levels = await decodeLevels(await (await fetch(meta.levels)).blob());
         return { meta, levels };
       },
-      // Offline there are only the levels: values come back to within 1/255 of the channel's range.
+      // Offline there are only the levels: values come back to within 1/255 of the channel's range,
+      // each level standing for the block of pixels it averages where the layer is larger than its tiles.
       values: async (e, i, c) => {
         const { meta, levels } = state.layer;
-        const out = new Float32Array(meta.tileWidth * meta.tileHeight); // offline, levels are at full resolution
+        const f = meta.factor;
+        const tile = new Float32Array(meta.tileWidth * meta.tileHeight);
         const lo = meta.min[c], span = (meta.max[c] - lo) / 255;
-        forEachPixel(meta, levels, c, (p, q) => { out[p] = lo + q * span; });
+        forEachPixel(meta, levels, c, (p, q) => { tile[p] = lo + q * span; });
+        if (f === 1) return tile;
+        const out = new Float32Array(meta.width * meta.height);
+        for (let y = 0; y < meta.height; y++) {
+          for (let x = 0; x < meta.width; x++) out[y * meta.width + x] = tile[Math.floor(y / f) * meta.tileWidth + Math.floor(x / f)];
+        }
         return out;
       },
       pictureUrl: () => init.picture,
@@ -217,7 +224,7 @@
         ctx.strokeRect(box.x - 1, box.y - 1, box.width + 2, box.height + 2);
       }
       ctx.fillStyle = "#607d8b";
-      ctx.fillText("#" + c + " · " + format(s[c]), box.x, box.y + g.cell + 3, g.pitchX - 4);
+      ctx.fillText("#" + c + " · " + brief(s[c]), box.x, box.y + g.cell + 3, g.pitchX - 4);
     });
   }
 
@@ -269,6 +276,10 @@
 
   const format = (v) => (v === null || v === undefined ? "n/a"
     : Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : (+v.toFixed(4)).toString());
+
+  // Four significant digits: what fits under a tile.
+  const brief = (v) => (v === null || v === undefined ? "n/a" : Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3)
+    ? v.toExponential(2) : (+v.toPrecision(4)).toString());
 
   // ---- what the page shows ----
 
@@ -501,7 +512,8 @@
   if (init.model.classes.length > 0 && init.mode !== "offline") allClasses = classGroup();
   if (init.model.weights.random) {
     const note = $("weights-note");
-    note.textContent = "Random weights (" + init.model.weights.source + "): these maps show what an untrained "
+    const said = init.model.weights.source;
+    note.textContent = said.charAt(0).toUpperCase() + said.slice(1) + ". These maps show what an untrained "
       + init.model.name + " computes, not what a trained one learned.";
     note.hidden = false;
   }

@@ -102,18 +102,22 @@ public final class Browser implements AutoCloseable {
     }
 
     /** Channel {@code c}'s tile as the screen shows it: the grid's screenshot cut to the tile's box. */
-    BufferedImage tileShot(int c) {
+    public BufferedImage tileShot(int c) {
         int[] box = tileBox(c);
         return screenshot(byId("grid")).getSubimage(box[0], box[1], box[2], box[3]);
     }
 
     /** Clicks channel {@code c}'s tile, where the screen shows it. */
-    void clickTile(int c) {
+    public void clickTile(int c) {
         int[] box = tileBox(c);
-        WebElement grid = byId("grid");
-        org.openqa.selenium.Rectangle r = grid.getRect();
-        new org.openqa.selenium.interactions.Actions(driver)
-                .moveToElement(grid, box[0] + box[2] / 2 - r.getWidth() / 2, box[1] + box[3] / 2 - r.getHeight() / 2).click().perform();
+        // Scrolled so that the tile is in view, then clicked where the screen shows its middle.
+        @SuppressWarnings("unchecked")
+        List<Number> at = (List<Number>) script("const g = document.getElementById('grid');"
+                + "window.scrollBy(0, g.getBoundingClientRect().top + arguments[1] - 100);"
+                + "const r = g.getBoundingClientRect(); return [r.left + arguments[0], r.top + arguments[1]];",
+                box[0] + box[2] / 2, box[1] + box[3] / 2);
+        new org.openqa.selenium.interactions.Actions(driver).moveToLocation(at.get(0).intValue(), at.get(1).intValue())
+                .click().perform();
     }
 
     /** x, y, width, height of channel {@code c}'s tile in the grid, in CSS pixels. */
