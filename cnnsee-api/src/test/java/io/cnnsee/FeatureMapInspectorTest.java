@@ -147,7 +147,8 @@ class FeatureMapInspectorTest {
                 "Number of output images at this step: 3", "![top channels of conv\\_b](conv_b.png)");
         try (var files = Files.list(report.directory())) {
             assertThat(files.map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("report.html", "report.md", "original.png", "conv_a.png", "conv_b.png");
+                    .containsExactlyInAnyOrder("report.html", "report.md", "original.png", "conv_a.png", "conv_b.png",
+                            "explore.html", "explore-data.js");
         }
     }
 

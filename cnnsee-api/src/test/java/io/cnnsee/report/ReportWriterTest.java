@@ -81,7 +81,8 @@ class ReportWriterTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder(
                     "original.png", "__.._escape.png", "_etc_passwd.png", "_.png", "original_2.png", "a_b_c_____.png",
-                    "x_y.png", "x_y_2.png", "C__windows_evil.png", "report.md", "report.html");
+                    "x_y.png", "x_y_2.png", "C__windows_evil.png", "report.md", "report.html",
+                    "explore.html", "explore-data.js");
         }
         // Every picture the HTML shows exists, and the one for "original" is not the picture itself.
         String html = Files.readString(report.html());

@@ -57,7 +57,7 @@ class LongRunTest {
         try (Stream<Path> files = Files.list(out)) {
             assertThat(files.map(f -> f.getFileName().toString()))
                     .containsExactlyInAnyOrder("original.png", "block1_conv2.png", "block2_conv2.png", "block3_conv3.png",
-                            "block4_conv3.png", "block5_conv3.png", "report.md", "report.html");
+                            "block4_conv3.png", "block5_conv3.png", "report.md", "report.html", "explore.html", "explore-data.js");
         }
     }
 

@@ -208,7 +208,8 @@ class CnnseeCliTest {
             Path report = out.resolve(name);
             try (Stream<Path> files = Files.list(report)) {
                 assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
-                        "report.html", "report.md", "original.png", "block1_conv2.png", "block5_conv3.png");
+                        "report.html", "report.md", "original.png", "block1_conv2.png", "block5_conv3.png",
+                        "explore.html", "explore-data.js");
             }
             String html = Files.readString(report.resolve("report.html"));
             assertThat(html).contains("Random weights.", "Number of output images at this step: 64",
@@ -246,7 +247,7 @@ class CnnseeCliTest {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
                     "report.html", "report.md", "original.png", "block4_conv3.png", "block5_conv3.png",
                     "block4_conv3_overlay_1.png", "block4_conv3_overlay_2.png", "block5_conv3_overlay_1.png",
-                    "block5_conv3_overlay_2.png", "grad-cam.png", "first-layer-filters.png");
+                    "block5_conv3_overlay_2.png", "grad-cam.png", "first-layer-filters.png", "explore.html", "explore-data.js");
         }
         String html = Files.readString(report.resolve("report.html"));
         assertThat(html).contains("Grad-CAM at block5_conv3 for class 281, tabby, tabby cat (",
