@@ -13,7 +13,7 @@ public final class Json {
     /** Whether the next value in the current object or array needs a comma before it. */
     private boolean comma;
 
-    /** Starts an object: {@code {}. */
+    /** Starts an object (an opening brace). */
     public Json object() {
         separate();
         out.append('{');
@@ -28,7 +28,7 @@ public final class Json {
         return this;
     }
 
-    /** Starts an array: {@code [}. */
+    /** Starts an array (an opening bracket). */
     public Json array() {
         separate();
         out.append('[');
