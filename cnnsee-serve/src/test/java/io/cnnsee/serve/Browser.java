@@ -77,7 +77,7 @@ public final class Browser implements AutoCloseable {
         return new Browser();
     }
 
-    static boolean available() {
+    public static boolean available() {
         return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     }
 
