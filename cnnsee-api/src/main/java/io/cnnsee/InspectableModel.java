@@ -130,6 +130,28 @@ public interface InspectableModel extends AutoCloseable {
     }
 
     /**
+     * {@link #inputGradient} for several inputs, each with its own objective: element i is input
+     * i's. Engines that can run them as one batch, which costs less per input, override this
+     * (VGG16 does for objectives that read one convolution or pooling layer); by default they go
+     * one by one.
+     *
+     * @throws IllegalArgumentException if the lists differ in length or are empty
+     */
+    default java.util.List<InputGradient> inputGradients(java.util.List<float[]> inputs, java.util.List<Objective> objectives) {
+        java.util.Objects.requireNonNull(inputs, "inputs");
+        java.util.Objects.requireNonNull(objectives, "objectives");
+        if (inputs.isEmpty() || inputs.size() != objectives.size()) {
+            throw new IllegalArgumentException("One objective per input, and at least one: got " + inputs.size()
+                    + " inputs and " + objectives.size() + " objectives");
+        }
+        java.util.List<InputGradient> out = new java.util.ArrayList<>(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            out.add(inputGradient(inputs.get(i), objectives.get(i)));
+        }
+        return out;
+    }
+
+    /**
      * The part of {@code image} the model looks at, before it is resized to {@link #inputShape()}:
      * the whole picture unless the model crops it (VGG16 built with {@code centerCrop}). Overlays
      * and Grad-CAM maps are drawn over it, so that they line up with what the model saw.

@@ -15,27 +15,35 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 record ChannelSeed(double value, INDArray gradient) {
 
     static ChannelSeed of(INDArray activation, InputType type, int channel, boolean centre) {
+        INDArray seed = Nd4j.zeros(activation.dataType(), activation.shape());
+        double value = addTo(seed, activation, type, 0, channel, centre, 1);
+        return new ChannelSeed(value, seed);
+    }
+
+    /**
+     * Adds {@code weight} times the term's gradient for picture {@code example} of a batch to
+     * {@code seed} (the activation's shape) and returns the term's value for that picture: one seed
+     * for a batch whose pictures each have their own objective.
+     */
+    static double addTo(INDArray seed, INDArray activation, InputType type, int example, int channel, boolean centre,
+                        double weight) {
         if (!(type instanceof InputType.InputTypeConvolutional conv)) {
             throw new IllegalArgumentException("A channel term needs a spatial map, not " + type);
         }
         boolean nhwc = conv.getFormat() == CNN2DFormat.NHWC;
         long h = conv.getHeight();
         long w = conv.getWidth();
-        INDArray seed = Nd4j.zeros(activation.dataType(), activation.shape());
-        double value;
         if (centre) {
             long y = h / 2;
             long x = w / 2;
-            long[] at = nhwc ? new long[] {0, y, x, channel} : new long[] {0, channel, y, x};
-            value = activation.getDouble(at);
-            seed.putScalar(at, 1.0);
-        } else {
-            INDArrayIndex[] plane = nhwc
-                    ? new INDArrayIndex[] {NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(channel)}
-                    : new INDArrayIndex[] {NDArrayIndex.point(0), NDArrayIndex.point(channel), NDArrayIndex.all(), NDArrayIndex.all()};
-            value = activation.get(plane).meanNumber().doubleValue();
-            seed.get(plane).assign(1.0 / (h * w));
+            long[] at = nhwc ? new long[] {example, y, x, channel} : new long[] {example, channel, y, x};
+            seed.putScalar(at, seed.getDouble(at) + weight);
+            return activation.getDouble(at);
         }
-        return new ChannelSeed(value, seed);
+        INDArrayIndex[] plane = nhwc
+                ? new INDArrayIndex[] {NDArrayIndex.point(example), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(channel)}
+                : new INDArrayIndex[] {NDArrayIndex.point(example), NDArrayIndex.point(channel), NDArrayIndex.all(), NDArrayIndex.all()};
+        seed.get(plane).addi(weight / (h * w));
+        return activation.get(plane).meanNumber().doubleValue();
     }
 }

@@ -213,8 +213,12 @@ final class Vgg16Inference {
         return Nd4j.create(dst, new long[] {in, out, 3, 3}, 'c');
     }
 
-    /** Through a 2x2 max pool: each window's gradient goes to its first largest input, as the pool took it. */
+    /**
+     * Through a 2x2 max pool: each window's gradient goes to its first largest input, as the pool
+     * took it; picture by picture of the batch.
+     */
     private static INDArray poolBackward(INDArray g, INDArray input) {
+        int n = (int) input.size(0);
         int h = (int) input.size(1);
         int w = (int) input.size(2);
         int c = (int) input.size(3);
@@ -226,17 +230,23 @@ final class Vgg16Inference {
         }
         float[] gx = new float[x.length];
         int half = w / 2;
-        for (int py = 0; py < h / 2; py++) {
-            for (int px = 0; px < half; px++) {
-                for (int ch = 0; ch < c; ch++) {
-                    int best = ((2 * py) * w + 2 * px) * c + ch;
-                    for (int d = 1; d < 4; d++) {
-                        int at = ((2 * py + d / 2) * w + 2 * px + d % 2) * c + ch;
-                        if (x[at] > x[best]) {
-                            best = at;
+        int inPlane = h * w * c;
+        int outPlane = (h / 2) * half * c;
+        for (int p = 0; p < n; p++) {
+            int in = p * inPlane;
+            int out = p * outPlane;
+            for (int py = 0; py < h / 2; py++) {
+                for (int px = 0; px < half; px++) {
+                    for (int ch = 0; ch < c; ch++) {
+                        int best = in + ((2 * py) * w + 2 * px) * c + ch;
+                        for (int d = 1; d < 4; d++) {
+                            int at = in + ((2 * py + d / 2) * w + 2 * px + d % 2) * c + ch;
+                            if (x[at] > x[best]) {
+                                best = at;
+                            }
                         }
+                        gx[best] = gp[out + (py * half + px) * c + ch];
                     }
-                    gx[best] = gp[(py * half + px) * c + ch];
                 }
             }
         }

@@ -827,6 +827,105 @@ public final class Vgg16Model implements InspectableModel {
     }
 
     /**
+     * A batch of channel objectives that all read one convolution or pooling layer runs as one:
+     * the forward half on the oneDNN pass (picture by picture up to the batched layers, then all at
+     * once), the backward half on ND4J's operations for the whole batch, which reads each kernel
+     * once for all pictures. Anything else goes one by one.
+     */
+    @Override
+    public List<io.cnnsee.InputGradient> inputGradients(List<float[]> inputs, List<io.cnnsee.Objective> objectives) {
+        Objects.requireNonNull(inputs, "inputs");
+        Objects.requireNonNull(objectives, "objectives");
+        if (inputs.size() < 2 || inputs.size() != objectives.size()) {
+            return io.cnnsee.InspectableModel.super.inputGradients(inputs, objectives);
+        }
+        int layer = -2;
+        for (io.cnnsee.Objective o : objectives) {
+            int at = singleLayer(o);
+            if (at < 0 || at == architecture.layers().size() - 1 || (layer != -2 && at != layer)) {
+                return io.cnnsee.InspectableModel.super.inputGradients(inputs, objectives);
+            }
+            layer = at;
+        }
+        int size = architecture.inputSize();
+        for (float[] input : inputs) {
+            if (input.length != 3 * size * size) {
+                throw new IllegalArgumentException(name() + " takes inputs of 3 x " + size + " x " + size + " = "
+                        + 3 * size * size + " values, not " + input.length);
+            }
+        }
+        int n = inputs.size();
+        int last = layer;
+        Set<Integer> needed = new HashSet<>();
+        for (int i = 0; i <= last; i++) {
+            needed.add(i);
+        }
+        Map<Integer, INDArray> outputs = new HashMap<>();
+        Map<Integer, INDArray> gradients = Map.of();
+        double[] values = new double[n];
+        try {
+            int lane = pass != null ? takeLane() : -1;
+            try {
+                synchronized (network) {
+                    checkOpen();
+                    if (pass != null) {
+                        Map<Integer, INDArray[]> perPicture = new HashMap<>();
+                        try {
+                            runOnOnednn(n, inputs::get, lane(lane, n, last), needed, (plan, slot, p, first, upTo) -> {
+                                for (int l : needed) {
+                                    if (l >= first && l <= upTo) {
+                                        perPicture.computeIfAbsent(l, k -> new INDArray[n])[p] = channelsLast(plan, slot, l);
+                                    }
+                                }
+                            }, 0);
+                            for (Map.Entry<Integer, INDArray[]> e : perPicture.entrySet()) {
+                                outputs.put(e.getKey(), Nd4j.concat(0, e.getValue()));
+                            }
+                        } finally {
+                            perPicture.values().forEach(a -> java.util.Arrays.stream(a).filter(Objects::nonNull).forEach(INDArray::close));
+                        }
+                    } else {
+                        float[] hwc = new float[n * 3 * size * size];
+                        for (int p = 0; p < n; p++) {
+                            toChannelsLast(inputs.get(p), hwc, p * 3 * size * size);
+                        }
+                        try (INDArray input = Nd4j.create(hwc, new long[] {n, size, size, 3}, 'c')) {
+                            outputs.putAll(inference.run(input, 0, last, needed));
+                        }
+                    }
+                    INDArray at = outputs.get(last);
+                    var type = org.deeplearning4j.nn.conf.inputs.InputType.convolutional(at.size(1), at.size(2),
+                            at.size(3), org.deeplearning4j.nn.conf.CNN2DFormat.NHWC);
+                    try (INDArray start = Nd4j.zeros(at.dataType(), at.shape())) {
+                        for (int p = 0; p < n; p++) {
+                            for (io.cnnsee.Objective.Term t : objectives.get(p).terms()) {
+                                values[p] += t.weight() * ChannelSeed.addTo(start, at, type, p, t.index(),
+                                        t.kind() == io.cnnsee.Objective.Kind.CENTRE_UNIT, t.weight());
+                            }
+                        }
+                        gradients = inference.backward(start, last, -1, outputs, Set.of(-1));
+                    }
+                }
+            } finally {
+                if (lane >= 0) {
+                    releaseLane(lane);
+                }
+            }
+            INDArray g = gradients.get(-1); // [n, h, w, 3], channels-last
+            List<io.cnnsee.InputGradient> out = new ArrayList<>(n);
+            for (int p = 0; p < n; p++) {
+                float[] planar = new float[3 * size * size];
+                Activations.copyChannelMajor(g, p, planar);
+                out.add(new io.cnnsee.InputGradient(objectives.get(p), values[p], inputShape(), planar));
+            }
+            return out;
+        } finally {
+            outputs.values().forEach(INDArray::close);
+            gradients.values().forEach(INDArray::close);
+        }
+    }
+
+    /**
      * The layer an objective reads when all its terms read one conv or pool layer (its index) or
      * all are class scores (the index of the last layer); -1 otherwise. Checks channels and classes.
      */

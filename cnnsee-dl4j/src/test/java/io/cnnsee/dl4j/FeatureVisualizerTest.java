@@ -18,6 +18,7 @@ import java.awt.image.BufferedImage;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -111,6 +112,33 @@ class FeatureVisualizerTest {
                 .get(0).image();
         assertThat(again.getRGB(0, 0, 32, 32, null, 0, 32)).containsExactly(once.getRGB(0, 0, 32, 32, null, 0, 32));
         assertThat(other.getRGB(0, 0, 32, 32, null, 0, 32)).isNotEqualTo(once.getRGB(0, 0, 32, 32, null, 0, 32));
+    }
+
+    /** Channels optimised as one batch give the pictures each gives alone: on VGG16's batched passes, to rounding. */
+    @Test
+    void channelsInABatchGiveThePicturesEachGivesAlone(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path file = dir.resolve("small.h5");
+        KerasWeightsWriter.write(file, GradCamTest.SMALL, KerasWeightsWriter.randomWeights(GradCamTest.SMALL, 23));
+        try (Vgg16Model vgg = Vgg16.builder().architecture(GradCamTest.SMALL).weights(Vgg16Weights.file(file)).build()) {
+            FeatureVisualizer.Builder options = FeatureVisualizer.builder(vgg).layer("block3_conv2").channels(0, 3, 5)
+                    .steps(4).seed(2);
+            List<Visualization> batched = options.batch(2).build().run();
+            FeatureVisualizer alone = options.build();
+            assertThat(batched).extracting(Visualization::channel).containsExactly(0, 3, 5);
+            for (Visualization b : batched) {
+                Visualization a = alone.run(b.channel());
+                assertThat(b.history()).containsExactly(a.history(), within(1e-4 * Math.max(1, Math.abs(a.last()))));
+                int[] pb = b.image().getRGB(0, 0, 64, 64, null, 0, 64);
+                int[] pa = a.image().getRGB(0, 0, 64, 64, null, 0, 64);
+                for (int i = 0; i < pa.length; i++) {
+                    for (int shift : new int[] {16, 8, 0}) {
+                        assertThat(Math.abs((pb[i] >> shift & 0xFF) - (pa[i] >> shift & 0xFF))).as("pixel %d", i).isLessThanOrEqualTo(1);
+                    }
+                }
+            }
+        }
+        assertThatThrownBy(() -> FeatureVisualizer.builder(edges()).layer("edges").channels(0).batch(0))
+                .hasMessage("A batch holds at least 1 channel, was 0");
     }
 
     @Test

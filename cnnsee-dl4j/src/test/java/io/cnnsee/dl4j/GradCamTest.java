@@ -123,6 +123,40 @@ class GradCamTest {
         }
     }
 
+    /** A batch of pictures, each with its own channel objective at one layer, gives what each gives alone. */
+    @Test
+    void aBatchOfChannelObjectivesGivesWhatEachGivesAlone() {
+        for (String layer : List.of("block1_conv2", "block3_pool", "block4_conv3")) {
+            List<float[]> inputs = new java.util.ArrayList<>();
+            List<io.cnnsee.Objective> objectives = new java.util.ArrayList<>();
+            for (int p = 0; p < 3; p++) {
+                inputs.add(model.networkInput(TestImages.noise(64, 64, 50 + p)));
+                objectives.add(p == 1 ? io.cnnsee.Objective.centreUnit(layer, 2).plus(io.cnnsee.Objective.channelMean(layer, 0), -1.5)
+                        : io.cnnsee.Objective.channelMean(layer, p));
+            }
+            List<io.cnnsee.InputGradient> batch = model.inputGradients(inputs, objectives);
+            assertThat(batch).hasSize(3);
+            for (int p = 0; p < 3; p++) {
+                io.cnnsee.InputGradient alone = model.inputGradient(inputs.get(p), objectives.get(p));
+                assertThat(batch.get(p).objective()).isEqualTo(objectives.get(p));
+                assertThat(batch.get(p).value()).as("%s picture %d", layer, p)
+                        .isCloseTo(alone.value(), within(1e-5 * Math.max(1, Math.abs(alone.value()))));
+                float[] a = batch.get(p).gradient();
+                float[] b = alone.gradient();
+                double largest = 0;
+                for (float v : b) {
+                    largest = Math.max(largest, Math.abs(v));
+                }
+                assertThat(largest).isPositive();
+                for (int i = 0; i < a.length; i++) {
+                    assertThat((double) a[i]).as("%s picture %d value %d", layer, p, i).isCloseTo(b[i], within(1e-5 * largest));
+                }
+            }
+        }
+        assertThatThrownBy(() -> model.inputGradients(List.of(new float[1]), List.of()))
+                .hasMessage("One objective per input, and at least one: got 1 inputs and 0 objectives");
+    }
+
     @Test
     void gradientsEqualFiniteDifferencesAtEveryDepth() {
         BufferedImage picture = TestImages.noise(64, 64, 31);
