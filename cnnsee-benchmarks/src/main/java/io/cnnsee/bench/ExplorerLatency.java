@@ -54,18 +54,24 @@ public final class ExplorerLatency {
              Browser browser = Browser.open()) {
             FeatureMapInspector inspector = FeatureMapInspector.builder().model(model).build();
             browser.driver.get(server.uri().toString());
+            Path reports = Files.createTempDirectory("cnnsee-explorer-latency");
             List<Double> inspect = new ArrayList<>();
+            List<Double> withReport = new ArrayList<>();
             List<Double> upload = new ArrayList<>();
             List<Double> switches = new ArrayList<>();
             int layers = 0;
             for (int r = -1; r < rounds; r++) { // round -1 warms both up
                 double a = 0;
                 double b = 0;
+                double c = 0;
                 for (int side = 0; side < 2; side++) {
                     if ((r % 2 == 0) == (side == 0)) {
                         long start = System.nanoTime();
-                        inspector.run(picture);
-                        a = (System.nanoTime() - start) / 1e6;
+                        io.cnnsee.Inspection inspection = inspector.run(picture);
+                        long inspected = System.nanoTime();
+                        inspection.writeReport(reports.resolve("r" + r));
+                        a = (inspected - start) / 1e6;
+                        c = (System.nanoTime() - start) / 1e6;
                     } else {
                         b = uploadInPage(browser, picture);
                     }
@@ -79,6 +85,7 @@ public final class ExplorerLatency {
                 }
                 if (r >= 0) {
                     inspect.add(a);
+                    withReport.add(c);
                     upload.add(b);
                     switches.addAll(round);
                 }
@@ -86,16 +93,20 @@ public final class ExplorerLatency {
                         r, a, b, round.stream().mapToDouble(Double::doubleValue).min().orElse(0),
                         round.stream().mapToDouble(Double::doubleValue).max().orElse(0));
             }
+            Folders.delete(reports);
             double inspectMs = Paired.quantile(inspect, 0.5);
+            double reportMs = Paired.quantile(withReport, 0.5);
             double uploadMs = Paired.quantile(upload, 0.5);
             String concurrent = concurrentUploads(server, picture, clients);
             return String.format(Locale.ROOT, "| VGG16 with top, random weights, 2 cores, median of %d rounds | ms |%n"
                             + "| --- | ---: |%n| inspect (FeatureMapInspector.run: pass, 5 taps, ranking, grids) | %.0f |%n"
                             + "| explorer: picture chosen to first layer's tiles painted | %.0f |%n"
                             + "| explorer / inspect | %.2f |%n"
+                            + "| inspect and its report (what `cnnsee inspect` does for a picture) | %.0f |%n"
+                            + "| explorer / (inspect and report) | %.2f |%n"
                             + "| layer switch, median of %d (every layer, each round) | %.0f |%n"
                             + "| layer switch, 95th percentile / slowest | %.0f / %.0f |%n%n%s",
-                    rounds, inspectMs, uploadMs, uploadMs / inspectMs, switches.size(), Paired.quantile(switches, 0.5),
+                    rounds, inspectMs, uploadMs, uploadMs / inspectMs, reportMs, uploadMs / reportMs, switches.size(), Paired.quantile(switches, 0.5),
                     Paired.quantile(switches, 0.95), switches.stream().mapToDouble(Double::doubleValue).max().orElse(0),
                     concurrent);
         }

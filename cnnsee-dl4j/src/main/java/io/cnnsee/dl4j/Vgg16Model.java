@@ -856,44 +856,63 @@ public final class Vgg16Model implements InspectableModel {
         }
         int n = inputs.size();
         int last = layer;
+        // Backward in one batch only through the 28 x 28 and smaller layers, whose large kernels
+        // then serve all pictures at once; above them, picture by picture, as the forward half runs.
+        int split = Math.min(last, architecture.indexOf("block4_conv1") - 1);
         Set<Integer> needed = new HashSet<>();
         for (int i = 0; i <= last; i++) {
             needed.add(i);
         }
-        Map<Integer, INDArray> outputs = new HashMap<>();
-        Map<Integer, INDArray> gradients = Map.of();
+        List<Map<Integer, INDArray>> shallow = new ArrayList<>();
+        Map<Integer, INDArray> deep = new HashMap<>();
+        Map<Integer, INDArray> atSplit = Map.of();
         double[] values = new double[n];
+        float[][] planar = new float[n][];
         try {
             int lane = pass != null ? takeLane() : -1;
             try {
                 synchronized (network) {
                     checkOpen();
-                    if (pass != null) {
-                        Map<Integer, INDArray[]> perPicture = new HashMap<>();
-                        try {
-                            runOnOnednn(n, inputs::get, lane(lane, n, last), needed, (plan, slot, p, first, upTo) -> {
-                                for (int l : needed) {
-                                    if (l >= first && l <= upTo) {
-                                        perPicture.computeIfAbsent(l, k -> new INDArray[n])[p] = channelsLast(plan, slot, l);
+                    Map<Integer, INDArray[]> perPicture = new HashMap<>();
+                    try {
+                        for (int p = 0; p < n; p++) {
+                            shallow.add(new HashMap<>());
+                        }
+                        PlanReader keep = (plan, slot, p, first, upTo) -> {
+                            for (int l : needed) {
+                                if (l >= first && l <= upTo) {
+                                    INDArray a = channelsLast(plan, slot, l);
+                                    if (l < split) {
+                                        shallow.get(p).put(l, a);
+                                    } else {
+                                        perPicture.computeIfAbsent(l, k -> new INDArray[n])[p] = a;
                                     }
                                 }
-                            }, 0);
-                            for (Map.Entry<Integer, INDArray[]> e : perPicture.entrySet()) {
-                                outputs.put(e.getKey(), Nd4j.concat(0, e.getValue()));
                             }
-                        } finally {
-                            perPicture.values().forEach(a -> java.util.Arrays.stream(a).filter(Objects::nonNull).forEach(INDArray::close));
+                        };
+                        if (pass != null) {
+                            runOnOnednn(n, inputs::get, lane(lane, n, last), needed, keep, 0);
+                        } else {
+                            for (int p = 0; p < n; p++) {
+                                try (INDArray input = channelsLast(inputs.get(p))) {
+                                    Map<Integer, INDArray> out = inference.run(input, 0, last, needed);
+                                    for (Map.Entry<Integer, INDArray> e : out.entrySet()) {
+                                        if (e.getKey() < split) {
+                                            shallow.get(p).put(e.getKey(), e.getValue());
+                                        } else {
+                                            perPicture.computeIfAbsent(e.getKey(), k -> new INDArray[n])[p] = e.getValue();
+                                        }
+                                    }
+                                }
+                            }
                         }
-                    } else {
-                        float[] hwc = new float[n * 3 * size * size];
-                        for (int p = 0; p < n; p++) {
-                            toChannelsLast(inputs.get(p), hwc, p * 3 * size * size);
+                        for (Map.Entry<Integer, INDArray[]> e : perPicture.entrySet()) {
+                            deep.put(e.getKey(), Nd4j.concat(0, e.getValue()));
                         }
-                        try (INDArray input = Nd4j.create(hwc, new long[] {n, size, size, 3}, 'c')) {
-                            outputs.putAll(inference.run(input, 0, last, needed));
-                        }
+                    } finally {
+                        perPicture.values().forEach(a -> java.util.Arrays.stream(a).filter(Objects::nonNull).forEach(INDArray::close));
                     }
-                    INDArray at = outputs.get(last);
+                    INDArray at = deep.get(last);
                     var type = org.deeplearning4j.nn.conf.inputs.InputType.convolutional(at.size(1), at.size(2),
                             at.size(3), org.deeplearning4j.nn.conf.CNN2DFormat.NHWC);
                     try (INDArray start = Nd4j.zeros(at.dataType(), at.shape())) {
@@ -903,7 +922,22 @@ public final class Vgg16Model implements InspectableModel {
                                         t.kind() == io.cnnsee.Objective.Kind.CENTRE_UNIT, t.weight());
                             }
                         }
-                        gradients = inference.backward(start, last, -1, outputs, Set.of(-1));
+                        atSplit = inference.backward(start, last, split, deep, Set.of(split));
+                    }
+                    INDArray g = atSplit.get(split); // [n, h, w, c]: the gradient at the output of layer split
+                    for (int p = 0; p < n; p++) {
+                        Map<Integer, INDArray> own = shallow.get(p);
+                        try (INDArray gp = g.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(p, p + 1)).dup('c');
+                             INDArray splitOutput = deep.get(split).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(p, p + 1)).dup('c')) {
+                            own.put(split, splitOutput);
+                            Map<Integer, INDArray> down = inference.backward(gp, split, -1, own, Set.of(-1));
+                            try (INDArray input = down.get(-1)) {
+                                planar[p] = new float[3 * size * size];
+                                Activations.copyChannelMajor(input, 0, planar[p]);
+                            } finally {
+                                own.remove(split);
+                            }
+                        }
                     }
                 }
             } finally {
@@ -911,17 +945,15 @@ public final class Vgg16Model implements InspectableModel {
                     releaseLane(lane);
                 }
             }
-            INDArray g = gradients.get(-1); // [n, h, w, 3], channels-last
             List<io.cnnsee.InputGradient> out = new ArrayList<>(n);
             for (int p = 0; p < n; p++) {
-                float[] planar = new float[3 * size * size];
-                Activations.copyChannelMajor(g, p, planar);
-                out.add(new io.cnnsee.InputGradient(objectives.get(p), values[p], inputShape(), planar));
+                out.add(new io.cnnsee.InputGradient(objectives.get(p), values[p], inputShape(), planar[p]));
             }
             return out;
         } finally {
-            outputs.values().forEach(INDArray::close);
-            gradients.values().forEach(INDArray::close);
+            shallow.forEach(m -> m.values().forEach(INDArray::close));
+            deep.values().forEach(INDArray::close);
+            atSplit.values().forEach(INDArray::close);
         }
     }
 
