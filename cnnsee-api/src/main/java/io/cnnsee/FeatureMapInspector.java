@@ -62,6 +62,8 @@ public final class FeatureMapInspector {
     private final int overlays;
     private final boolean firstLayerFilters;
     private final SaliencyMethod saliency;
+    private final int visualized;
+    private final int visualizationSteps;
 
     private FeatureMapInspector(Builder b, InspectableModel model) {
         this.model = model;
@@ -74,6 +76,12 @@ public final class FeatureMapInspector {
         this.overlays = b.overlays;
         this.firstLayerFilters = b.firstLayerFilters;
         this.saliency = b.saliency;
+        this.visualized = b.visualized;
+        this.visualizationSteps = b.visualizationSteps;
+        if (visualized > 0 && model.imageInput().isEmpty()) {
+            throw new IllegalStateException(model.name() + " does not say how it makes a picture its input, which"
+                    + " feature visualisation needs");
+        }
         if (b.layerNames == null) {
             this.taps = List.copyOf(model.taps());
         } else {
@@ -215,6 +223,15 @@ public final class FeatureMapInspector {
         if (firstLayerFilters) {
             inspection = inspection.withFirstLayerKernels(model.firstLayerKernels().orElseThrow());
         }
+        if (visualized > 0) {
+            List<io.cnnsee.visualize.Visualization> pictures = new ArrayList<>();
+            for (TapInspection t : results) {
+                List<Integer> best = t.ranking().channels().stream().limit(visualized).map(RankedChannel::channel).toList();
+                pictures.addAll(io.cnnsee.visualize.FeatureVisualizer.builder(model).layer(t.tap().layerName()).channels(best)
+                        .steps(visualizationSteps).seed(1).build().run());
+            }
+            inspection = inspection.withVisualizations(pictures);
+        }
         if (saliency != null) {
             int explainedIndex = gradient != null ? gradient.classIndex() : explainedClass != ClassGradient.MOST_PROBABLE_CLASS
                     ? explainedClass : !predicted.isEmpty() ? predicted.get(0).classIndex()
@@ -294,6 +311,8 @@ public final class FeatureMapInspector {
         private int explainedClass = ClassGradient.MOST_PROBABLE_CLASS;
         private int overlays;
         private boolean firstLayerFilters;
+        private int visualized;
+        private int visualizationSteps = 128;
 
         private Builder() {
         }
@@ -366,6 +385,22 @@ public final class FeatureMapInspector {
         }
 
         /** The model to inspect; by default the one of the provider found on the classpath. */
+        /**
+         * Adds, under each tap's grid, the pictures its best {@code channels} look for (feature
+         * visualisation, {@link io.cnnsee.visualize.FeatureVisualizer}, seed 1), found in
+         * {@code steps} steps each. Slow: VGG16 takes about 0.4 s a step a channel on 2 cores.
+         * The model must give input gradients.
+         */
+        public Builder visualize(int channels, int steps) {
+            if (channels < 0 || steps < 1) {
+                throw new IllegalArgumentException("Visualise 0 or more channels in 1 or more steps, was " + channels
+                        + " channels in " + steps + " steps");
+            }
+            this.visualized = channels;
+            this.visualizationSteps = steps;
+            return this;
+        }
+
         public Builder model(InspectableModel model) {
             this.model = Objects.requireNonNull(model, "model");
             return this;

@@ -32,6 +32,7 @@ public final class Inspection {
     private final FirstLayerKernels firstLayerKernels;
     private final SaliencyMap saliency;
     private final BufferedImage saliencyOverlay;
+    private final List<io.cnnsee.visualize.Visualization> visualizations;
 
     /**
      * @param source        what the picture is called (its file name, or a name you give)
@@ -70,10 +71,17 @@ public final class Inspection {
         this.firstLayerKernels = null;
         this.saliency = null;
         this.saliencyOverlay = null;
+        this.visualizations = List.of();
     }
 
     private Inspection(Inspection from, GradCam gradCam, BufferedImage gradCamOverlay, FirstLayerKernels firstLayerKernels,
                        SaliencyMap saliency, BufferedImage saliencyOverlay) {
+        this(from, gradCam, gradCamOverlay, firstLayerKernels, saliency, saliencyOverlay, from.visualizations);
+    }
+
+    private Inspection(Inspection from, GradCam gradCam, BufferedImage gradCamOverlay, FirstLayerKernels firstLayerKernels,
+                       SaliencyMap saliency, BufferedImage saliencyOverlay, List<io.cnnsee.visualize.Visualization> visualizations) {
+        this.visualizations = List.copyOf(visualizations);
         this.source = from.source;
         this.image = from.image;
         this.modelName = from.modelName;
@@ -117,6 +125,25 @@ public final class Inspection {
         Objects.requireNonNull(map, "map");
         Objects.requireNonNull(overlay, "overlay");
         return new Inspection(this, gradCam, gradCamOverlay, firstLayerKernels, map, overlay);
+    }
+
+    /**
+     * This inspection with pictures of what some of its taps' channels look for (feature
+     * visualisation), which the report shows under each tap's grid.
+     *
+     * @throws IllegalArgumentException if a picture is of a layer this inspection has no tap of
+     */
+    public Inspection withVisualizations(List<io.cnnsee.visualize.Visualization> pictures) {
+        Objects.requireNonNull(pictures, "pictures");
+        for (io.cnnsee.visualize.Visualization v : pictures) {
+            tap(v.tap().layerName());
+        }
+        return new Inspection(this, gradCam, gradCamOverlay, firstLayerKernels, saliency, saliencyOverlay, pictures);
+    }
+
+    /** The pictures of what channels look for of tap {@code layerName}, in the order given; empty when there are none. */
+    public List<io.cnnsee.visualize.Visualization> visualizations(String layerName) {
+        return visualizations.stream().filter(v -> v.tap().layerName().equals(layerName)).toList();
     }
 
     /** Which pixels the explained class depends on, when the inspector was asked for saliency. */

@@ -102,7 +102,8 @@ public final class ReportWriter {
      * One inspection's part of the report, the names of its picture files and, per tap, its
      * shown channels with their scores (formatted once for both reports).
      */
-    private record Column(Inspection inspection, List<String> grids, List<List<String>> overlays, String gradCam,
+    private record Column(Inspection inspection, List<String> grids, List<List<String>> overlays, List<List<String>> lookFor,
+                          String gradCam,
                           String saliency, String filters, List<String> scores) {
         String label() {
             return inspection.weights().random() ? "Random weights" : "Trained";
@@ -127,6 +128,7 @@ public final class ReportWriter {
             String prefix = c == 0 ? "" : "random-";
             List<String> grids = new ArrayList<>();
             List<List<String>> overlays = new ArrayList<>();
+            List<List<String>> lookFor = new ArrayList<>();
             for (TapInspection t : inspection.taps()) {
                 String base = fileNameOf(t.tap().layerName());
                 String grid = unique(prefix + base, taken);
@@ -142,6 +144,14 @@ public final class ReportWriter {
                     pictures.add(shown.get(r));
                 }
                 overlays.add(names);
+                List<String> looks = new ArrayList<>();
+                for (io.cnnsee.visualize.Visualization v : inspection.visualizations(t.tap().layerName())) {
+                    String name = unique(prefix + base.substring(0, base.length() - 4) + "_looks_for_" + v.channel() + ".png", taken);
+                    looks.add(name);
+                    files.add(name);
+                    pictures.add(v.image());
+                }
+                lookFor.add(looks);
             }
             String gradCam = null;
             BufferedImage heat = inspection.gradCamOverlay().orElse(null);
@@ -164,7 +174,7 @@ public final class ReportWriter {
                 pictures.add(inspection.firstLayerKernels().get().render(FILTER_SCALE, FILTER_COLUMNS));
             }
             List<String> scores = inspection.taps().stream().map(ReportWriter::scores).toList();
-            columns.add(new Column(inspection, grids, overlays, gradCam, saliency, filters, scores));
+            columns.add(new Column(inspection, grids, overlays, lookFor, gradCam, saliency, filters, scores));
         }
         List<byte[]> encoded = Png.encodeAll(pictures);
 
@@ -229,6 +239,20 @@ public final class ReportWriter {
     /** "#12 (3.410e+04), #3 (2.950e+04)": needs no escaping in either report. */
     private static String scores(TapInspection t) {
         return t.ranking().channels().stream().map(ReportWriter::scored).collect(Collectors.joining(", "));
+    }
+
+    /** "What block 4's channels look for". */
+    static String lookForHeading(TapInspection t) {
+        return "What " + t.tap().displayName() + "'s channels look for";
+    }
+
+    /** Which channels, how the pictures were made, and what random weights make of them. */
+    static String lookForLine(Inspection inspection, List<io.cnnsee.visualize.Visualization> looks) {
+        io.cnnsee.visualize.Visualization first = looks.get(0);
+        return "The picture each of channels " + looks.stream().map(v -> "#" + v.channel()).collect(java.util.stream.Collectors.joining(", "))
+                + " excites most, found by gradient ascent in " + first.history().length + " steps (seed " + first.seed()
+                + ", Fourier parameterisation, random views), left to right."
+                + (inspection.weights().random() ? " With random weights they are coloured noise: there is nothing learned to see." : "");
     }
 
     private static String overlaysLine(TapInspection t) {
@@ -426,6 +450,16 @@ public final class ReportWriter {
                     }
                     p.append("</p>\n<p class=\"shown\">").append(Html.escape(overlaysLine(ct))).append("</p>\n");
                 }
+                List<io.cnnsee.visualize.Visualization> looks = c.inspection().visualizations(ct.tap().layerName());
+                if (!looks.isEmpty()) {
+                    p.append("<h3>").append(Html.escape(lookForHeading(ct))).append("</h3>\n<p>");
+                    for (int k = 0; k < looks.size(); k++) {
+                        p.append("<img class=\"overlay\" src=\"").append(Html.escape(c.lookFor().get(tap).get(k)))
+                                .append("\" alt=\"").append(Html.escape("what channel " + looks.get(k).channel() + " looks for"))
+                                .append("\">");
+                    }
+                    p.append("</p>\n<p class=\"shown\">").append(Html.escape(lookForLine(c.inspection(), looks))).append("</p>\n");
+                }
                 return p.toString();
             });
             h.append("</section>\n");
@@ -526,6 +560,14 @@ public final class ReportWriter {
                         p.append("![").append(overlay).append("](").append(overlay).append(") ");
                     }
                     p.append("\n\n").append(overlaysLine(ct)).append('\n');
+                }
+                List<io.cnnsee.visualize.Visualization> looks = c.inspection().visualizations(ct.tap().layerName());
+                if (!looks.isEmpty()) {
+                    p.append("\n### ").append(Markdown.escape(lookForHeading(ct))).append("\n\n");
+                    for (int k = 0; k < looks.size(); k++) {
+                        p.append("![channel ").append(looks.get(k).channel()).append("](").append(c.lookFor().get(tap).get(k)).append(") ");
+                    }
+                    p.append("\n\n").append(Markdown.escape(lookForLine(c.inspection(), looks))).append('\n');
                 }
                 return p.toString();
             });

@@ -141,6 +141,35 @@ class FeatureVisualizerTest {
                 .hasMessage("A batch holds at least 1 channel, was 0");
     }
 
+    /** The report shows, under a tap's grid, what its best channels look for: the pictures the visualiser makes. */
+    @Test
+    void theReportShowsWhatTheBestChannelsLookFor(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Dl4jModel model = edges();
+        BufferedImage picture = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 32; y++) {
+            for (int x = 0; x < 32; x++) {
+                picture.setRGB(x, y, y % 8 < 4 ? 0xFFFFFF : 0); // horizontal stripes: channel 0 ranks first
+            }
+        }
+        io.cnnsee.Inspection inspection = io.cnnsee.FeatureMapInspector.builder().model(model).taps("edges")
+                .ranker(io.cnnsee.ChannelRanker.L2).visualize(1, 5).build().run(picture, "stripes");
+        int best = inspection.tap("edges").ranking().channels().get(0).channel();
+        List<Visualization> shown = inspection.visualizations("edges");
+        assertThat(shown).extracting(Visualization::channel).containsExactly(best);
+        BufferedImage expected = FeatureVisualizer.builder(model).layer("edges").channels(best).steps(5).seed(1).build()
+                .run(best).image();
+        assertThat(shown.get(0).image().getRGB(0, 0, 32, 32, null, 0, 32)).containsExactly(expected.getRGB(0, 0, 32, 32, null, 0, 32));
+        inspection.writeReport(dir);
+        String html = java.nio.file.Files.readString(dir.resolve("report.html"));
+        assertThat(html).contains("What edges&#39;s channels look for", "edges_looks_for_" + best + ".png",
+                "The picture each of channels #" + best + " excites most, found by gradient ascent in 5 steps (seed 1");
+        assertThat(javax.imageio.ImageIO.read(dir.resolve("edges_looks_for_" + best + ".png").toFile()).getRGB(0, 0, 32, 32, null, 0, 32))
+                .containsExactly(expected.getRGB(0, 0, 32, 32, null, 0, 32));
+        assertThat(java.nio.file.Files.readString(dir.resolve("report.md"))).contains("### What edges's channels look for");
+        assertThatThrownBy(() -> io.cnnsee.FeatureMapInspector.builder().model(model).visualize(1, 0))
+                .hasMessage("Visualise 0 or more channels in 1 or more steps, was 1 channels in 0 steps");
+    }
+
     @Test
     void badChannelsLayersAndStepsAreClearErrors() {
         Dl4jModel model = edges();
