@@ -57,12 +57,30 @@ public final class AtlasWriter {
      * linked from the channels' pages.
      */
     public static Path write(AtlasSummary atlas, InspectableModel model, Path out, boolean reports) throws IOException {
+        return write(atlas, model, out, reports, List.of());
+    }
+
+    /**
+     * As {@link #write(AtlasSummary, InspectableModel, Path, boolean)}, with, on the page of each
+     * channel that has one, the picture it looks for ({@code pictures}, made by
+     * {@link io.cnnsee.visualize.FeatureVisualizer}) beside the pictures that excite it most.
+     *
+     * @throws IllegalArgumentException if a picture is of a layer the atlas does not hold
+     */
+    public static Path write(AtlasSummary atlas, InspectableModel model, Path out, boolean reports,
+                             List<io.cnnsee.visualize.Visualization> pictures) throws IOException {
+        for (io.cnnsee.visualize.Visualization v : pictures) {
+            if (!atlas.layers().contains(v.tap().layerName())) {
+                throw new IllegalArgumentException("The atlas holds " + atlas.layers() + ", not " + v.tap().layerName()
+                        + ", whose channel " + v.channel() + " was visualised");
+            }
+        }
         Path target = out.toAbsolutePath().normalize();
         Path parent = target.getParent();
         Files.createDirectories(parent);
         Path work = Files.createTempDirectory(parent, "." + target.getFileName() + ".part-");
         try {
-            writeInto(atlas, model, work, reports);
+            writeInto(atlas, model, work, reports, pictures);
             if (Files.exists(target)) {
                 if (!Files.isRegularFile(target.resolve("index.html"))) {
                     throw new IOException(target + " exists and is not an atlas: choose another folder");
@@ -83,7 +101,8 @@ public final class AtlasWriter {
         return target.resolve("index.html");
     }
 
-    private static void writeInto(AtlasSummary atlas, InspectableModel model, Path dir, boolean reports) throws IOException {
+    private static void writeInto(AtlasSummary atlas, InspectableModel model, Path dir, boolean reports,
+                                  List<io.cnnsee.visualize.Visualization> pictures) throws IOException {
         List<Tap> taps = new ArrayList<>();
         for (String layer : atlas.layers()) {
             taps.add(model.tap(layer));
@@ -128,8 +147,15 @@ public final class AtlasWriter {
             List<ChannelSummary> channels = atlas.channels(tap.layerName());
             Path folder = Files.createDirectories(dir.resolve(folderOf(tap)));
             for (int c = 0; c < channels.size(); c++) {
+                io.cnnsee.visualize.Visualization looks = null;
+                for (io.cnnsee.visualize.Visualization v : pictures) {
+                    if (v.tap().layerName().equals(tap.layerName()) && v.channel() == c) {
+                        looks = v;
+                        AtomicFiles.write(folder.resolve(c + "-looks-for.png"), Png.encode(v.image()));
+                    }
+                }
                 AtomicFiles.write(folder.resolve("channel-" + c + ".html"),
-                        channelPage(atlas, model, tap, c, channels.get(c), reportOf).getBytes(StandardCharsets.UTF_8));
+                        channelPage(atlas, model, tap, c, channels.get(c), reportOf, looks).getBytes(StandardCharsets.UTF_8));
             }
         }
         AtomicFiles.write(dir.resolve("index.html"), index(atlas, model, taps).getBytes(StandardCharsets.UTF_8));
@@ -208,7 +234,7 @@ public final class AtlasWriter {
     }
 
     private static String channelPage(AtlasSummary atlas, InspectableModel model, Tap tap, int c, ChannelSummary s,
-                                      Map<String, String> reportOf) {
+                                      Map<String, String> reportOf, io.cnnsee.visualize.Visualization looks) {
         StringBuilder h = new StringBuilder(head(tap.layerName() + ", channel " + c));
         h.append(randomNote(model)).append("<p><a href=\"../index.html\">All channels</a></p>\n");
         h.append(String.format(Locale.ROOT, "<p>Over %d pictures its %s averages %.4g; it is active (above 0) in %.1f %% "
@@ -235,6 +261,13 @@ public final class AtlasWriter {
                         .append("px\"></span>");
             }
             h.append("</p>\n");
+        }
+        if (looks != null) {
+            h.append("<h2>What it looks for</h2>\n<p><img src=\"").append(c).append("-looks-for.png\" width=\"224\" alt=\"")
+                    .append("the picture channel ").append(c).append(" looks for\"></p>\n<p>The picture that excites it most, found by")
+                    .append(" gradient ascent in ").append(looks.history().length).append(" steps (seed ").append(looks.seed())
+                    .append(", Fourier parameterisation, random views)").append(model.weights().random()
+                            ? ": with random weights, coloured noise." : ".").append(" Below, the pictures of the collection that do.</p>\n");
         }
         h.append("<table>\n<tr><th>patch</th><th>where it fires</th><th>picture</th><th>").append(Html.escape(atlas.statistic()))
                 .append("</th><th>strongest unit</th></tr>\n");

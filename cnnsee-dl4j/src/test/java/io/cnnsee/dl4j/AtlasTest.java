@@ -1,6 +1,7 @@
 package io.cnnsee.dl4j;
 
 import io.cnnsee.ImageInput;
+import io.cnnsee.Tap;
 import io.cnnsee.ReceptiveField;
 import io.cnnsee.atlas.Atlas;
 import io.cnnsee.atlas.AtlasSummary;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
@@ -169,8 +171,22 @@ public class AtlasTest {
         assertThat(ImageIO.read(out.resolve("colour").resolve("0-0.png").toFile()).getWidth()).isEqualTo(1);
         assertThat(ImageIO.read(out.resolve("pooled").resolve("0-0.png").toFile()).getWidth()).isEqualTo(2);
         assertThat(out.resolve("pooled").resolve("1-2-map.png")).exists();
-        // Written again over itself: replaced whole, no part folder left.
-        AtlasWriter.write(atlas, model, out);
+        assertThat(page).doesNotContain("What it looks for");
+        // Written again over itself, with what redness looks for: replaced whole, no part folder left.
+        List<io.cnnsee.visualize.Visualization> looks = io.cnnsee.visualize.FeatureVisualizer.builder(model).layer("colour")
+                .channels(0).steps(3).build().run();
+        AtlasWriter.write(atlas, model, out, false, looks);
+        String withLooks = Files.readString(out.resolve("colour").resolve("channel-0.html"));
+        assertThat(withLooks).contains("<h2>What it looks for</h2>", "0-looks-for.png", "gradient ascent in 3 steps (seed 1",
+                "p0.png");
+        assertThat(ImageIO.read(out.resolve("colour").resolve("0-looks-for.png").toFile()).getRGB(0, 0, 8, 8, null, 0, 8))
+                .containsExactly(looks.get(0).image().getRGB(0, 0, 8, 8, null, 0, 8));
+        assertThat(Files.readString(out.resolve("colour").resolve("channel-1.html"))).doesNotContain("What it looks for");
+        assertThatThrownBy(() -> AtlasWriter.write(atlas, model, dir.resolve("other"), false,
+                io.cnnsee.visualize.FeatureVisualizer.builder(colours()).layer("pooled").channels(1).steps(1).build().run()
+                        .stream().map(v -> new io.cnnsee.visualize.Visualization(Tap.of("elsewhere", v.tap().shape()), 1,
+                                v.objective(), v.image(), v.history(), 1)).toList()))
+                .hasMessage("The atlas holds [colour, pooled], not elsewhere, whose channel 1 was visualised");
         try (var siblings = Files.list(dir)) {
             assertThat(siblings.map(p -> p.getFileName().toString()).filter(n -> n.contains(".part-") || n.contains(".old-")))
                     .isEmpty();

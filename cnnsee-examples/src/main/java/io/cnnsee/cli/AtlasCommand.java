@@ -62,6 +62,15 @@ final class AtlasCommand implements Callable<Integer> {
             + "default under reports/, linked from the channels' pages).")
     boolean noReports;
 
+    @Option(names = "--visualize", paramLabel = "CHANNELS",
+            description = "Also put on these channels' pages (as 0-15 or 1,5,9, of every tap) the picture each looks for "
+                    + "(feature visualisation; slow: VGG16 about 0.4 s a step a channel).")
+    String visualize;
+
+    @Option(names = "--visualize-steps", paramLabel = "STEPS", defaultValue = "128",
+            description = "Gradient steps of --visualize (default: ${DEFAULT-VALUE}).")
+    int visualizeSteps;
+
     @CommandLine.Mixin
     ModelOptions models = new ModelOptions();
 
@@ -70,9 +79,16 @@ final class AtlasCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
         ChannelRanker ranker;
+        List<Integer> visualized = null;
         try {
             if (top < 1) {
                 throw new IllegalArgumentException("--top must be at least 1, was " + top);
+            }
+            if (visualize != null) {
+                visualized = VisualizeCommand.channelList(visualize);
+                if (visualizeSteps < 1) {
+                    throw new IllegalArgumentException("--visualize-steps must be at least 1, was " + visualizeSteps);
+                }
             }
             ranker = ChannelRanker.builtIn(by);
         } catch (IllegalArgumentException e) {
@@ -154,8 +170,30 @@ final class AtlasCommand implements Callable<Integer> {
             err.println("cnnsee: the atlas could not be collected: " + cause.getMessage());
             return 1;
         }
+        List<io.cnnsee.visualize.Visualization> looks = new java.util.ArrayList<>();
+        if (visualized != null) {
+            try {
+                for (String layer : summary.layers()) {
+                    int count = loaded.tap(layer).shape().channels();
+                    List<Integer> chosen = visualized.stream().filter(c -> c < count).toList(); // those this tap has
+                    if (chosen.isEmpty()) {
+                        continue;
+                    }
+                    long begun = System.nanoTime();
+                    looks.addAll(io.cnnsee.visualize.FeatureVisualizer.builder(loaded).layer(layer).channels(chosen)
+                            .steps(visualizeSteps).build().run());
+                    err.printf(Locale.ROOT, "Visualised channel%s %s of %s in %s%n", chosen.size() == 1 ? "" : "s",
+                            chosen.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")), layer,
+                            duration((System.nanoTime() - begun) / 1e9));
+                    err.flush();
+                }
+            } catch (RuntimeException e) {
+                err.println("cnnsee: --visualize: " + e.getMessage());
+                return 1;
+            }
+        }
         try {
-            Path index = AtlasWriter.write(summary, loaded, out, !noReports);
+            Path index = AtlasWriter.write(summary, loaded, out, !noReports, looks);
             err.printf(Locale.ROOT, "Atlas of %d pictures (%d skipped) in %s%n", summary.pictures(), summary.skipped(),
                     duration((System.nanoTime() - start) / 1e9));
             stdout.println(index);

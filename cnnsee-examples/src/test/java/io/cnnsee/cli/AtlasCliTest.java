@@ -29,7 +29,8 @@ class AtlasCliTest {
         Files.writeString(photos.resolve("broken.jpg"), "not a picture");
         Path out = dir.resolve("atlas");
         CnnseeCliTest.Run run = cnnsee("atlas", photos.toString(), "--model", zip.toString(), "--input", "unit",
-                "--input-size", "32", "--top", "2", "--by", "mean", "--out", out.toString());
+                "--input-size", "32", "--top", "2", "--by", "mean", "--out", out.toString(), "--visualize", "1,7",
+                "--visualize-steps", "3");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.err()).contains("Taps: conv_a (6 x 32 x 32), conv_b (8 x 16 x 16)", "4/4 pictures",
                 "Atlas of 3 pictures (1 skipped)");
@@ -38,7 +39,11 @@ class AtlasCliTest {
         assertThat(index).contains("3 pictures, each channel shown by the 2 that excite it most by its mean", "broken.jpg",
                 "conv_b/channel-7.html");
         String page = Files.readString(out.resolve("conv_b").resolve("channel-7.html"));
-        assertThat(page).contains("cat", "mean", "<a href=\"../reports/");
+        assertThat(page).contains("cat", "mean", "<a href=\"../reports/", "<h2>What it looks for</h2>", "7-looks-for.png",
+                "gradient ascent in 3 steps");
+        assertThat(out.resolve("conv_a").resolve("1-looks-for.png")).exists();
+        assertThat(out.resolve("conv_a").resolve("2-looks-for.png")).doesNotExist();
+        assertThat(run.err()).contains("Visualised channel 1 of conv_a in ", "Visualised channels 1, 7 of conv_b in ");
         java.util.regex.Matcher link = java.util.regex.Pattern.compile("href=\"\\.\\./(reports/[^\"]+)\"").matcher(page);
         assertThat(link.find()).isTrue();
         assertThat(out.resolve(link.group(1))).exists();
