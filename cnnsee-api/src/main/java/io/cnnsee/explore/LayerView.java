@@ -77,17 +77,30 @@ public final class LayerView {
         // Channels are apart: half of them on each core, which halves what the page waits for.
         IntStream.range(0, channels).parallel().forEach(c -> {
             Channel channel = map.channel(c);
-            ChannelStats s = channel.stats();
             float[] values = channel.toArray();
-            // The range of the finite values: a NaN or an infinity must not make the whole channel one level.
+            // One loop for the statistics (as ChannelStats.of makes them) and the range of the finite
+            // values: a NaN or an infinity must not make the whole channel one level.
+            double sum = 0;
+            double squares = 0;
+            float smallest = Float.POSITIVE_INFINITY;
+            float largest = Float.NEGATIVE_INFINITY;
+            int positive = 0;
             float lo = Float.POSITIVE_INFINITY;
             float hi = Float.NEGATIVE_INFINITY;
             for (float v : values) {
+                sum += v;
+                squares += (double) v * v;
+                smallest = Math.min(smallest, v);
+                largest = Math.max(largest, v);
+                if (v > 0) {
+                    positive++;
+                }
                 if (Float.isFinite(v)) {
                     lo = Math.min(lo, v);
                     hi = Math.max(hi, v);
                 }
             }
+            ChannelStats s = new ChannelStats(values.length, sum, smallest, largest, squares, positive);
             min[c] = lo <= hi ? lo : Float.NaN;
             max[c] = lo <= hi ? hi : Float.NaN;
             mean[c] = s.mean();
