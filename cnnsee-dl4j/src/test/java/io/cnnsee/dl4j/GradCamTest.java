@@ -109,17 +109,7 @@ class GradCamTest {
                 io.cnnsee.Objective.channelMean("block1_conv1", 0).plus(io.cnnsee.Objective.classLogit(1), 0.5))) {
             io.cnnsee.InputGradient fast = model.inputGradient(x, objective);
             io.cnnsee.InputGradient slow = generic.inputGradient(x, objective);
-            assertThat(fast.value()).as("%s", objective).isCloseTo(slow.value(), within(1e-4 * Math.max(1, Math.abs(slow.value()))));
-            float[] a = fast.gradient();
-            float[] b = slow.gradient();
-            double largest = 0;
-            for (float v : b) {
-                largest = Math.max(largest, Math.abs(v));
-            }
-            assertThat(largest).isPositive();
-            for (int i = 0; i < a.length; i++) {
-                assertThat((double) a[i]).as("%s value %d", objective, i).isCloseTo(b[i], within(1e-4 * largest));
-            }
+            assertSameGradient(fast, slow, 1e-4, objective.toString());
         }
     }
 
@@ -139,22 +129,27 @@ class GradCamTest {
             for (int p = 0; p < 3; p++) {
                 io.cnnsee.InputGradient alone = model.inputGradient(inputs.get(p), objectives.get(p));
                 assertThat(batch.get(p).objective()).isEqualTo(objectives.get(p));
-                assertThat(batch.get(p).value()).as("%s picture %d", layer, p)
-                        .isCloseTo(alone.value(), within(1e-5 * Math.max(1, Math.abs(alone.value()))));
-                float[] a = batch.get(p).gradient();
-                float[] b = alone.gradient();
-                double largest = 0;
-                for (float v : b) {
-                    largest = Math.max(largest, Math.abs(v));
-                }
-                assertThat(largest).isPositive();
-                for (int i = 0; i < a.length; i++) {
-                    assertThat((double) a[i]).as("%s picture %d value %d", layer, p, i).isCloseTo(b[i], within(1e-5 * largest));
-                }
+                assertSameGradient(batch.get(p), alone, 1e-5, layer + " picture " + p);
             }
         }
         assertThatThrownBy(() -> model.inputGradients(List.of(new float[1]), List.of()))
                 .hasMessage("One objective per input, and at least one: got 1 inputs and 0 objectives");
+    }
+
+    /** Values within {@code relative} of the expected value, gradients within it of the expected gradient's largest magnitude. */
+    private static void assertSameGradient(io.cnnsee.InputGradient actual, io.cnnsee.InputGradient expected, double relative,
+                                           String what) {
+        assertThat(actual.value()).as(what).isCloseTo(expected.value(), within(relative * Math.max(1, Math.abs(expected.value()))));
+        float[] a = actual.gradient();
+        float[] b = expected.gradient();
+        double largest = 0;
+        for (float v : b) {
+            largest = Math.max(largest, Math.abs(v));
+        }
+        assertThat(largest).as(what).isPositive();
+        for (int i = 0; i < a.length; i++) {
+            assertThat((double) a[i]).as("%s value %d", what, i).isCloseTo(b[i], within(relative * largest));
+        }
     }
 
     @Test
