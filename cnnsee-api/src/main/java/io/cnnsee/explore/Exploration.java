@@ -101,22 +101,6 @@ public final class Exploration {
         }
     }
 
-    /** Whether layer {@code index}'s view is made already. */
-    public boolean hasLayer(int index) {
-        checkLayer(index);
-        return views.get(index) != null;
-    }
-
-    /** The index of the layer called {@code layerName}, or -1. */
-    public int indexOf(String layerName) {
-        for (int i = 0; i < maps.size(); i++) {
-            if (maps.get(i).tap().layerName().equals(layerName)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     public List<Prediction> predictions() {
         return predictions;
     }

@@ -13,7 +13,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -53,29 +52,20 @@ public final class ExploreWriter {
         Exploration exploration = new Exploration("offline", inspection.source(), shown, picture.getWidth(),
                 picture.getHeight(), maps, new HashSet<>(maps.stream().map(FeatureMap::tap).toList()),
                 inspection.predictions(), ChannelRanker.builtIns(), OFFLINE_TILE_SIDE);
-        Json model = new Json().object().name("name").value(inspection.modelName())
-                .name("weights").object().name("source").value(inspection.weights().source())
-                .name("license").value(inspection.weights().license()).name("random").value(inspection.weights().random())
-                .end().name("classes").array().endArray().name("rankers").array();
-        for (ChannelRanker r : ChannelRanker.builtIns()) {
-            model.value(r.name());
-        }
-        model.endArray().name("colormaps").raw(ExplorerPage.colormapsJson()).end();
-        Json data = new Json().object().name("mode").value("offline").name("model").raw(model.toString())
+        // No classes: offline there is no Grad-CAM to ask for.
+        String model = Explorer.modelJson(inspection.modelName(), inspection.weights(), List.of(), ChannelRanker.builtIns());
+        Json data = new Json().object().name("mode").value("offline").name("model").raw(model)
                 .name("exploration").raw(exploration.json())
-                .name("picture").value(dataUri(Png.encode(shown)))
+                .name("picture").value(ExplorerPage.dataUri(Png.encode(shown)))
                 .name("report").value(ReportWriter.HTML);
         if (inspection.gradCam().isPresent() && inspection.gradCamOverlay().isPresent()) {
             data.name("gradCam").object().name("label").value(inspection.gradCam().get().label())
                     .name("layer").value(inspection.gradCam().get().tap().layerName())
-                    .name("png").value(dataUri(Png.encode(inspection.gradCamOverlay().get()))).end();
+                    .name("png").value(ExplorerPage.dataUri(Png.encode(inspection.gradCamOverlay().get()))).end();
         }
         data.name("layers").array();
         for (int i = 0; i < exploration.layerCount(); i++) {
-            LayerView view = exploration.layer(i);
-            String json = view.json(i);
-            // The layer's object with its levels added as one more member.
-            data.raw(json.substring(0, json.length() - 1) + ",\"levels\":" + Json.quote(dataUri(view.levelsPng())) + "}");
+            data.raw(exploration.layer(i).jsonWithLevels(i));
         }
         data.endArray().end();
         AtomicFiles.write(directory.resolve(ExplorerPage.DATA_FILE),
@@ -83,9 +73,5 @@ public final class ExploreWriter {
         Path page = directory.resolve(PAGE);
         AtomicFiles.write(page, ExplorerPage.offline().getBytes(StandardCharsets.UTF_8));
         return page;
-    }
-
-    private static String dataUri(byte[] png) {
-        return "data:image/png;base64," + Base64.getEncoder().encodeToString(png);
     }
 }

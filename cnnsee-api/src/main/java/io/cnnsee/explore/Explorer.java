@@ -9,6 +9,7 @@ import io.cnnsee.InspectableModel;
 import io.cnnsee.Inspection;
 import io.cnnsee.Prediction;
 import io.cnnsee.Tap;
+import io.cnnsee.WeightsInfo;
 import io.cnnsee.render.Colormap;
 import io.cnnsee.render.Png;
 import io.cnnsee.render.Resize;
@@ -16,7 +17,6 @@ import io.cnnsee.render.Resize;
 import java.awt.image.BufferedImage;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -172,7 +172,7 @@ public final class Explorer {
         public String json() {
             return new Json().object().name("classIndex").value(gradCam.classIndex()).name("label").value(gradCam.label())
                     .name("probability").value(gradCam.probability()).name("layer").value(gradCam.tap().layerName())
-                    .name("png").value("data:image/png;base64," + Base64.getEncoder().encodeToString(png)).end().toString();
+                    .name("png").value(ExplorerPage.dataUri(png)).end().toString();
         }
     }
 
@@ -188,12 +188,21 @@ public final class Explorer {
 
     /** What the page shows of the model before any picture: name, weights, classes, rankers, colormaps. */
     public String modelJson() {
-        Json j = new Json().object().name("name").value(model.name())
-                .name("weights").object().name("source").value(model.weights().source())
-                .name("license").value(model.weights().license()).name("random").value(model.weights().random()).end();
-        j.name("classes").array();
+        List<String> classes = new ArrayList<>();
         for (int c = 0, n = classCount(); c < n; c++) {
-            j.value(model.classLabel(c));
+            classes.add(model.classLabel(c));
+        }
+        return modelJson(model.name(), model.weights(), classes, rankers);
+    }
+
+    /** The model's description as the page reads it, from the server or from a report's offline data. */
+    static String modelJson(String name, WeightsInfo weights, List<String> classes, List<ChannelRanker> rankers) {
+        Json j = new Json().object().name("name").value(name)
+                .name("weights").object().name("source").value(weights.source())
+                .name("license").value(weights.license()).name("random").value(weights.random()).end();
+        j.name("classes").array();
+        for (String label : classes) {
+            j.value(label);
         }
         j.endArray().name("rankers").array();
         for (ChannelRanker r : rankers) {

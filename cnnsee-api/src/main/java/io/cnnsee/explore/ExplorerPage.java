@@ -37,6 +37,11 @@ public final class ExplorerPage {
         return TEMPLATE.replace("<!--INIT-->", "<script src=\"" + DATA_FILE + "\"></script>");
     }
 
+    /** {@code png} as a {@code data:} URL: how pictures travel inside the page's JSON and its offline data. */
+    public static String dataUri(byte[] png) {
+        return "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(png);
+    }
+
     /** Every built-in colormap as {@code {"name": "rrggbb" x 256}}: the same entries the Java renderer uses. */
     static String colormapsJson() {
         return COLORMAPS;

@@ -19,10 +19,10 @@ import java.util.stream.IntStream;
 /**
  * Everything the explorer shows of one layer for one picture, made once and then only read: each
  * channel's statistics, its score under every ranker (so the page re-sorts without asking), and
- * all channels as one grey picture of 8-bit levels, each channel scaled from its own minimum (0)
- * to its own maximum (255). The page colours the levels itself, which is why switching colormap or
- * normalisation needs no request; the exact values of one channel come separately
- * ({@link #channelValues}) when the page shows it large.
+ * all channels as one grey picture of 8-bit levels, each channel scaled from its own finite minimum
+ * (0) to its own finite maximum (255), averaged down to the tile size asked for. The page colours
+ * the levels itself, which is why switching colormap or normalisation needs no request; the exact
+ * values of one channel come separately (the exploration's map) when the page shows it large.
  */
 public final class LayerView {
 
@@ -77,30 +77,21 @@ public final class LayerView {
         // Channels are apart: half of them on each core, which halves what the page waits for.
         IntStream.range(0, channels).parallel().forEach(c -> {
             Channel channel = map.channel(c);
+            ChannelStats s = channel.stats();
             float[] values = channel.toArray();
-            // One loop for the statistics (as ChannelStats.of makes them) and the range of the finite
-            // values: a NaN or an infinity must not make the whole channel one level.
-            double sum = 0;
-            double squares = 0;
-            float smallest = Float.POSITIVE_INFINITY;
-            float largest = Float.NEGATIVE_INFINITY;
-            int positive = 0;
-            float lo = Float.POSITIVE_INFINITY;
-            float hi = Float.NEGATIVE_INFINITY;
-            for (float v : values) {
-                sum += v;
-                squares += (double) v * v;
-                smallest = Math.min(smallest, v);
-                largest = Math.max(largest, v);
-                if (v > 0) {
-                    positive++;
-                }
-                if (Float.isFinite(v)) {
-                    lo = Math.min(lo, v);
-                    hi = Math.max(hi, v);
+            float lo = s.min();
+            float hi = s.max();
+            if (!Float.isFinite(lo) || !Float.isFinite(hi)) {
+                // The range of the finite values: a NaN or an infinity must not make the whole channel one level.
+                lo = Float.POSITIVE_INFINITY;
+                hi = Float.NEGATIVE_INFINITY;
+                for (float v : values) {
+                    if (Float.isFinite(v)) {
+                        lo = Math.min(lo, v);
+                        hi = Math.max(hi, v);
+                    }
                 }
             }
-            ChannelStats s = new ChannelStats(values.length, sum, smallest, largest, squares, positive);
             min[c] = lo <= hi ? lo : Float.NaN;
             max[c] = lo <= hi ? hi : Float.NaN;
             mean[c] = s.mean();
@@ -141,13 +132,12 @@ public final class LayerView {
         return new LayerView(map, rankers, maxTileSide);
     }
 
-    /** The built-in rankers' scores come from the statistics already made, not from a pass each. */
+    /**
+     * The built-in rankers that read {@link Channel#stats()} score from the statistics already made,
+     * not from a pass each, and give what they would give; the others score the channel.
+     */
     private static double score(ChannelRanker r, Channel channel, ChannelStats s) {
-        if (r == ChannelRanker.SUM) {
-            return s.sum();
-        } else if (r == ChannelRanker.MEAN) {
-            return s.mean();
-        } else if (r == ChannelRanker.MAX) {
+        if (r == ChannelRanker.MAX) {
             return s.max();
         } else if (r == ChannelRanker.L2) {
             return s.l2();
@@ -206,12 +196,6 @@ public final class LayerView {
         return (int) Math.max(0, Math.min(255, Math.round((v - min) * scale)));
     }
 
-    /** Channel {@code c}'s exact values, row by row: for the page's large view and the value under the pointer. */
-    public static float[] channelValues(FeatureMap map, int c) {
-        Objects.checkIndex(c, map.channelCount());
-        return map.channel(c).toArray();
-    }
-
     public Tap tap() {
         return tap;
     }
@@ -260,6 +244,12 @@ public final class LayerView {
         String made = write(index);
         written = new Written(index, made);
         return made;
+    }
+
+    /** {@link #json(int)} with the levels picture as one more member, {@code levels}, a {@code data:} URL. */
+    public String jsonWithLevels(int index) {
+        String json = json(index);
+        return json.substring(0, json.length() - 1) + ",\"levels\":" + Json.quote(ExplorerPage.dataUri(levelsPng)) + "}";
     }
 
     private String write(int index) {

@@ -28,6 +28,11 @@ final class ModelOptions {
     }
 
     ModelChoice choice() {
-        return new ModelChoice(model, weights, weightsSeed, inputPreset, inputSize, null, false);
+        return choice(null);
+    }
+
+    /** The choice with the class names of {@code --model PATH} from {@code labels} (null: ImageNet's or none). */
+    ModelChoice choice(java.nio.file.Path labels) {
+        return new ModelChoice(model, weights, weightsSeed, inputPreset, inputSize, labels, false);
     }
 }

@@ -63,8 +63,7 @@ final class ServeCommand implements Callable<Integer> {
         if (keep < 1 || maxUploadMb < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--keep and --max-upload-mb must be at least 1");
         }
-        ModelChoice choice = new ModelChoice(models.model, models.weights, models.weightsSeed, models.inputPreset,
-                models.inputSize, labels, false);
+        ModelChoice choice = models.choice(labels);
         String misfit = choice.misfit();
         if (misfit != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), misfit);

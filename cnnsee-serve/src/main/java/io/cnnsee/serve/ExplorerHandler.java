@@ -25,7 +25,6 @@ import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -54,6 +53,8 @@ final class ExplorerHandler extends Handler.Abstract {
     private final long maxUploadBytes;
     private final Semaphore passes;
     private final byte[] page;
+    /** The model's description (its 1000 class names, say): made once, for the page and for /api/model. */
+    private final String modelJson;
     /** Makes the other layers' views after an upload, so that a layer switch finds its view made. */
     private final ExecutorService ahead = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "cnnsee-serve-layers");
@@ -68,7 +69,8 @@ final class ExplorerHandler extends Handler.Abstract {
         this.loader = loader;
         this.maxUploadBytes = maxUploadBytes;
         this.passes = new Semaphore(concurrentPasses, true);
-        this.page = ExplorerPage.server(explorer.modelJson()).getBytes(StandardCharsets.UTF_8);
+        this.modelJson = explorer.modelJson();
+        this.page = ExplorerPage.server(modelJson).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -84,7 +86,7 @@ final class ExplorerHandler extends Handler.Abstract {
             }
             if (path.equals("/api/model")) {
                 requireMethod(method, "GET");
-                return json(response, callback, HttpStatus.OK_200, explorer.modelJson());
+                return json(response, callback, HttpStatus.OK_200, modelJson);
             }
             if (path.equals("/api/explorations")) {
                 requireMethod(method, "POST");
@@ -94,13 +96,12 @@ final class ExplorerHandler extends Handler.Abstract {
                 String summary = e.json();
                 // The first layer comes with the answer: one round trip less before the page shows tiles,
                 // and the page has it even if other uploads push this one out of the cache meanwhile.
-                String first = e.layer(0).json(0);
+                String first = e.layer(0).jsonWithLevels(0);
                 // What the page waited for, for the browser's developer tools and the latency benchmark.
                 response.getHeaders().put("Server-Timing", timing.append(String.format(Locale.ROOT, "layer;dur=%.1f",
                         (System.nanoTime() - explored) / 1e6)).toString());
                 return json(response, callback, HttpStatus.CREATED_201, summary.substring(0, summary.length() - 1)
-                        + ",\"firstLayer\":" + first.substring(0, first.length() - 1) + ",\"levels\":"
-                        + Json.quote("data:image/png;base64," + Base64.getEncoder().encodeToString(e.layer(0).levelsPng())) + "}}");
+                        + ",\"firstLayer\":" + first + "}");
             }
             Matcher m = EXPLORATION.matcher(path);
             if (!m.matches()) {
@@ -142,7 +143,7 @@ final class ExplorerHandler extends Handler.Abstract {
                 return error(response, callback, HttpStatus.NOT_FOUND_404, "Layer " + view.tap().layerName() + " has channels 0 to "
                         + (view.channels() - 1) + ", not " + channel);
             }
-            float[] values = LayerView.channelValues(e.map(layer), channel);
+            float[] values = e.map(layer).channel(channel).toArray();
             ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             bytes.asFloatBuffer().put(values);
             return send(response, callback, HttpStatus.OK_200, "application/octet-stream", bytes.array());
