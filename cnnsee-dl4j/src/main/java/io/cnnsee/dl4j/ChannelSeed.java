@@ -46,4 +46,24 @@ record ChannelSeed(double value, INDArray gradient) {
         seed.get(plane).addi(weight / (h * w));
         return activation.get(plane).meanNumber().doubleValue();
     }
+
+    /**
+     * As {@link #addTo(INDArray, INDArray, InputType, int, int, boolean, double)} for one picture
+     * held channel-major ({@code activation} and {@code seed} both {@code [c, h, w]}).
+     */
+    static double addTo(float[] seed, float[] activation, int h, int w, int channel, boolean centre, double weight) {
+        int plane = channel * h * w;
+        if (centre) {
+            int at = plane + (h / 2) * w + w / 2;
+            seed[at] += (float) weight;
+            return activation[at];
+        }
+        float share = (float) (weight / (h * w));
+        double sum = 0;
+        for (int i = plane; i < plane + h * w; i++) {
+            seed[i] += share;
+            sum += activation[i];
+        }
+        return sum / (h * w);
+    }
 }

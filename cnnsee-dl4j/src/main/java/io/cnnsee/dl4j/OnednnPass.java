@@ -6,10 +6,7 @@ import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.inner_product_forward;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.pooling_forward;
-import org.bytedeco.dnnl.post_ops;
-import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.primitive_attr;
-import org.bytedeco.dnnl.primitive_desc;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.softmax_forward;
 import org.bytedeco.dnnl.stream;
@@ -30,14 +27,11 @@ import java.util.Set;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCRATCHPAD;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
 import static org.bytedeco.dnnl.global.dnnl.algorithm;
 import static org.bytedeco.dnnl.global.dnnl.prop_kind;
-import static org.bytedeco.dnnl.global.dnnl.scratchpad_mode;
 
 /**
  * VGG16's forward pass on oneDNN's primitives, called directly.
@@ -72,6 +66,8 @@ final class OnednnPass implements AutoCloseable {
     private final int planThreads;
     /** Per conv layer, its kernel already reordered for a primitive, one per layout asked for. */
     private final Map<Integer, List<memory>> kernels = new HashMap<>();
+    /** Likewise, the kernels turned around for the backward pass. */
+    private final Map<Integer, List<memory>> turnedKernels = new HashMap<>();
     private final Map<PlanKey, Plan> plans = new HashMap<>();
     /** Everything made here that holds native memory, freed by {@link #close()}. */
     private final List<Pointer> owned = new ArrayList<>();
@@ -79,7 +75,7 @@ final class OnednnPass implements AutoCloseable {
     /** Set to {@code false} to run the pass on ND4J's operations instead (slower; for comparison or a misbehaving native). */
     static final String PROPERTY = "cnnsee.onednn";
 
-    private record PlanKey(int first, int last, int pictures, int lane) {
+    private record PlanKey(int first, int last, int pictures, int lane, boolean training) {
     }
 
     /**
@@ -122,19 +118,31 @@ final class OnednnPass implements AutoCloseable {
      * cores (one thread) ran later batches slower (docs/performance.md, ninth round).
      */
     Plan plan(int first, int last, int pictures, int lane) {
-        PlanKey key = new PlanKey(first, last, pictures, lane);
+        return plan(new PlanKey(first, last, pictures, lane, false));
+    }
+
+    /**
+     * A plan of one picture from the input to layer {@code last} that keeps what its pools chose,
+     * for its {@link Plan#backward}: gradients with respect to the picture. Made and kept like
+     * {@link #plan}, one per lane at a time.
+     */
+    Plan trainingPlan(int last, int lane) {
+        return plan(new PlanKey(0, last, 1, lane, true));
+    }
+
+    private Plan plan(PlanKey key) {
         Plan plan = plans.get(key);
         if (plan == null) {
-            if (pictures > 1) {
-                for (Iterator<Map.Entry<PlanKey, Plan>> it = plans.entrySet().iterator(); it.hasNext(); ) {
-                    Map.Entry<PlanKey, Plan> e = it.next();
-                    if (e.getKey().pictures() > 1 && e.getKey().lane() == lane) {
-                        e.getValue().close();
-                        it.remove();
-                    }
+            for (Iterator<Map.Entry<PlanKey, Plan>> it = plans.entrySet().iterator(); it.hasNext(); ) {
+                PlanKey k = it.next().getKey();
+                boolean replaced = k.lane() == key.lane() && k.training() == key.training()
+                        && (key.training() || (key.pictures() > 1 && k.pictures() > 1));
+                if (replaced) {
+                    plans.get(k).close();
+                    it.remove();
                 }
             }
-            plan = OmpThreads.with(planThreads, () -> new Plan(first, last, pictures));
+            plan = OmpThreads.with(planThreads, () -> new Plan(key.first(), key.last(), key.pictures(), key.training()));
             plans.put(key, plan);
         }
         return plan;
@@ -155,6 +163,7 @@ final class OnednnPass implements AutoCloseable {
         plans.values().forEach(Plan::close);
         plans.clear();
         kernels.clear();
+        turnedKernels.clear();
         for (int i = owned.size() - 1; i >= 0; i--) {
             owned.get(i).close();
         }
@@ -183,38 +192,40 @@ final class OnednnPass implements AutoCloseable {
     /**
      * The primitives of a run of layers for a fixed number of pictures, with every layer's output
      * in memory of its own. Input: the output of layer {@code first - 1} (the picture when
-     * {@code first} is 0), channel-major.
+     * {@code first} is 0), channel-major. A training plan also keeps what its pools chose, for
+     * {@link #backward}.
      */
     final class Plan implements AutoCloseable {
         private final int first;
         private final int last;
         private final int pictures;
+        private final boolean training;
+        private final OnednnSteps steps;
         private final memory input;
         private final long inputPerPicture;
-        private final List<primitive> steps = new ArrayList<>();
-        private final List<IntMemoryMap> stepArgs = new ArrayList<>();
         /** Per layer, its output in the layout its primitive chose. */
         private final Map<Integer, memory> outputs = new HashMap<>();
+        /** Per pool of a training plan, its primitive's description and what it chose (oneDNN's workspace). */
+        private final Map<Integer, pooling_forward.primitive_desc> pools = new HashMap<>();
+        private final Map<Integer, memory> workspaces = new HashMap<>();
         /** Per layer read out, a channel-major copy and the reorder that makes it. */
         private final Map<Integer, memory> readable = new HashMap<>();
         private final Map<Integer, reorder> readers = new HashMap<>();
-        private final List<String> implementations = new ArrayList<>();
-        private final List<Pointer> mine = new ArrayList<>();
-        /** Its own, so that plans of two lanes can run at once. */
-        private final stream stream;
         /** The OpenMP threads of the thread that made it: oneDNN's primitives are made for a thread count. */
         private final int madeWithThreads;
+        private OnednnBackward backward;
 
-        private Plan(int first, int last, int pictures) {
+        private Plan(int first, int last, int pictures, boolean training) {
             this.first = first;
             this.last = last;
             this.pictures = pictures;
+            this.training = training;
             this.madeWithThreads = OmpThreads.current();
-            this.stream = mine(new stream(cpu));
-            long[] inDims = dims(first - 1);
-            this.input = mine(new memory(tagged(inDims, inDims.length == 4 ? memory.format_tag.nchw : memory.format_tag.nc), cpu));
-            this.inputPerPicture = perPicture(first - 1);
+            this.steps = new OnednnSteps(cpu);
             try {
+                long[] inDims = dims(first - 1);
+                this.input = steps.memory(tagged(inDims, inDims.length == 4 ? memory.format_tag.nchw : memory.format_tag.nc));
+                this.inputPerPicture = perPicture(first - 1);
                 build();
             } catch (RuntimeException e) {
                 close();
@@ -223,16 +234,14 @@ final class OnednnPass implements AutoCloseable {
         }
 
         private void build() {
-            List<primitive_desc> descs = new ArrayList<>();
-            List<IntMemoryMap> args = new ArrayList<>();
             memory x = input;
             for (int i = first; i <= last; i++) {
                 LayerSpec spec = layers.get(i);
                 try {
                     x = switch (spec.kind()) {
-                        case CONV -> convolution(i, x, descs, args);
-                        case POOL -> pool(i, x, descs, args);
-                        case DENSE, SOFTMAX -> dense(i, x, descs, args);
+                        case CONV -> convolution(i, x);
+                        case POOL -> pool(i, x);
+                        case DENSE, SOFTMAX -> dense(i, x);
                     };
                 } catch (RuntimeException e) {
                     throw new IllegalStateException("oneDNN could not set up " + spec.name() + " for " + pictures
@@ -240,70 +249,38 @@ final class OnednnPass implements AutoCloseable {
                 }
                 outputs.put(i, x);
             }
-            // One scratchpad for all primitives, as they run one after the other: allocated once,
-            // not on every call (fresh memory costs a page fault per 4 KiB on every pass).
-            long scratch = 0;
-            for (primitive_desc pd : descs) {
-                if (pd != null) {
-                    scratch = Math.max(scratch, pd.scratchpad_desc().get_size());
-                }
-            }
-            memory pad = scratch == 0 ? null
-                    : mine(new memory(new memory.desc(new long[] {scratch}, memory.data_type.u8, memory.format_tag.x), cpu));
-            for (int s = 0; s < steps.size(); s++) {
-                primitive_desc pd = descs.get(s);
-                if (pad != null && pd != null && pd.scratchpad_desc().get_size() > 0) {
-                    args.get(s).put(DNNL_ARG_SCRATCHPAD, mine(new memory(pd.scratchpad_desc(), cpu, pad.get_data_handle())));
-                }
-            }
-            stepArgs.addAll(args);
+            steps.seal();
         }
 
-        private memory convolution(int layer, memory x, List<primitive_desc> descs, List<IntMemoryMap> args) {
+        private memory convolution(int layer, memory x) {
             LayerSpec spec = layers.get(layer);
-            long[] src = dims(layer - 1);
-            long[] dst = dims(layer);
             INDArray w = network.getLayer(layer).getParam("W"); // [out, in, kh, kw]
             INDArray b = network.getLayer(layer).getParam("b"); // [1, out]
-            memory.desc weightsAny = tagged(w.shape(), memory.format_tag.any);
             memory.desc bias = bias(b);
-            primitive_attr attr = attributes(true);
-            convolution_forward.primitive_desc pd = null;
-            if (convolutions == ConvolutionAlgorithm.WINOGRAD) {
-                try {
-                    pd = mine(new convolution_forward.primitive_desc(mine(new convolution_forward.desc(
-                            prop_kind.forward_inference, algorithm.convolution_winograd, tagged(src, memory.format_tag.any),
-                            weightsAny, bias, tagged(dst, memory.format_tag.any), ONE, ONE, ONE)), attr, cpu));
-                } catch (RuntimeException e) {
-                    // oneDNN's Winograd wants channels in multiples of 16: the first layer runs direct.
-                    LOG.debug("{}: no Winograd ({}), direct", spec.name(), e.getMessage());
-                }
-            }
-            if (pd == null) {
-                pd = mine(new convolution_forward.primitive_desc(mine(new convolution_forward.desc(
-                        prop_kind.forward_inference, algorithm.convolution_direct, tagged(src, memory.format_tag.any),
-                        weightsAny, bias, tagged(dst, memory.format_tag.any), ONE, ONE, ONE)), attr, cpu));
-            }
-            x = conform(x, pd.src_desc(), descs, args);
-            memory y = mine(new memory(pd.dst_desc(), cpu));
-            IntMemoryMap a = mine(new IntMemoryMap());
-            a.put(DNNL_ARG_SRC, x);
-            a.put(DNNL_ARG_WEIGHTS, kernel(layer, w, pd.weights_desc()));
-            a.put(DNNL_ARG_BIAS, mine(new memory(bias, cpu, b.data().addressPointer())));
-            a.put(DNNL_ARG_DST, y);
-            add(mine(new convolution_forward(pd)), pd, a, spec.name(), descs, args);
+            convolution_forward.primitive_desc pd = convolutionDesc(steps, spec.name(), dims(layer - 1), w.shape(), bias,
+                    dims(layer), true);
+            x = steps.conform(x, pd.src_desc());
+            memory y = steps.memory(pd.dst_desc());
+            steps.add(new convolution_forward(pd), pd, steps.args(DNNL_ARG_SRC, x,
+                    DNNL_ARG_WEIGHTS, kernel(layer, false, pd.weights_desc()),
+                    DNNL_ARG_BIAS, steps.own(new memory(bias, cpu, b.data().addressPointer())),
+                    DNNL_ARG_DST, y), spec.name());
             return y;
         }
 
-        private memory pool(int layer, memory x, List<primitive_desc> descs, List<IntMemoryMap> args) {
-            pooling_forward.primitive_desc pd = mine(new pooling_forward.primitive_desc(mine(new pooling_forward.desc(
-                    prop_kind.forward_inference, algorithm.pooling_max, x.get_desc(),
-                    tagged(dims(layer), memory.format_tag.any), TWO, TWO, ZERO, ZERO)), attributes(false), cpu));
-            memory y = mine(new memory(pd.dst_desc(), cpu));
-            IntMemoryMap a = mine(new IntMemoryMap());
-            a.put(DNNL_ARG_SRC, x);
-            a.put(DNNL_ARG_DST, y);
-            add(mine(new pooling_forward(pd)), pd, a, layers.get(layer).name(), descs, args);
+        private memory pool(int layer, memory x) {
+            pooling_forward.primitive_desc pd = steps.own(new pooling_forward.primitive_desc(steps.own(new pooling_forward.desc(
+                    training ? prop_kind.forward_training : prop_kind.forward_inference, algorithm.pooling_max, x.get_desc(),
+                    tagged(dims(layer), memory.format_tag.any), TWO, TWO, ZERO, ZERO)), steps.attributes(false), cpu));
+            memory y = steps.memory(pd.dst_desc());
+            IntMemoryMap a = steps.args(DNNL_ARG_SRC, x, DNNL_ARG_DST, y);
+            if (training) {
+                memory chosen = steps.memory(pd.workspace_desc());
+                a.put(DNNL_ARG_WORKSPACE, chosen);
+                pools.put(layer, pd);
+                workspaces.put(layer, chosen);
+            }
+            steps.add(new pooling_forward(pd), pd, a, layers.get(layer).name());
             return y;
         }
 
@@ -312,7 +289,7 @@ final class OnednnPass implements AutoCloseable {
          * fc1's rows follow Deeplearning4j's (c, h, w) flatten order of block5_pool (see
          * Vgg16Network.fc1Rows), which is oneDNN's (o, c, h, w) with the strides below.
          */
-        private memory dense(int layer, memory x, List<primitive_desc> descs, List<IntMemoryMap> args) {
+        private memory dense(int layer, memory x) {
             LayerSpec spec = layers.get(layer);
             INDArray w = network.getLayer(layer).getParam("W");
             INDArray b = network.getLayer(layer).getParam("b");
@@ -329,62 +306,24 @@ final class OnednnPass implements AutoCloseable {
             }
             memory.desc bias = bias(b);
             boolean softmax = spec.kind() == LayerSpec.Kind.SOFTMAX;
-            inner_product_forward.primitive_desc pd = mine(new inner_product_forward.primitive_desc(
-                    mine(new inner_product_forward.desc(prop_kind.forward_inference, tagged(src, memory.format_tag.any),
+            inner_product_forward.primitive_desc pd = steps.own(new inner_product_forward.primitive_desc(
+                    steps.own(new inner_product_forward.desc(prop_kind.forward_inference, tagged(src, memory.format_tag.any),
                             kernel, bias, tagged(new long[] {pictures, out}, memory.format_tag.nc))),
-                    attributes(!softmax), cpu));
-            x = conform(x, pd.src_desc(), descs, args);
-            memory y = mine(new memory(pd.dst_desc(), cpu));
-            IntMemoryMap a = mine(new IntMemoryMap());
-            a.put(DNNL_ARG_SRC, x);
-            a.put(DNNL_ARG_WEIGHTS, mine(new memory(kernel, cpu, w.data().addressPointer())));
-            a.put(DNNL_ARG_BIAS, mine(new memory(bias, cpu, b.data().addressPointer())));
-            a.put(DNNL_ARG_DST, y);
-            add(mine(new inner_product_forward(pd)), pd, a, spec.name(), descs, args);
+                    steps.attributes(!softmax), cpu));
+            x = steps.conform(x, pd.src_desc());
+            memory y = steps.memory(pd.dst_desc());
+            steps.add(new inner_product_forward(pd), pd, steps.args(DNNL_ARG_SRC, x,
+                    DNNL_ARG_WEIGHTS, steps.own(new memory(kernel, cpu, w.data().addressPointer())),
+                    DNNL_ARG_BIAS, steps.own(new memory(bias, cpu, b.data().addressPointer())),
+                    DNNL_ARG_DST, y), spec.name());
             if (!softmax) {
                 return y;
             }
-            softmax_forward.primitive_desc sd = mine(new softmax_forward.primitive_desc(
-                    mine(new softmax_forward.desc(prop_kind.forward_inference, y.get_desc(), 1)), attributes(false), cpu));
-            memory p = mine(new memory(sd.dst_desc(), cpu));
-            IntMemoryMap sa = mine(new IntMemoryMap());
-            sa.put(DNNL_ARG_SRC, y);
-            sa.put(DNNL_ARG_DST, p);
-            add(mine(new softmax_forward(sd)), sd, sa, spec.name() + " softmax", descs, args);
+            softmax_forward.primitive_desc sd = steps.own(new softmax_forward.primitive_desc(
+                    steps.own(new softmax_forward.desc(prop_kind.forward_inference, y.get_desc(), 1)), steps.attributes(false), cpu));
+            memory p = steps.memory(sd.dst_desc());
+            steps.add(new softmax_forward(sd), sd, steps.args(DNNL_ARG_SRC, y, DNNL_ARG_DST, p), spec.name() + " softmax");
             return p;
-        }
-
-        /** ReLU fused into the primitive where asked; the scratchpad is ours (see build). */
-        private primitive_attr attributes(boolean relu) {
-            primitive_attr attr = mine(new primitive_attr());
-            attr.set_scratchpad_mode(scratchpad_mode.user);
-            if (relu) {
-                post_ops ops = mine(new post_ops());
-                ops.append_eltwise(1f, algorithm.eltwise_relu, 0f, 0f);
-                attr.set_post_ops(ops);
-            }
-            return attr;
-        }
-
-        /** {@code x} if it has the layout {@code wanted}; else a reorder into memory that has, as a step. */
-        private memory conform(memory x, memory.desc wanted, List<primitive_desc> descs, List<IntMemoryMap> args) {
-            if (x.get_desc().equals(wanted)) {
-                return x;
-            }
-            memory y = mine(new memory(wanted, cpu));
-            IntMemoryMap a = mine(new IntMemoryMap());
-            a.put(DNNL_ARG_FROM, x);
-            a.put(DNNL_ARG_TO, y);
-            add(mine(new reorder(x, y)), null, a, "reorder", descs, args);
-            return y;
-        }
-
-        private void add(primitive p, primitive_desc pd, IntMemoryMap a, String name, List<primitive_desc> descs,
-                         List<IntMemoryMap> args) {
-            steps.add(p);
-            descs.add(pd);
-            args.add(a);
-            implementations.add(name + ": " + (pd == null ? "reorder" : pd.impl_info_str().getString()));
         }
 
         /** Writes picture {@code picture}'s input, channel-major. */
@@ -412,15 +351,13 @@ final class OnednnPass implements AutoCloseable {
          * {@code read} that this plan runs, for {@link #read}.
          */
         void run(Set<Integer> read) {
-            for (int s = 0; s < steps.size(); s++) {
-                steps.get(s).execute(stream, stepArgs.get(s));
-            }
+            steps.run();
             for (int layer : read) {
                 if (layer >= first && layer <= last) {
-                    reader(layer).execute(stream, outputs.get(layer), readable.get(layer));
+                    steps.execute(reader(layer), outputs.get(layer), readable.get(layer));
                 }
             }
-            stream._wait();
+            steps.await();
         }
 
         /** Copies picture {@code picture}'s output of {@code layer}, as read by the last {@link #run}, channel-major. */
@@ -438,17 +375,79 @@ final class OnednnPass implements AutoCloseable {
             reorder r = readers.get(layer);
             if (r == null) {
                 long[] d = dims(layer);
-                memory m = mine(new memory(tagged(d, d.length == 4 ? memory.format_tag.nchw : memory.format_tag.nc), cpu));
-                r = mine(new reorder(outputs.get(layer), m));
+                memory m = steps.memory(tagged(d, d.length == 4 ? memory.format_tag.nchw : memory.format_tag.nc));
+                r = steps.own(new reorder(outputs.get(layer), m));
                 readable.put(layer, m);
                 readers.put(layer, r);
             }
             return r;
         }
 
+        /**
+         * The backward pass from this plan's last layer down to the input, reading the outputs and
+         * pool choices of this plan's last {@link #run}: made on first use, kept with the plan.
+         */
+        OnednnBackward backward() {
+            if (!training || first != 0 || pictures != 1) {
+                throw new IllegalStateException("a backward pass needs a training plan of one picture from the input, not "
+                        + pictures + " picture(s) through layers " + first + ".." + last + (training ? "" : " for inference"));
+            }
+            if (backward == null) {
+                backward = OmpThreads.with(madeWithThreads, () -> new OnednnBackward(this));
+            }
+            return backward;
+        }
+
+        int first() {
+            return first;
+        }
+
+        int last() {
+            return last;
+        }
+
+        int pictures() {
+            return pictures;
+        }
+
+        LayerSpec layer(int layer) {
+            return layers.get(layer);
+        }
+
+        memory output(int layer) {
+            return outputs.get(layer);
+        }
+
+        /** The input of {@code layer}: the previous layer's output, or the picture's memory. */
+        memory inputOf(int layer) {
+            return layer == first ? input : outputs.get(layer - 1);
+        }
+
+        pooling_forward.primitive_desc pool(int layer) {
+            return pools.get(layer);
+        }
+
+        memory workspace(int layer) {
+            return workspaces.get(layer);
+        }
+
+        engine engine() {
+            return cpu;
+        }
+
+        /** A convolution without bias or ReLU for the backward pass ({@link OnednnBackward}), from {@code src} to {@code dst} dimensions. */
+        convolution_forward.primitive_desc convolution(OnednnSteps on, String name, long[] src, long[] weights, long[] dst) {
+            return convolutionDesc(on, name, src, weights, null, dst, false);
+        }
+
+        /** {@code layer}'s kernel turned around for the backward pass ({@link OnednnBackward}), in layout {@code wanted}. */
+        memory transposedKernel(int layer, memory.desc wanted) {
+            return kernel(layer, true, wanted);
+        }
+
         /** What oneDNN runs for each step, e.g. "block1_conv2: brgconv:avx512_core". */
         List<String> implementations() {
-            return List.copyOf(implementations);
+            return steps.implementations();
         }
 
         /** The OpenMP threads it was made with. */
@@ -456,7 +455,7 @@ final class OnednnPass implements AutoCloseable {
             return madeWithThreads;
         }
 
-        private long[] dims(int layer) {
+        long[] dims(int layer) {
             if (layer < 0) {
                 int s = architecture.inputSize();
                 return new long[] {pictures, 3, s, s};
@@ -468,7 +467,7 @@ final class OnednnPass implements AutoCloseable {
                     : new long[] {pictures, spec.outputs()};
         }
 
-        private long perPicture(int layer) {
+        long perPicture(int layer) {
             long[] d = dims(layer);
             long n = 1;
             for (int i = 1; i < d.length; i++) {
@@ -477,39 +476,78 @@ final class OnednnPass implements AutoCloseable {
             return n;
         }
 
-        private FloatPointer floats(memory m) {
-            return new FloatPointer(m.get_data_handle());
-        }
-
-        private <P extends Pointer> P mine(P pointer) {
-            mine.add(pointer);
-            return pointer;
-        }
-
         @Override
         public void close() {
-            for (int i = mine.size() - 1; i >= 0; i--) {
-                mine.get(i).close();
+            if (backward != null) {
+                backward.close();
+                backward = null;
             }
-            mine.clear();
+            steps.close();
         }
     }
 
-    /** The kernel of {@code layer} in the layout {@code wanted}: reordered from Deeplearning4j's once, then kept. */
-    private memory kernel(int layer, INDArray w, memory.desc wanted) {
-        List<memory> made = kernels.computeIfAbsent(layer, k -> new ArrayList<>());
+    static FloatPointer floats(memory m) {
+        return new FloatPointer(m.get_data_handle());
+    }
+
+    /**
+     * A 3 x 3, stride 1, same-padded convolution from {@code src} to {@code dst} dimensions:
+     * Winograd where asked and oneDNN has it (channels in multiples of 16), else direct; with the
+     * ReLU fused where asked, without a bias when {@code bias} is {@code null}.
+     */
+    convolution_forward.primitive_desc convolutionDesc(OnednnSteps steps, String name, long[] src, long[] weights,
+                                                       memory.desc bias, long[] dst, boolean relu) {
+        memory.desc weightsAny = tagged(weights, memory.format_tag.any);
+        primitive_attr attr = steps.attributes(relu);
+        if (convolutions == ConvolutionAlgorithm.WINOGRAD) {
+            try {
+                return steps.own(new convolution_forward.primitive_desc(steps.own(convolutionDesc(algorithm.convolution_winograd,
+                        src, weightsAny, bias, dst)), attr, cpu));
+            } catch (RuntimeException e) {
+                LOG.debug("{}: no Winograd ({}), direct", name, e.getMessage());
+            }
+        }
+        return steps.own(new convolution_forward.primitive_desc(steps.own(convolutionDesc(algorithm.convolution_direct,
+                src, weightsAny, bias, dst)), attr, cpu));
+    }
+
+    private static convolution_forward.desc convolutionDesc(algorithm algorithm, long[] src, memory.desc weights,
+                                                           memory.desc bias, long[] dst) {
+        memory.desc in = tagged(src, memory.format_tag.any);
+        memory.desc out = tagged(dst, memory.format_tag.any);
+        return bias == null
+                ? new convolution_forward.desc(prop_kind.forward_inference, algorithm, in, weights, out, ONE, ONE, ONE)
+                : new convolution_forward.desc(prop_kind.forward_inference, algorithm, in, weights, bias, out, ONE, ONE, ONE);
+    }
+
+    /**
+     * The kernel of {@code layer} in the layout {@code wanted}, or turned around for the backward
+     * pass ({@link Vgg16Inference#turnedAround}): reordered from Deeplearning4j's once, then kept.
+     */
+    private memory kernel(int layer, boolean turned, memory.desc wanted) {
+        List<memory> made = (turned ? turnedKernels : kernels).computeIfAbsent(layer, k -> new ArrayList<>());
         for (memory m : made) {
             if (m.get_desc().equals(wanted)) {
                 return m;
             }
         }
-        memory user = new memory(strided(w.shape(), w.stride()), cpu, w.data().addressPointer());
+        INDArray w = network.getLayer(layer).getParam("W"); // [out, in, kh, kw]
         memory m = own(new memory(wanted, cpu));
-        try (reorder r = new reorder(user, m)) {
-            r.execute(stream, user, m);
-            stream._wait();
-        } finally {
-            user.close();
+        if (turned) {
+            float[] t = Vgg16Inference.turnedAround(w);
+            long[] shape = {w.size(1), w.size(0), w.size(2), w.size(3)};
+            try (FloatPointer values = new FloatPointer(t);
+                 memory user = new memory(tagged(shape, memory.format_tag.oihw), cpu, values);
+                 reorder r = new reorder(user, m)) {
+                r.execute(stream, user, m);
+                stream._wait();
+            }
+        } else {
+            try (memory user = new memory(strided(w.shape(), w.stride()), cpu, w.data().addressPointer());
+                 reorder r = new reorder(user, m)) {
+                r.execute(stream, user, m);
+                stream._wait();
+            }
         }
         made.add(m);
         return m;

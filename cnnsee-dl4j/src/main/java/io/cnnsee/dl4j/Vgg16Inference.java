@@ -196,12 +196,17 @@ final class Vgg16Inference {
         }
     }
 
-    /**
-     * {@code W'[i][o][y][x] = W[o][i][2 - y][2 - x]}: the gradient of a same-padded stride-1
-     * correlation with respect to its input is the correlation of the output gradient with W'.
-     */
     private INDArray transposedKernel(int layer) {
         INDArray w = network.getLayer(layer).getParam("W");
+        return Nd4j.create(turnedAround(w), new long[] {w.size(1), w.size(0), 3, 3}, 'c');
+    }
+
+    /**
+     * {@code W'[i][o][y][x] = W[o][i][2 - y][2 - x]}, [in, out, 3, 3] from Deeplearning4j's
+     * [out, in, 3, 3]: the gradient of a same-padded stride-1 correlation with respect to its input
+     * is the correlation of the output gradient with W'.
+     */
+    static float[] turnedAround(INDArray w) {
         int out = (int) w.size(0);
         int in = (int) w.size(1);
         float[] src;
@@ -216,7 +221,7 @@ final class Vgg16Inference {
                 }
             }
         }
-        return Nd4j.create(dst, new long[] {in, out, 3, 3}, 'c');
+        return dst;
     }
 
     /**

@@ -747,8 +747,9 @@ public final class Vgg16Model implements InspectableModel {
     /**
      * An objective read at one layer (channels of one conv or pool layer, or class scores) takes
      * the path of {@link #classGradient}: the forward half on the oneDNN pass, the backward half
-     * on ND4J's operations, down to the input. Others (terms at several layers, dense layers) go
-     * through the Deeplearning4j network's own layers ({@link Dl4jModel}, sharing this model's
+     * on ND4J's operations, down to the input; channel objectives go through
+     * {@link #channelGradients}, as a batch of one. Others (terms at several layers, dense layers)
+     * go through the Deeplearning4j network's own layers ({@link Dl4jModel}, sharing this model's
      * weights), several times slower.
      */
     @Override
@@ -760,15 +761,14 @@ public final class Vgg16Model implements InspectableModel {
             return generic().inputGradient(input, objective);
         }
         int size = architecture.inputSize();
-        if (input.length != 3 * size * size) {
-            throw new IllegalArgumentException(name() + " takes inputs of 3 x " + size + " x " + size + " = "
-                    + 3 * size * size + " values, not " + input.length);
-        }
+        checkInputSize(input);
         int penultimate = architecture.layers().size() - 2;
-        boolean logits = layer == penultimate + 1;
-        int from = logits ? penultimate : layer;
+        if (layer != penultimate + 1) {
+            return channelGradients(List.of(input), List.of(objective), layer).get(0);
+        }
+        // Class scores: forward to the layer before them, the scores and their gradient from its kernel.
         Set<Integer> needed = new HashSet<>();
-        for (int i = 0; i <= from; i++) {
+        for (int i = 0; i <= penultimate; i++) {
             needed.add(i);
         }
         Map<Integer, INDArray> outputs = new HashMap<>();
@@ -779,32 +779,18 @@ public final class Vgg16Model implements InspectableModel {
             try {
                 synchronized (network) {
                     checkOpen();
-                    forwardHalf(input, from, needed, lane, outputs);
+                    forwardHalf(input, penultimate, needed, lane, outputs);
                     INDArray start = null;
                     try {
-                        INDArray at = outputs.get(from);
-                        if (logits) {
-                            try (INDArray scores = inference.logits(at)) {
-                                for (io.cnnsee.Objective.Term t : objective.terms()) {
-                                    value += t.weight() * scores.getDouble(0, t.index());
-                                    try (INDArray g = inference.logitGradient(t.index())) {
-                                        start = start == null ? g.mul(t.weight()) : start.addi(g.mul(t.weight()));
-                                    }
+                        try (INDArray scores = inference.logits(outputs.get(penultimate))) {
+                            for (io.cnnsee.Objective.Term t : objective.terms()) {
+                                value += t.weight() * scores.getDouble(0, t.index());
+                                try (INDArray g = inference.logitGradient(t.index())) {
+                                    start = start == null ? g.mul(t.weight()) : start.addi(g.mul(t.weight()));
                                 }
                             }
-                        } else {
-                            // Channels-last, as ND4J's backward half holds the outputs.
-                            var type = org.deeplearning4j.nn.conf.inputs.InputType.convolutional(at.size(1), at.size(2),
-                                    at.size(3), org.deeplearning4j.nn.conf.CNN2DFormat.NHWC);
-                            for (io.cnnsee.Objective.Term t : objective.terms()) {
-                                ChannelSeed seed = ChannelSeed.of(at, type, t.index(),
-                                        t.kind() == io.cnnsee.Objective.Kind.CENTRE_UNIT);
-                                value += t.weight() * seed.value();
-                                INDArray g = seed.gradient().muli(t.weight());
-                                start = start == null ? g : start.addi(g);
-                            }
                         }
-                        gradients = inference.backward(start, from, -1, outputs, Set.of(-1));
+                        gradients = inference.backward(start, penultimate, -1, outputs, Set.of(-1));
                     } finally {
                         if (start != null) {
                             start.close();
@@ -827,10 +813,8 @@ public final class Vgg16Model implements InspectableModel {
     }
 
     /**
-     * A batch of channel objectives that all read one convolution or pooling layer runs as one:
-     * the forward half on the oneDNN pass (picture by picture up to the batched layers, then all at
-     * once), the backward half on ND4J's operations for the whole batch, which reads each kernel
-     * once for all pictures. Anything else goes one by one.
+     * A batch of channel objectives that all read one convolution or pooling layer runs as one
+     * ({@link #channelGradients}); anything else goes one by one.
      */
     @Override
     public List<io.cnnsee.InputGradient> inputGradients(List<float[]> inputs, List<io.cnnsee.Objective> objectives) {
@@ -847,113 +831,92 @@ public final class Vgg16Model implements InspectableModel {
             }
             layer = at;
         }
+        inputs.forEach(this::checkInputSize);
+        return channelGradients(inputs, objectives, layer);
+    }
+
+    private void checkInputSize(float[] input) {
         int size = architecture.inputSize();
-        for (float[] input : inputs) {
-            if (input.length != 3 * size * size) {
-                throw new IllegalArgumentException(name() + " takes inputs of 3 x " + size + " x " + size + " = "
-                        + 3 * size * size + " values, not " + input.length);
-            }
+        if (input.length != 3 * size * size) {
+            throw new IllegalArgumentException(name() + " takes inputs of 3 x " + size + " x " + size + " = "
+                    + 3 * size * size + " values, not " + input.length);
         }
+    }
+
+    /**
+     * Input gradients of channel objectives that all read conv or pool layer {@code layer}, one
+     * picture each, picture by picture: on oneDNN, forward and backward
+     * ({@link OnednnPass#trainingPlan}, {@link OnednnBackward}), else on ND4J's operations.
+     */
+    private List<io.cnnsee.InputGradient> channelGradients(List<float[]> inputs, List<io.cnnsee.Objective> objectives,
+                                                         int layer) {
         int n = inputs.size();
-        int last = layer;
-        // Backward in one batch only through the 28 x 28 and smaller layers, whose large kernels
-        // then serve all pictures at once; above them, picture by picture, as the forward half runs.
-        int split = Math.min(last, architecture.indexOf("block4_conv1") - 1);
+        var shape = architecture.outputShape(layer);
+        int h = shape.height();
+        int w = shape.width();
+        List<io.cnnsee.InputGradient> out = new ArrayList<>(n);
+        int lane = takeLane();
+        try {
+            synchronized (network) {
+                checkOpen();
+                if (pass == null) {
+                    for (int p = 0; p < n; p++) {
+                        out.add(channelGradientOnNd4j(inputs.get(p), objectives.get(p), layer));
+                    }
+                } else {
+                    // Picture by picture: a batch costs the same per picture here (66 ms at 1 to 16 pictures
+                    // of block4_conv3) and holds every layer's output and gradient of all its pictures.
+                    OnednnPass.Plan plan = pass.trainingPlan(layer, lane);
+                    OnednnBackward backward = plan.backward();
+                    float[] output = new float[(int) plan.perPicture(layer)];
+                    for (int p = 0; p < n; p++) {
+                        plan.input(0, inputs.get(p));
+                        plan.run(Set.of(layer));
+                        plan.read(layer, 0, output);
+                        float[] seed = new float[output.length];
+                        double value = 0;
+                        for (io.cnnsee.Objective.Term t : objectives.get(p).terms()) {
+                            value += t.weight() * ChannelSeed.addTo(seed, output, h, w, t.index(),
+                                    t.kind() == io.cnnsee.Objective.Kind.CENTRE_UNIT, t.weight());
+                        }
+                        out.add(new io.cnnsee.InputGradient(objectives.get(p), value, inputShape(), backward.run(seed)));
+                    }
+                }
+            }
+        } finally {
+            releaseLane(lane);
+        }
+        return out;
+    }
+
+    /** One picture's channel objective at {@code layer} on ND4J's operations. */
+    private io.cnnsee.InputGradient channelGradientOnNd4j(float[] input, io.cnnsee.Objective objective, int layer) {
         Set<Integer> needed = new HashSet<>();
-        for (int i = 0; i <= last; i++) {
+        for (int i = 0; i <= layer; i++) {
             needed.add(i);
         }
-        List<Map<Integer, INDArray>> shallow = new ArrayList<>();
-        Map<Integer, INDArray> deep = new HashMap<>();
-        Map<Integer, INDArray> atSplit = Map.of();
-        double[] values = new double[n];
-        float[][] planar = new float[n][];
-        try {
-            int lane = pass != null ? takeLane() : -1;
-            try {
-                synchronized (network) {
-                    checkOpen();
-                    Map<Integer, INDArray[]> perPicture = new HashMap<>();
-                    try {
-                        for (int p = 0; p < n; p++) {
-                            shallow.add(new HashMap<>());
-                        }
-                        PlanReader keep = (plan, slot, p, first, upTo) -> {
-                            for (int l : needed) {
-                                if (l >= first && l <= upTo) {
-                                    INDArray a = channelsLast(plan, slot, l);
-                                    if (l < split) {
-                                        shallow.get(p).put(l, a);
-                                    } else {
-                                        perPicture.computeIfAbsent(l, k -> new INDArray[n])[p] = a;
-                                    }
-                                }
-                            }
-                        };
-                        if (pass != null) {
-                            runOnOnednn(n, inputs::get, lane(lane, n, last), needed, keep, 0);
-                        } else {
-                            for (int p = 0; p < n; p++) {
-                                try (INDArray input = channelsLast(inputs.get(p))) {
-                                    Map<Integer, INDArray> out = inference.run(input, 0, last, needed);
-                                    for (Map.Entry<Integer, INDArray> e : out.entrySet()) {
-                                        if (e.getKey() < split) {
-                                            shallow.get(p).put(e.getKey(), e.getValue());
-                                        } else {
-                                            perPicture.computeIfAbsent(e.getKey(), k -> new INDArray[n])[p] = e.getValue();
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                        for (Map.Entry<Integer, INDArray[]> e : perPicture.entrySet()) {
-                            deep.put(e.getKey(), Nd4j.concat(0, e.getValue()));
-                        }
-                    } finally {
-                        perPicture.values().forEach(a -> java.util.Arrays.stream(a).filter(Objects::nonNull).forEach(INDArray::close));
-                    }
-                    INDArray at = deep.get(last);
-                    var type = org.deeplearning4j.nn.conf.inputs.InputType.convolutional(at.size(1), at.size(2),
-                            at.size(3), org.deeplearning4j.nn.conf.CNN2DFormat.NHWC);
-                    try (INDArray start = Nd4j.zeros(at.dataType(), at.shape())) {
-                        for (int p = 0; p < n; p++) {
-                            for (io.cnnsee.Objective.Term t : objectives.get(p).terms()) {
-                                values[p] += t.weight() * ChannelSeed.addTo(start, at, type, p, t.index(),
-                                        t.kind() == io.cnnsee.Objective.Kind.CENTRE_UNIT, t.weight());
-                            }
-                        }
-                        atSplit = inference.backward(start, last, split, deep, Set.of(split));
-                    }
-                    INDArray g = atSplit.get(split); // [n, h, w, c]: the gradient at the output of layer split
-                    for (int p = 0; p < n; p++) {
-                        Map<Integer, INDArray> own = shallow.get(p);
-                        try (INDArray gp = g.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(p, p + 1)).dup('c');
-                             INDArray splitOutput = deep.get(split).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(p, p + 1)).dup('c')) {
-                            own.put(split, splitOutput);
-                            Map<Integer, INDArray> down = inference.backward(gp, split, -1, own, Set.of(-1));
-                            try (INDArray input = down.get(-1)) {
-                                planar[p] = new float[3 * size * size];
-                                Activations.copyChannelMajor(input, 0, planar[p]);
-                            } finally {
-                                own.remove(split);
-                            }
-                        }
-                    }
+        Map<Integer, INDArray> outputs = Map.of();
+        Map<Integer, INDArray> down = Map.of();
+        try (INDArray x = channelsLast(input)) {
+            outputs = inference.run(x, 0, layer, needed);
+            INDArray at = outputs.get(layer);
+            var type = org.deeplearning4j.nn.conf.inputs.InputType.convolutional(at.size(1), at.size(2), at.size(3),
+                    org.deeplearning4j.nn.conf.CNN2DFormat.NHWC);
+            double value = 0;
+            try (INDArray start = Nd4j.zeros(at.dataType(), at.shape())) {
+                for (io.cnnsee.Objective.Term t : objective.terms()) {
+                    value += t.weight() * ChannelSeed.addTo(start, at, type, 0, t.index(),
+                            t.kind() == io.cnnsee.Objective.Kind.CENTRE_UNIT, t.weight());
                 }
-            } finally {
-                if (lane >= 0) {
-                    releaseLane(lane);
-                }
+                down = inference.backward(start, layer, -1, outputs, Set.of(-1));
             }
-            List<io.cnnsee.InputGradient> out = new ArrayList<>(n);
-            for (int p = 0; p < n; p++) {
-                out.add(new io.cnnsee.InputGradient(objectives.get(p), values[p], inputShape(), planar[p]));
-            }
-            return out;
+            int size = architecture.inputSize();
+            float[] planar = new float[3 * size * size];
+            Activations.copyChannelMajor(down.get(-1), 0, planar);
+            return new io.cnnsee.InputGradient(objective, value, inputShape(), planar);
         } finally {
-            shallow.forEach(m -> m.values().forEach(INDArray::close));
-            deep.values().forEach(INDArray::close);
-            atSplit.values().forEach(INDArray::close);
+            outputs.values().forEach(INDArray::close);
+            down.values().forEach(INDArray::close);
         }
     }
 

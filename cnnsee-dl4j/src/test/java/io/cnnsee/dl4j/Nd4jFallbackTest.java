@@ -2,6 +2,7 @@ package io.cnnsee.dl4j;
 
 import io.cnnsee.ClassGradient;
 import io.cnnsee.FeatureMap;
+import io.cnnsee.Objective;
 import io.cnnsee.Tap;
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +67,42 @@ class Nd4jFallbackTest {
         for (int t = 0; t < layers.size(); t++) {
             assertClose(nd4j.activations().get(t), onednn.activations().get(t), "activation");
             assertClose(nd4j.gradients().get(t), onednn.gradients().get(t), "gradient");
+        }
+    }
+
+    @Test
+    void channelInputGradientsAgreeWhicheverPathRunsThem() {
+        // The oneDNN backward pass (a batch of three) against ND4J's, picture by picture.
+        List<Objective> objectives = List.of(Objective.channelMean("block4_conv3", 5),
+                Objective.channelMean("block4_conv3", 1).plus(Objective.centreUnit("block4_conv3", 3), -0.5),
+                Objective.centreUnit("block4_conv3", 5).plus(Objective.channelMean("block4_conv3", 1), 2));
+        List<io.cnnsee.InputGradient> onednn;
+        List<io.cnnsee.InputGradient> nd4j;
+        List<float[]> inputs;
+        try (Vgg16Model model = Vgg16.builder().architecture(SMALL).weights(Vgg16Weights.random(13)).build()) {
+            inputs = List.of(model.networkInput(TestImages.noise(32, 32, 4)), model.networkInput(TestImages.noise(40, 30, 5)),
+                    model.networkInput(TestImages.noise(32, 32, 6)));
+            onednn = model.inputGradients(inputs, objectives);
+        }
+        System.setProperty(OnednnPass.PROPERTY, "false");
+        try (Vgg16Model model = Vgg16.builder().architecture(SMALL).weights(Vgg16Weights.random(13)).build()) {
+            nd4j = model.inputGradients(inputs, objectives);
+        } finally {
+            System.clearProperty(OnednnPass.PROPERTY);
+        }
+        for (int p = 0; p < inputs.size(); p++) {
+            assertThat(onednn.get(p).value()).as("value %d", p).isCloseTo(nd4j.get(p).value(),
+                    org.assertj.core.api.Assertions.within(1e-5 * Math.max(1, Math.abs(nd4j.get(p).value()))));
+            float[] expected = nd4j.get(p).gradient();
+            float[] actual = onednn.get(p).gradient();
+            float largest = 0;
+            for (float v : expected) {
+                largest = Math.max(largest, Math.abs(v));
+            }
+            assertThat(largest).as("picture %d: a gradient not all zero", p).isGreaterThan(0);
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(Math.abs(actual[i] - expected[i])).as("picture %d, value %d", p, i).isLessThan(1e-5f * largest);
+            }
         }
     }
 
