@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  * coefficients are scaled by 1 / frequency, so that every frequency moves at the same speed under
  * gradient ascent and high frequencies do not swamp the picture; the channels are mixed into RGB
  * by the square root of ImageNet's colour correlation, and squashed into 0..1 by a sigmoid.
- * Mutable: {@link #params()} are what an optimiser changes.
+ * Mutable: {@link #params()} are what an optimiser changes. Not thread-safe (its transforms keep scratch).
  */
 final class FourierImage {
 
@@ -36,10 +36,13 @@ final class FourierImage {
     /** Per channel, per (ky, kx): the real and imaginary parameters, interleaved: 3 * h * kw * 2 values. */
     private final double[] params;
     private final double[] scale;
-    private final double[] cosY;
-    private final double[] sinY;
-    private final double[] cosX;
-    private final double[] sinX;
+    /** The transforms along a column and along a row, and their scratch: one picture's own. */
+    private final Fft alongY;
+    private final Fft alongX;
+    private final double[] colRe;
+    private final double[] colIm;
+    private final double[] rowRe;
+    private final double[] rowIm;
 
     /** A picture of {@code height x width} pixels, its parameters drawn small (a grey start) from {@code random}. */
     FourierImage(int height, int width, SplittableRandom random) {
@@ -59,24 +62,12 @@ final class FourierImage {
                 scale[ky * kw + kx] = 1.0 / Math.max(Math.sqrt(fy * fy + fx * fx), floor) / Math.sqrt(h * w);
             }
         }
-        cosY = new double[h * h];
-        sinY = new double[h * h];
-        for (int ky = 0; ky < h; ky++) {
-            for (int y = 0; y < h; y++) {
-                double a = 2 * Math.PI * ((long) ky * y % h) / h;
-                cosY[ky * h + y] = Math.cos(a);
-                sinY[ky * h + y] = Math.sin(a);
-            }
-        }
-        cosX = new double[kw * w];
-        sinX = new double[kw * w];
-        for (int kx = 0; kx < kw; kx++) {
-            for (int x = 0; x < w; x++) {
-                double a = 2 * Math.PI * ((long) kx * x % w) / w;
-                cosX[kx * w + x] = Math.cos(a);
-                sinX[kx * w + x] = Math.sin(a);
-            }
-        }
+        alongY = new Fft(h);
+        alongX = new Fft(w);
+        colRe = new double[h];
+        colIm = new double[h];
+        rowRe = new double[w];
+        rowIm = new double[w];
     }
 
     int height() {
@@ -99,42 +90,37 @@ final class FourierImage {
 
     /**
      * The linear picture before colour mixing: 3 planes of h x w, the real inverse transform of
-     * the scaled spectrum.
+     * the scaled spectrum: along y column by column, then along x row by row.
      */
     private double[] linear() {
         double[] out = new double[3 * h * w];
         double[] tRe = new double[h * kw];
         double[] tIm = new double[h * kw];
         for (int c = 0; c < 3; c++) {
-            java.util.Arrays.fill(tRe, 0);
-            java.util.Arrays.fill(tIm, 0);
             int base = c * h * kw * 2;
             // Along y: T(y, kx) = sum_ky S(ky, kx) e^{+i 2 pi ky y / h}.
-            for (int ky = 0; ky < h; ky++) {
-                for (int kx = 0; kx < kw; kx++) {
+            for (int kx = 0; kx < kw; kx++) {
+                for (int ky = 0; ky < h; ky++) {
                     int k = ky * kw + kx;
-                    double sRe = params[base + 2 * k] * scale[k];
-                    double sIm = params[base + 2 * k + 1] * scale[k];
-                    if (sRe == 0 && sIm == 0) {
-                        continue;
-                    }
-                    for (int y = 0; y < h; y++) {
-                        double cs = cosY[ky * h + y];
-                        double sn = sinY[ky * h + y];
-                        tRe[y * kw + kx] += sRe * cs - sIm * sn;
-                        tIm[y * kw + kx] += sRe * sn + sIm * cs;
-                    }
+                    colRe[ky] = params[base + 2 * k] * scale[k];
+                    colIm[ky] = params[base + 2 * k + 1] * scale[k];
+                }
+                alongY.transform(colRe, colIm, 1);
+                for (int y = 0; y < h; y++) {
+                    tRe[y * kw + kx] = colRe[y];
+                    tIm[y * kw + kx] = colIm[y];
                 }
             }
-            // Along x: img(y, x) = sum_kx weight(kx) Re(T(y, kx) e^{+i 2 pi kx x / w}).
+            // Along x: img(y, x) = Re sum_kx weight(kx) T(y, kx) e^{+i 2 pi kx x / w}, the sum over kx < kw.
             for (int y = 0; y < h; y++) {
+                java.util.Arrays.fill(rowRe, 0);
+                java.util.Arrays.fill(rowIm, 0);
                 for (int kx = 0; kx < kw; kx++) {
-                    double re = tRe[y * kw + kx] * weight(kx);
-                    double im = tIm[y * kw + kx] * weight(kx);
-                    for (int x = 0; x < w; x++) {
-                        out[(c * h + y) * w + x] += re * cosX[kx * w + x] - im * sinX[kx * w + x];
-                    }
+                    rowRe[kx] = tRe[y * kw + kx] * weight(kx);
+                    rowIm[kx] = tIm[y * kw + kx] * weight(kx);
                 }
+                alongX.transform(rowRe, rowIm, 1);
+                System.arraycopy(rowRe, 0, out, (c * h + y) * w, w);
             }
         }
         return out;
@@ -174,39 +160,28 @@ final class FourierImage {
         double[] dtRe = new double[h * kw];
         double[] dtIm = new double[h * kw];
         for (int c = 0; c < 3; c++) {
-            java.util.Arrays.fill(dtRe, 0);
-            java.util.Arrays.fill(dtIm, 0);
             // The transpose of the x pass: dT(y, kx) = weight(kx) sum_x G(y, x) e^{-i 2 pi kx x / w}.
             for (int y = 0; y < h; y++) {
+                System.arraycopy(dLin, (c * h + y) * w, rowRe, 0, w);
+                java.util.Arrays.fill(rowIm, 0);
+                alongX.transform(rowRe, rowIm, -1);
                 for (int kx = 0; kx < kw; kx++) {
-                    double re = 0;
-                    double im = 0;
-                    for (int x = 0; x < w; x++) {
-                        double g = dLin[(c * h + y) * w + x];
-                        re += g * cosX[kx * w + x];
-                        im -= g * sinX[kx * w + x];
-                    }
-                    dtRe[y * kw + kx] = re * weight(kx);
-                    dtIm[y * kw + kx] = im * weight(kx);
+                    dtRe[y * kw + kx] = rowRe[kx] * weight(kx);
+                    dtIm[y * kw + kx] = rowIm[kx] * weight(kx);
                 }
             }
             // The transpose of the y pass: dS(ky, kx) = sum_y dT(y, kx) e^{-i 2 pi ky y / h}, then the scale.
             int base = c * h * kw * 2;
-            for (int ky = 0; ky < h; ky++) {
-                for (int kx = 0; kx < kw; kx++) {
-                    double re = 0;
-                    double im = 0;
-                    for (int y = 0; y < h; y++) {
-                        double cs = cosY[ky * h + y];
-                        double sn = sinY[ky * h + y];
-                        double gr = dtRe[y * kw + kx];
-                        double gi = dtIm[y * kw + kx];
-                        re += gr * cs + gi * sn;
-                        im += gi * cs - gr * sn;
-                    }
+            for (int kx = 0; kx < kw; kx++) {
+                for (int y = 0; y < h; y++) {
+                    colRe[y] = dtRe[y * kw + kx];
+                    colIm[y] = dtIm[y * kw + kx];
+                }
+                alongY.transform(colRe, colIm, -1);
+                for (int ky = 0; ky < h; ky++) {
                     int k = ky * kw + kx;
-                    dParams[base + 2 * k] = re * scale[k];
-                    dParams[base + 2 * k + 1] = im * scale[k];
+                    dParams[base + 2 * k] = colRe[ky] * scale[k];
+                    dParams[base + 2 * k + 1] = colIm[ky] * scale[k];
                 }
             }
         }
