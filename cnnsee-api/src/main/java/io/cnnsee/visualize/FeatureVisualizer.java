@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * The picture a channel wants to see: activation maximisation as Lucid does it (Olah et al.,
@@ -99,24 +100,25 @@ public final class FeatureVisualizer {
         }
         double[][] rgb = new double[n][];
         RandomTransform[] views = new RandomTransform[n];
-        List<float[]> inputs = new ArrayList<>(n);
+        float[][] inputs = new float[n][];
         for (int step = 0; step < steps; step++) {
-            inputs.clear();
-            for (int k = 0; k < n; k++) {
+            // Each channel's picture work is its own (its own random stream): a batch's channels
+            // share the cores while the network waits, with the same result as one after another.
+            IntStream.range(0, n).parallel().forEach(k -> {
                 rgb[k] = pictures[k].rgb();
                 views[k] = new RandomTransform(size, size, input.height(), input.width(), randoms[k],
                         transforms ? size / 28.0 : 0, transforms ? 0.95 : 1, transforms ? 1.05 : 1, transforms ? 5 : 0);
-                inputs.add(toNetwork(views[k].apply(rgb[k])));
-            }
-            List<InputGradient> gradients = n == 1 ? List.of(model.inputGradient(inputs.get(0), objectives.get(0)))
-                    : model.inputGradients(inputs, objectives);
-            for (int k = 0; k < n; k++) {
+                inputs[k] = toNetwork(views[k].apply(rgb[k]));
+            });
+            List<InputGradient> gradients = model.inputGradients(List.of(inputs), objectives);
+            int at = step;
+            IntStream.range(0, n).parallel().forEach(k -> {
                 InputGradient g = gradients.get(k);
-                history[k][step] = g.value();
+                history[k][at] = g.value();
                 double[] dRgb = views[k].backward(fromNetwork(g.gradient()));
                 penalise(rgb[k], dRgb);
                 adams[k].ascend(pictures[k].params(), pictures[k].backward(rgb[k], dRgb));
-            }
+            });
         }
         List<Visualization> out = new ArrayList<>(n);
         for (int k = 0; k < n; k++) {
