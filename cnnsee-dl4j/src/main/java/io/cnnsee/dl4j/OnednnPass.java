@@ -68,7 +68,14 @@ final class OnednnPass implements AutoCloseable {
     private final Map<Integer, List<memory>> kernels = new HashMap<>();
     /** Likewise, the kernels turned around for the backward pass. */
     private final Map<Integer, List<memory>> turnedKernels = new HashMap<>();
-    private final Map<PlanKey, Plan> plans = new HashMap<>();
+    /** In the order they were made, so that the oldest training plan of a lane goes first. */
+    private final Map<PlanKey, Plan> plans = new java.util.LinkedHashMap<>();
+    /**
+     * Training plans kept per lane: two, so that a class score's gradient (to the last pool) and a
+     * channel's (to its layer) taking turns, as saliency beside a visualisation does, do not remake
+     * each other's plan every time (about 35 ms each).
+     */
+    private static final int TRAINING_PLANS = 2;
     /** Everything made here that holds native memory, freed by {@link #close()}. */
     private final List<Pointer> owned = new ArrayList<>();
 
@@ -124,7 +131,7 @@ final class OnednnPass implements AutoCloseable {
     /**
      * A plan of one picture from the input to layer {@code last} that keeps what its pools chose,
      * for its {@link Plan#backward}: gradients with respect to the picture. Made and kept like
-     * {@link #plan}, one per lane at a time.
+     * {@link #plan}, {@link #TRAINING_PLANS} per lane at a time, the oldest made going first.
      */
     Plan trainingPlan(int last, int lane) {
         return plan(new PlanKey(0, last, 1, lane, true));
@@ -133,10 +140,17 @@ final class OnednnPass implements AutoCloseable {
     private Plan plan(PlanKey key) {
         Plan plan = plans.get(key);
         if (plan == null) {
+            // Training plans of this lane to drop, oldest first, so that TRAINING_PLANS remain with the new one.
+            int excess = 1 - TRAINING_PLANS;
+            for (PlanKey k : plans.keySet()) {
+                excess += k.lane() == key.lane() && k.training() ? 1 : 0;
+            }
             for (Iterator<Map.Entry<PlanKey, Plan>> it = plans.entrySet().iterator(); it.hasNext(); ) {
                 PlanKey k = it.next().getKey();
-                boolean replaced = k.lane() == key.lane() && k.training() == key.training()
-                        && (key.training() || (key.pictures() > 1 && k.pictures() > 1));
+                boolean replaced = false;
+                if (k.lane() == key.lane() && k.training() == key.training()) {
+                    replaced = key.training() ? excess-- > 0 : key.pictures() > 1 && k.pictures() > 1;
+                }
                 if (replaced) {
                     plans.get(k).close();
                     it.remove();

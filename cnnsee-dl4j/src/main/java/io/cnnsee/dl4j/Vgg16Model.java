@@ -745,9 +745,9 @@ public final class Vgg16Model implements InspectableModel {
     }
 
     /**
-     * An objective read at one layer (channels of one conv or pool layer, or class scores) takes
-     * the path of {@link #classGradient}: the forward half on the oneDNN pass, the backward half
-     * on ND4J's operations, down to the input; channel objectives go through
+     * An objective read at one layer (channels of one conv or pool layer, or class scores) runs
+     * the convolutional half forward and backward on oneDNN ({@link OnednnBackward}); class scores
+     * add the dense layers on ND4J's operations; channel objectives go through
      * {@link #channelGradients}, as a batch of one. Others (terms at several layers, dense layers)
      * go through the Deeplearning4j network's own layers ({@link Dl4jModel}, sharing this model's
      * weights), several times slower.
@@ -766,20 +766,32 @@ public final class Vgg16Model implements InspectableModel {
         if (layer != penultimate + 1) {
             return channelGradients(List.of(input), List.of(objective), layer).get(0);
         }
-        // Class scores: forward to the layer before them, the scores and their gradient from its kernel.
-        Set<Integer> needed = new HashSet<>();
-        for (int i = 0; i <= penultimate; i++) {
-            needed.add(i);
-        }
+        // Class scores: the convolutional half forward and backward on oneDNN (or ND4J's operations), the
+        // dense layers on ND4J's, the scores' gradient from the logits' kernel.
+        int top = architecture.firstDenseIndex() - 1; // the last pool, which the dense layers read
         Map<Integer, INDArray> outputs = new HashMap<>();
         Map<Integer, INDArray> gradients = Map.of();
         try {
             double value = 0;
-            int lane = pass != null ? takeLane() : -1;
+            float[] planar = new float[3 * size * size];
+            int lane = takeLane();
             try {
                 synchronized (network) {
                     checkOpen();
-                    forwardHalf(input, penultimate, needed, lane, outputs);
+                    OnednnPass.Plan plan = null;
+                    if (pass != null) {
+                        plan = pass.trainingPlan(top, lane);
+                        plan.input(0, input);
+                        plan.run(Set.of(top));
+                        outputs.put(top, channelsLast(plan, 0, top));
+                    } else {
+                        try (INDArray x = channelsLast(input)) {
+                            outputs.putAll(inference.run(x, 0, top, layersUpTo(top)));
+                        }
+                    }
+                    Set<Integer> dense = new HashSet<>(layersUpTo(penultimate));
+                    dense.removeAll(layersUpTo(top));
+                    outputs.putAll(inference.run(outputs.get(top), top + 1, penultimate, dense));
                     INDArray start = null;
                     try {
                         try (INDArray scores = inference.logits(outputs.get(penultimate))) {
@@ -790,26 +802,37 @@ public final class Vgg16Model implements InspectableModel {
                                 }
                             }
                         }
-                        gradients = inference.backward(start, penultimate, -1, outputs, Set.of(-1));
+                        int to = plan != null ? top : -1;
+                        gradients = inference.backward(start, penultimate, to, outputs, Set.of(to));
                     } finally {
                         if (start != null) {
                             start.close();
                         }
                     }
+                    if (plan != null) {
+                        float[] seed = new float[(int) plan.perPicture(top)];
+                        Activations.copyChannelMajor(gradients.get(top), 0, seed);
+                        planar = plan.backward().run(seed);
+                    } else {
+                        Activations.copyChannelMajor(gradients.get(-1), 0, planar); // [1, h, w, 3], channels-last B, G, R
+                    }
                 }
             } finally {
-                if (lane >= 0) {
-                    releaseLane(lane);
-                }
+                releaseLane(lane);
             }
-            INDArray g = gradients.get(-1); // [1, h, w, 3], channels-last B, G, R
-            float[] planar = new float[3 * size * size];
-            Activations.copyChannelMajor(g, 0, planar);
             return new io.cnnsee.InputGradient(objective, value, inputShape(), planar);
         } finally {
             outputs.values().forEach(INDArray::close);
             gradients.values().forEach(INDArray::close);
         }
+    }
+
+    private static Set<Integer> layersUpTo(int last) {
+        Set<Integer> layers = new HashSet<>();
+        for (int i = 0; i <= last; i++) {
+            layers.add(i);
+        }
+        return layers;
     }
 
     /**
@@ -891,10 +914,7 @@ public final class Vgg16Model implements InspectableModel {
 
     /** One picture's channel objective at {@code layer} on ND4J's operations. */
     private io.cnnsee.InputGradient channelGradientOnNd4j(float[] input, io.cnnsee.Objective objective, int layer) {
-        Set<Integer> needed = new HashSet<>();
-        for (int i = 0; i <= layer; i++) {
-            needed.add(i);
-        }
+        Set<Integer> needed = layersUpTo(layer);
         Map<Integer, INDArray> outputs = Map.of();
         Map<Integer, INDArray> down = Map.of();
         try (INDArray x = channelsLast(input)) {

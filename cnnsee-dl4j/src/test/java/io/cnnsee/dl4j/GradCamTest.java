@@ -99,7 +99,7 @@ class GradCamTest {
         }
     }
 
-    /** VGG16's own passes (oneDNN forward, ND4J backward) give what Deeplearning4j's layers give, for channel terms. */
+    /** VGG16's own passes (on oneDNN, forward and backward) give what Deeplearning4j's layers give, for channel terms. */
     @Test
     void channelObjectivesOnVgg16sOwnPassesEqualTheGenericPath() {
         Dl4jModel generic = Dl4jModels.builder(model.network()).input(model.preprocessing().input()).build();

@@ -71,8 +71,8 @@ class Nd4jFallbackTest {
     }
 
     @Test
-    void channelInputGradientsAgreeWhicheverPathRunsThem() {
-        // The oneDNN backward pass (a batch of three) against ND4J's, picture by picture.
+    void inputGradientsAgreeWhicheverPathRunsThem() {
+        // The oneDNN backward pass against ND4J's: channel objectives as a batch of three, then a class score.
         List<Objective> objectives = List.of(Objective.channelMean("block4_conv3", 5),
                 Objective.channelMean("block4_conv3", 1).plus(Objective.centreUnit("block4_conv3", 3), -0.5),
                 Objective.centreUnit("block4_conv3", 5).plus(Objective.channelMean("block4_conv3", 1), 2));
@@ -82,15 +82,18 @@ class Nd4jFallbackTest {
         try (Vgg16Model model = Vgg16.builder().architecture(SMALL).weights(Vgg16Weights.random(13)).build()) {
             inputs = List.of(model.networkInput(TestImages.noise(32, 32, 4)), model.networkInput(TestImages.noise(40, 30, 5)),
                     model.networkInput(TestImages.noise(32, 32, 6)));
-            onednn = model.inputGradients(inputs, objectives);
+            onednn = new java.util.ArrayList<>(model.inputGradients(inputs, objectives));
+            onednn.add(model.inputGradient(inputs.get(0), Objective.classLogit(4).plus(Objective.classLogit(2), -1)));
         }
         System.setProperty(OnednnPass.PROPERTY, "false");
         try (Vgg16Model model = Vgg16.builder().architecture(SMALL).weights(Vgg16Weights.random(13)).build()) {
-            nd4j = model.inputGradients(inputs, objectives);
+            nd4j = new java.util.ArrayList<>(model.inputGradients(inputs, objectives));
+            nd4j.add(model.inputGradient(inputs.get(0), Objective.classLogit(4).plus(Objective.classLogit(2), -1)));
         } finally {
             System.clearProperty(OnednnPass.PROPERTY);
         }
-        for (int p = 0; p < inputs.size(); p++) {
+        assertThat(onednn).hasSize(4);
+        for (int p = 0; p < onednn.size(); p++) {
             assertThat(onednn.get(p).value()).as("value %d", p).isCloseTo(nd4j.get(p).value(),
                     org.assertj.core.api.Assertions.within(1e-5 * Math.max(1, Math.abs(nd4j.get(p).value()))));
             float[] expected = nd4j.get(p).gradient();
