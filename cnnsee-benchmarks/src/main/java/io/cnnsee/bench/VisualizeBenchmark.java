@@ -29,10 +29,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One step of feature visualisation of a VGG16 {@code block4_conv3} channel at 224 x 224, and its
- * parts: the forward pass to the layer through Deeplearning4j's layers (the path gradients take),
- * the input gradient (forward and backward), and the oneDNN pass cnnsee inspects with, for scale.
- * A step is {@code step} / 4; the rest of a step (parameterisation, random view, Adam) is a step
- * less the input gradient. Random weights: the same work as trained ones.
+ * parts, under JMH, each benchmark in a fork of its own: the input gradient (forward and backward
+ * on oneDNN), the oneDNN pass cnnsee inspects with, for scale, and the forward pass through
+ * Deeplearning4j's layers, the path of objectives VGG16's own passes do not take. A step is
+ * {@code step} / 4. {@link VisualizeSideBySide} measures the same side by side, in one run, as
+ * docs/visualize.md quotes. Random weights: the same work as trained ones.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -88,7 +89,7 @@ public class VisualizeBenchmark {
         return generic.forward(picture, List.of(generic.tap(LAYER)));
     }
 
-    /** The same layer through cnnsee's oneDNN pass, which has no backward half. */
+    /** The same layer through cnnsee's oneDNN pass, as an inspection runs it. */
     @Benchmark
     public List<FeatureMap> forwardOnOnednn() {
         return vgg16.forward(picture, List.of(vgg16.tap(LAYER)));
