@@ -113,7 +113,8 @@ final class AtlasCommand implements Callable<Integer> {
         try {
             err.println("Loading " + choice.describe() + " ...");
             err.flush();
-            loaded = choice.load(false, pictures.size() < InspectCommand.AUTO_WINOGRAD_FROM
+            // As inspect's auto: Winograd for many pictures, or for visualisations (a pass forward and backward a step).
+            loaded = choice.load(false, pictures.size() < InspectCommand.AUTO_WINOGRAD_FROM && visualize == null
                     ? ConvolutionAlgorithm.DIRECT : ConvolutionAlgorithm.WINOGRAD, err);
             Atlas.Builder builder = Atlas.builder(loaded).top(top).by(ranker);
             if (taps != null && !taps.isEmpty()) {

@@ -162,8 +162,8 @@ final class InspectCommand implements Callable<Integer> {
 
     @Option(names = "--convolutions", paramLabel = "NAME", defaultValue = "auto",
             description = "How VGG16's convolutions are computed: winograd (each picture about twice as fast, after 0.6 s "
-                    + "of setup), direct, or auto: direct for fewer than " + AUTO_WINOGRAD_FROM + " pictures, winograd "
-                    + "for more. Both agree to float rounding (default: ${DEFAULT-VALUE}).")
+                    + "of setup), direct, or auto: direct for fewer than " + AUTO_WINOGRAD_FROM + " pictures without "
+                    + "--visualize, winograd otherwise. Both agree to float rounding (default: ${DEFAULT-VALUE}).")
     String convolutions;
 
     @Option(names = "--verbose", description = "Log more, and show stack traces of errors.")
@@ -473,11 +473,13 @@ final class InspectCommand implements Callable<Integer> {
 
     /**
      * Winograd's kernels take about 0.6 s to make, once, and then save about 40 ms a picture
-     * (docs/performance.md): worth it from about 15 pictures on.
+     * (docs/performance.md): worth it from about 15 pictures on, or with {@code --visualize},
+     * whose every step is a pass forward and backward.
      */
     ConvolutionAlgorithm convolutionAlgorithm() {
         if ("auto".equalsIgnoreCase(convolutions)) {
-            return images.size() < AUTO_WINOGRAD_FROM ? ConvolutionAlgorithm.DIRECT : ConvolutionAlgorithm.WINOGRAD;
+            return images.size() < AUTO_WINOGRAD_FROM && visualize == 0 ? ConvolutionAlgorithm.DIRECT
+                    : ConvolutionAlgorithm.WINOGRAD;
         }
         for (ConvolutionAlgorithm a : ConvolutionAlgorithm.values()) {
             if (a.name().equalsIgnoreCase(convolutions)) {

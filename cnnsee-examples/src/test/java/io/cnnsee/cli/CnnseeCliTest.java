@@ -71,7 +71,7 @@ class CnnseeCliTest {
     }
 
     @Test
-    void autoConvolutionsAreDirectForAFewPicturesAndWinogradForMany() {
+    void autoConvolutionsAreDirectForAFewPicturesAndWinogradForManyOrForVisualisations() {
         String[] few = new String[InspectCommand.AUTO_WINOGRAD_FROM];
         String[] many = new String[InspectCommand.AUTO_WINOGRAD_FROM + 1];
         few[0] = many[0] = "inspect";
@@ -89,6 +89,8 @@ class CnnseeCliTest {
         manyDirect[many.length] = "--convolutions";
         manyDirect[many.length + 1] = "DIRECT";
         assertThat(parse(manyDirect).convolutionAlgorithm()).isEqualTo(ConvolutionAlgorithm.DIRECT);
+        assertThat(parse("inspect", "a.png", "--visualize", "4").convolutionAlgorithm()).as("one picture, visualised")
+                .isEqualTo(ConvolutionAlgorithm.WINOGRAD);
     }
 
     @Test
