@@ -868,48 +868,81 @@ public final class Vgg16Model implements InspectableModel {
 
     /**
      * Input gradients of channel objectives that all read conv or pool layer {@code layer}, one
-     * picture each, picture by picture: on oneDNN, forward and backward
-     * ({@link OnednnPass#trainingPlan}, {@link OnednnBackward}), else on ND4J's operations.
+     * picture each: on oneDNN, forward and backward ({@link OnednnPass#trainingPlan},
+     * {@link OnednnBackward}), picture by picture, and for several pictures on two lanes at once,
+     * a core each (0.9 of the time per picture of one lane: docs/visualize.md); all pictures in one
+     * plan cost as much per picture and held every layer of each. Without oneDNN, on ND4J's
+     * operations, picture by picture.
      */
     private List<io.cnnsee.InputGradient> channelGradients(List<float[]> inputs, List<io.cnnsee.Objective> objectives,
                                                          int layer) {
         int n = inputs.size();
-        var shape = architecture.outputShape(layer);
-        int h = shape.height();
-        int w = shape.width();
-        List<io.cnnsee.InputGradient> out = new ArrayList<>(n);
+        io.cnnsee.InputGradient[] out = new io.cnnsee.InputGradient[n];
+        if (pass != null && n > 1 && LANES > 1) {
+            // Two lanes, half the pictures each, a core each, as a batch of inspections runs.
+            takeAllLanes();
+            try {
+                OnednnPass.Plan mine;
+                OnednnPass.Plan theirs;
+                synchronized (network) {
+                    checkOpen();
+                    mine = pass.trainingPlan(layer, 0);
+                    mine.backward();
+                    theirs = pass.trainingPlan(layer, 1);
+                    theirs.backward();
+                }
+                int half = (n + 1) / 2;
+                Future<?> other = laneThread().submit(() -> OmpThreads.with(THREADS_PER_LANE,
+                        () -> channelGradientsOn(theirs, inputs, objectives, layer, half, n, out)));
+                try {
+                    OmpThreads.with(THREADS_PER_LANE, () -> channelGradientsOn(mine, inputs, objectives, layer, 0, half, out));
+                } finally {
+                    awaitLane(other);
+                }
+            } finally {
+                releaseLanes();
+            }
+            return List.of(out);
+        }
         int lane = takeLane();
         try {
             synchronized (network) {
                 checkOpen();
                 if (pass == null) {
                     for (int p = 0; p < n; p++) {
-                        out.add(channelGradientOnNd4j(inputs.get(p), objectives.get(p), layer));
+                        out[p] = channelGradientOnNd4j(inputs.get(p), objectives.get(p), layer);
                     }
                 } else {
-                    // Picture by picture: a batch costs the same per picture here (66 ms at 1 to 16 pictures
-                    // of block4_conv3) and holds every layer's output and gradient of all its pictures.
-                    OnednnPass.Plan plan = pass.trainingPlan(layer, lane);
-                    OnednnBackward backward = plan.backward();
-                    float[] output = new float[(int) plan.perPicture(layer)];
-                    for (int p = 0; p < n; p++) {
-                        plan.input(0, inputs.get(p));
-                        plan.run(Set.of(layer));
-                        plan.read(layer, 0, output);
-                        float[] seed = new float[output.length];
-                        double value = 0;
-                        for (io.cnnsee.Objective.Term t : objectives.get(p).terms()) {
-                            value += t.weight() * ChannelSeed.addTo(seed, output, h, w, t.index(),
-                                    t.kind() == io.cnnsee.Objective.Kind.CENTRE_UNIT, t.weight());
-                        }
-                        out.add(new io.cnnsee.InputGradient(objectives.get(p), value, inputShape(), backward.run(seed)));
-                    }
+                    channelGradientsOn(pass.trainingPlan(layer, lane), inputs, objectives, layer, 0, n, out);
                 }
             }
         } finally {
             releaseLane(lane);
         }
-        return out;
+        return List.of(out);
+    }
+
+    /**
+     * Pictures {@code from} to {@code to - 1} through {@code plan} and its backward pass, one after
+     * another, into {@code out}. The caller holds the plan's lane.
+     */
+    private void channelGradientsOn(OnednnPass.Plan plan, List<float[]> inputs, List<io.cnnsee.Objective> objectives,
+                                    int layer, int from, int to, io.cnnsee.InputGradient[] out) {
+        var shape = architecture.outputShape(layer);
+        OnednnBackward backward = plan.backward();
+        float[] output = new float[(int) plan.perPicture(layer)];
+        for (int p = from; p < to; p++) {
+            plan.input(0, inputs.get(p));
+            plan.run(Set.of(layer));
+            plan.read(layer, 0, output);
+            float[] seed = new float[output.length];
+            double value = 0;
+            for (io.cnnsee.Objective.Term t : objectives.get(p).terms()) {
+                value += t.weight() * ChannelSeed.addTo(seed, output, shape.height(), shape.width(), t.index(),
+                        t.kind() == io.cnnsee.Objective.Kind.CENTRE_UNIT, t.weight());
+            }
+            out[p] = new io.cnnsee.InputGradient(objectives.get(p), value, inputShape(), backward.run(seed));
+        }
     }
 
     /** One picture's channel objective at {@code layer} on ND4J's operations. */
