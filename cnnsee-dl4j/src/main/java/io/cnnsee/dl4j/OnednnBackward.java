@@ -124,11 +124,6 @@ final class OnednnBackward implements AutoCloseable {
         return out;
     }
 
-    /** What oneDNN runs for each step. */
-    java.util.List<String> implementations() {
-        return steps.implementations();
-    }
-
     private static memory.desc nchw(long[] dims) {
         return new memory.desc(dims, memory.data_type.f32, memory.format_tag.nchw);
     }

@@ -34,7 +34,8 @@ import static org.bytedeco.dnnl.global.dnnl.algorithm;
 import static org.bytedeco.dnnl.global.dnnl.prop_kind;
 
 /**
- * VGG16's forward pass on oneDNN's primitives, called directly.
+ * VGG16's forward pass on oneDNN's primitives, called directly; its training plans also keep
+ * what the backward pass ({@link OnednnBackward}) reads.
  *
  * <p>Why not ND4J's {@code conv2d}, which also runs oneDNN: it makes oneDNN's primitive anew on
  * every call, reorders the kernel into oneDNN's layout on every call, into fresh memory, and lets
@@ -412,10 +413,6 @@ final class OnednnPass implements AutoCloseable {
             return backward;
         }
 
-        int first() {
-            return first;
-        }
-
         int last() {
             return last;
         }
@@ -430,11 +427,6 @@ final class OnednnPass implements AutoCloseable {
 
         memory output(int layer) {
             return outputs.get(layer);
-        }
-
-        /** The input of {@code layer}: the previous layer's output, or the picture's memory. */
-        memory inputOf(int layer) {
-            return layer == first ? input : outputs.get(layer - 1);
         }
 
         pooling_forward.primitive_desc pool(int layer) {
