@@ -78,7 +78,8 @@ final class OnednnBackward implements AutoCloseable {
                 prop_kind.forward_training, algorithm.eltwise_relu_use_dst_for_bwd, data, 0f, 0f)), plan.engine()));
         eltwise_backward.primitive_desc mask = steps.own(new eltwise_backward.primitive_desc(steps.own(new eltwise_backward.desc(
                 algorithm.eltwise_relu_use_dst_for_bwd, data, data, 0f, 0f)), steps.attributes(false), plan.engine(), hint));
-        memory masked = steps.memory(mask.diff_src_desc());
+        // In place where the layouts agree: the unmasked gradient is not read again.
+        memory masked = mask.diff_src_desc().equals(g.get_desc()) ? g : steps.memory(mask.diff_src_desc());
         String name = plan.layer(layer).name();
         steps.add(new eltwise_backward(mask), mask, steps.args(DNNL_ARG_DST, y, DNNL_ARG_DIFF_DST, g, DNNL_ARG_DIFF_SRC, masked),
                 name + " relu backward");
