@@ -75,11 +75,23 @@ public final class SideBySide {
         } catch (IOException e) {
             System.err.println("PyTorch left out: " + e.getMessage());
         }
+        Map<String, List<Double>> times = interleave(engines, rounds, passes);
+        System.out.println(Machine.describe(false));
+        System.out.println(Machine.nativeBuild());
+        System.out.println();
+        System.out.println(table("VGG16, 224 x 224, five taps copied out, 2 threads", times, rounds, passes));
+    }
+
+    /**
+     * Every engine's pass times over {@code rounds} rounds of {@code passes} passes, after two
+     * rounds of warming up, the engines taking every place in turn; then closes them.
+     */
+    static Map<String, List<Double>> interleave(List<Engine> engines, int rounds, int passes) throws Exception {
         Map<String, List<Double>> times = new LinkedHashMap<>();
         engines.forEach(e -> times.put(e.name(), new ArrayList<>()));
         for (int r = -2; r < rounds; r++) {
             for (int i = 0; i < engines.size(); i++) {
-                Engine e = engines.get(Math.floorMod(i + r, engines.size())); // each takes every place in turn
+                Engine e = engines.get(Math.floorMod(i + r, engines.size()));
                 List<Double> t = e.run(passes);
                 if (r >= 0) {
                     times.get(e.name()).addAll(t);
@@ -90,15 +102,12 @@ public final class SideBySide {
         for (Engine e : engines) {
             e.close();
         }
-        System.out.println(Machine.describe(false));
-        System.out.println(Machine.nativeBuild());
-        System.out.println();
-        System.out.println(table(times, rounds, passes));
+        return times;
     }
 
     /** Median and quartiles per engine, and each median against cnnsee's first. */
-    static String table(Map<String, List<Double>> times, int rounds, int passes) {
-        StringBuilder s = new StringBuilder("| VGG16, 224 x 224, five taps copied out, 2 threads | median ms | quartiles | against cnnsee |\n"
+    static String table(String title, Map<String, List<Double>> times, int rounds, int passes) {
+        StringBuilder s = new StringBuilder("| " + title + " | median ms | quartiles | against cnnsee |\n"
                 + "| --- | ---: | ---: | ---: |\n");
         double base = Double.NaN;
         for (var e : times.entrySet()) {

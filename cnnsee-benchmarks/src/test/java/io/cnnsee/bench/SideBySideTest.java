@@ -16,8 +16,8 @@ class SideBySideTest {
         Map<String, List<Double>> times = new LinkedHashMap<>();
         times.put("cnnsee", List.of(50.0, 60.0, 70.0, 80.0, 90.0));
         times.put("other", List.of(100.0, 120.0, 140.0, 160.0, 180.0));
-        String table = SideBySide.table(times, 1, 5);
-        assertThat(table).contains("| cnnsee | 70.0 | 60.0 – 80.0 | 1.00 |", "| other | 140.0 | 120.0 – 160.0 | 2.00 |",
+        String table = SideBySide.table("a network", times, 1, 5);
+        assertThat(table).contains("| a network | median ms | quartiles | against cnnsee |","| cnnsee | 70.0 | 60.0 – 80.0 | 1.00 |", "| other | 140.0 | 120.0 – 160.0 | 2.00 |",
                 "1 rounds of 5 passes each");
     }
 
