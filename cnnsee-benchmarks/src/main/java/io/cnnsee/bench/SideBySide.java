@@ -132,22 +132,27 @@ public final class SideBySide {
             }
 
             public List<Double> run(int passes) {
-                List<Double> t = new ArrayList<>();
-                for (int i = 0; i < passes; i++) {
-                    long start = System.nanoTime();
-                    List<FeatureMap> maps = model.forward(picture, model.taps());
-                    t.add((System.nanoTime() - start) / 1e6);
-                    if (maps.size() != 5) {
-                        throw new IllegalStateException("five taps expected");
-                    }
-                }
-                return t;
+                return timed(passes, () -> model.forward(picture, model.taps()), 5);
             }
 
             public void close() {
                 model.close();
             }
         };
+    }
+
+    /** The milliseconds of each of {@code passes} calls of {@code pass}, which must give {@code taps} maps. */
+    static List<Double> timed(int passes, java.util.function.Supplier<List<FeatureMap>> pass, int taps) {
+        List<Double> t = new ArrayList<>();
+        for (int i = 0; i < passes; i++) {
+            long start = System.nanoTime();
+            List<FeatureMap> maps = pass.get();
+            t.add((System.nanoTime() - start) / 1e6);
+            if (maps.size() != taps) {
+                throw new IllegalStateException(taps + " taps expected, not " + maps.size());
+            }
+        }
+        return t;
     }
 
     static Engine onnxRuntime(Path onnx) throws OrtException {

@@ -1,6 +1,5 @@
 package io.cnnsee.bench;
 
-import io.cnnsee.FeatureMap;
 import io.cnnsee.dl4j.Dl4jModel;
 import io.cnnsee.dl4j.Dl4jZoo;
 import io.cnnsee.dl4j.ZooWeights;
@@ -56,16 +55,7 @@ public final class ZooSideBySide {
             }
 
             public List<Double> run(int passes) {
-                List<Double> t = new ArrayList<>();
-                for (int i = 0; i < passes; i++) {
-                    long start = System.nanoTime();
-                    List<FeatureMap> maps = model.forward(picture, model.taps());
-                    t.add((System.nanoTime() - start) / 1e6);
-                    if (maps.size() != taps) {
-                        throw new IllegalStateException(taps + " taps expected, not " + maps.size());
-                    }
-                }
-                return t;
+                return SideBySide.timed(passes, () -> model.forward(picture, model.taps()), taps);
             }
 
             public void close() {
