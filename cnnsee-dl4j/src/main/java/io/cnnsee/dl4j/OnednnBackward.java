@@ -99,8 +99,8 @@ final class OnednnBackward implements AutoCloseable {
         pooling_forward.primitive_desc forward = plan.pool(layer);
         g = steps.conform(g, forward.dst_desc());
         pooling_backward.primitive_desc pd = steps.own(new pooling_backward.primitive_desc(steps.own(new pooling_backward.desc(
-                algorithm.pooling_max, forward.src_desc(), forward.dst_desc(), new long[] {2, 2}, new long[] {2, 2},
-                new long[] {0, 0}, new long[] {0, 0})), steps.attributes(false), plan.engine(), forward));
+                algorithm.pooling_max, forward.src_desc(), forward.dst_desc(), OnednnPass.TWO, OnednnPass.TWO,
+                OnednnPass.ZERO, OnednnPass.ZERO)), steps.attributes(false), plan.engine(), forward));
         memory gIn = steps.memory(pd.diff_src_desc());
         steps.add(new pooling_backward(pd), pd, steps.args(DNNL_ARG_DIFF_DST, g, DNNL_ARG_WORKSPACE, plan.workspace(layer),
                 DNNL_ARG_DIFF_SRC, gIn), plan.layer(layer).name() + " backward");

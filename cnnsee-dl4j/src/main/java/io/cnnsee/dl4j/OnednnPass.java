@@ -54,8 +54,9 @@ final class OnednnPass implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OnednnPass.class);
     private static final long[] ONE = {1, 1};
-    private static final long[] TWO = {2, 2};
-    private static final long[] ZERO = {0, 0};
+    /** VGG's pools: 2 x 2 windows, stride 2, no padding (also for {@link OnednnBackward}). */
+    static final long[] TWO = {2, 2};
+    static final long[] ZERO = {0, 0};
 
     private final List<LayerSpec> layers;
     private final Vgg16Architecture architecture;
@@ -403,9 +404,9 @@ final class OnednnPass implements AutoCloseable {
          * pool choices of this plan's last {@link #run}: made on first use, kept with the plan.
          */
         OnednnBackward backward() {
-            if (!training || first != 0 || pictures != 1) {
-                throw new IllegalStateException("a backward pass needs a training plan of one picture from the input, not "
-                        + pictures + " picture(s) through layers " + first + ".." + last + (training ? "" : " for inference"));
+            if (!training) {
+                throw new IllegalStateException("a backward pass needs a training plan (trainingPlan), not layers "
+                        + first + ".." + last + " for inference");
             }
             if (backward == null) {
                 backward = OmpThreads.with(madeWithThreads, () -> new OnednnBackward(this));

@@ -601,10 +601,7 @@ public final class Vgg16Model implements InspectableModel {
         }
         int penultimate = architecture.layers().size() - 2;
         Set<Integer> wanted = setOf(indices);
-        Set<Integer> needed = new HashSet<>();
-        for (int i = lowest; i <= penultimate; i++) {
-            needed.add(i);
-        }
+        Set<Integer> needed = layers(lowest, penultimate);
 
         Map<Integer, INDArray> outputs = new HashMap<>();
         Map<Integer, INDArray> gradients = Map.of();
@@ -786,12 +783,10 @@ public final class Vgg16Model implements InspectableModel {
                         outputs.put(top, channelsLast(plan, 0, top));
                     } else {
                         try (INDArray x = channelsLast(input)) {
-                            outputs.putAll(inference.run(x, 0, top, layersUpTo(top)));
+                            outputs.putAll(inference.run(x, 0, top, layers(0, top)));
                         }
                     }
-                    Set<Integer> dense = new HashSet<>(layersUpTo(penultimate));
-                    dense.removeAll(layersUpTo(top));
-                    outputs.putAll(inference.run(outputs.get(top), top + 1, penultimate, dense));
+                    outputs.putAll(inference.run(outputs.get(top), top + 1, penultimate, layers(top + 1, penultimate)));
                     INDArray start = null;
                     try {
                         try (INDArray scores = inference.logits(outputs.get(penultimate))) {
@@ -827,9 +822,10 @@ public final class Vgg16Model implements InspectableModel {
         }
     }
 
-    private static Set<Integer> layersUpTo(int last) {
+    /** Layers {@code first} to {@code last}. */
+    private static Set<Integer> layers(int first, int last) {
         Set<Integer> layers = new HashSet<>();
-        for (int i = 0; i <= last; i++) {
+        for (int i = first; i <= last; i++) {
             layers.add(i);
         }
         return layers;
@@ -947,7 +943,7 @@ public final class Vgg16Model implements InspectableModel {
 
     /** One picture's channel objective at {@code layer} on ND4J's operations. */
     private io.cnnsee.InputGradient channelGradientOnNd4j(float[] input, io.cnnsee.Objective objective, int layer) {
-        Set<Integer> needed = layersUpTo(layer);
+        Set<Integer> needed = layers(0, layer);
         Map<Integer, INDArray> outputs = Map.of();
         Map<Integer, INDArray> down = Map.of();
         try (INDArray x = channelsLast(input)) {
