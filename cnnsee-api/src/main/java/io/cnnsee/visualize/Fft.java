@@ -36,10 +36,6 @@ final class Fft {
         this.tmpIm = new double[n];
     }
 
-    int length() {
-        return n;
-    }
-
     /**
      * In place, unscaled: {@code x[k] = sum_j x[j] e^(sign i 2 pi j k / n)} with {@code sign}
      * +1 (the inverse direction) or -1 (the forward one).

@@ -63,7 +63,7 @@ final class FourierImage {
             }
         }
         alongY = new Fft(h);
-        alongX = new Fft(w);
+        alongX = w == h ? alongY : new Fft(w); // one transform serves both: it is used one call at a time
         colRe = new double[h];
         colIm = new double[h];
         rowRe = new double[w];
