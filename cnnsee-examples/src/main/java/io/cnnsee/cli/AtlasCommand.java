@@ -5,7 +5,6 @@ import io.cnnsee.InspectableModel;
 import io.cnnsee.atlas.Atlas;
 import io.cnnsee.atlas.AtlasSummary;
 import io.cnnsee.atlas.AtlasWriter;
-import io.cnnsee.dl4j.ConvolutionAlgorithm;
 import io.cnnsee.spark.SparkAtlas;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -113,9 +112,7 @@ final class AtlasCommand implements Callable<Integer> {
         try {
             err.println("Loading " + choice.describe() + " ...");
             err.flush();
-            // As inspect's auto: Winograd for many pictures, or for visualisations (a pass forward and backward a step).
-            loaded = choice.load(false, pictures.size() < InspectCommand.AUTO_WINOGRAD_FROM && visualize == null
-                    ? ConvolutionAlgorithm.DIRECT : ConvolutionAlgorithm.WINOGRAD, err);
+            loaded = choice.load(false, InspectCommand.auto(pictures.size(), visualize != null), err);
             Atlas.Builder builder = Atlas.builder(loaded).top(top).by(ranker);
             if (taps != null && !taps.isEmpty()) {
                 builder.taps(taps);

@@ -172,6 +172,15 @@ final class InspectCommand implements Callable<Integer> {
     /** From this many pictures on, --convolutions auto takes Winograd. */
     static final int AUTO_WINOGRAD_FROM = 16;
 
+    /**
+     * {@code --convolutions auto}, here and for {@code atlas}: Winograd's kernels take about 0.6 s
+     * to make, once, and then save about 40 ms a pass (docs/performance.md): worth it from about 15
+     * pictures on, or when visualising, whose every step is a pass forward and backward.
+     */
+    static ConvolutionAlgorithm auto(int pictures, boolean visualising) {
+        return pictures < AUTO_WINOGRAD_FROM && !visualising ? ConvolutionAlgorithm.DIRECT : ConvolutionAlgorithm.WINOGRAD;
+    }
+
     private ConvolutionAlgorithm chosenConvolutions;
     private ModelChoice choice;
     private String modelName = "the network";
@@ -471,15 +480,9 @@ final class InspectCommand implements Callable<Integer> {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
-    /**
-     * Winograd's kernels take about 0.6 s to make, once, and then save about 40 ms a picture
-     * (docs/performance.md): worth it from about 15 pictures on, or with {@code --visualize},
-     * whose every step is a pass forward and backward.
-     */
     ConvolutionAlgorithm convolutionAlgorithm() {
         if ("auto".equalsIgnoreCase(convolutions)) {
-            return images.size() < AUTO_WINOGRAD_FROM && visualize == 0 ? ConvolutionAlgorithm.DIRECT
-                    : ConvolutionAlgorithm.WINOGRAD;
+            return auto(images.size(), visualize > 0);
         }
         for (ConvolutionAlgorithm a : ConvolutionAlgorithm.values()) {
             if (a.name().equalsIgnoreCase(convolutions)) {
