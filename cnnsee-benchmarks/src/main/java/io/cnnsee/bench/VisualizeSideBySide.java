@@ -47,15 +47,15 @@ public final class VisualizeSideBySide {
             float[] input = vgg16.networkInput(picture);
             List<Integer> sixteen = IntStream.range(0, 16).boxed().toList();
             List<DoubleSupplier> parts = List.of(
-                    () -> time(3, () -> repeat(3, () -> vgg16.forward(picture, List.of(vgg16.tap(LAYER))))),
-                    () -> time(3, () -> repeat(3, () -> vgg16.inputGradient(input, Objective.channelMean(LAYER, 0)))),
+                    () -> perCall(3, () -> vgg16.forward(picture, List.of(vgg16.tap(LAYER)))),
+                    () -> perCall(3, () -> vgg16.inputGradient(input, Objective.channelMean(LAYER, 0))),
                     () -> time(steps, () -> FeatureVisualizer.builder(vgg16).layer(LAYER).channels(0).steps(steps).seed(1)
                             .build().run(0)),
                     () -> time(16 * batchSteps, () -> FeatureVisualizer.builder(vgg16).layer(LAYER).channels(sixteen)
                             .steps(batchSteps).seed(1).batch(16).build().run()),
                     () -> time(16 * batchSteps, () -> FeatureVisualizer.builder(vgg16).layer(LAYER).channels(sixteen)
                             .steps(batchSteps).seed(1).batch(1).build().run()),
-                    () -> time(3, () -> repeat(3, () -> vgg16.inputGradient(input, Objective.classLogit(1)))));
+                    () -> perCall(3, () -> vgg16.inputGradient(input, Objective.classLogit(1))));
             List<List<Double>> times = new ArrayList<>();
             parts.forEach(p -> times.add(new ArrayList<>()));
             List<Double> batchRatios = new ArrayList<>();
@@ -97,10 +97,13 @@ public final class VisualizeSideBySide {
         }
     }
 
-    private static void repeat(int times, Runnable work) {
-        for (int i = 0; i < times; i++) {
-            work.run();
-        }
+    /** Milliseconds per call of {@code work}, called {@code times} times. */
+    private static double perCall(int times, Runnable work) {
+        return time(times, () -> {
+            for (int i = 0; i < times; i++) {
+                work.run();
+            }
+        });
     }
 
     /** Milliseconds per unit: {@code work} once, divided by {@code units}. */
