@@ -9,13 +9,11 @@ import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.VertexIndices;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
-import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -228,28 +226,11 @@ final class GraphPass {
         return v.getLayerPreProcessor() == null ? eps : v.getLayerPreProcessor().backprop(eps, 1, workspaces);
     }
 
-    /** At inference BN is {@code gamma (x - mean) / sqrt(var + eps) + beta}, per channel. */
+    /** At inference BN is {@code scale x + shift} per channel ({@link BatchNormAffine}). */
     private static INDArray batchNormBackward(BatchNormalization bn, INDArray eps) {
         org.deeplearning4j.nn.conf.layers.BatchNormalization conf =
                 (org.deeplearning4j.nn.conf.layers.BatchNormalization) bn.conf().getLayer();
-        INDArray var;
-        if (conf.isUseLogStd()) {
-            INDArray log10s = bn.getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
-            var = Transforms.pow(Nd4j.valueArrayOf(log10s.shape(), 10.0, log10s.dataType()), log10s);
-            var.muli(var);
-        } else {
-            var = bn.getParam(BatchNormalizationParamInitializer.GLOBAL_VAR).dup();
-        }
-        INDArray std = Transforms.sqrt(var.addi(conf.getEps()), false);
-        INDArray scale;
-        if (conf.isLockGammaBeta()) {
-            // As Deeplearning4j's forward pass: the fixed gamma applies only together with a beta.
-            double g = conf.getGamma() != 1.0 && conf.getBeta() != 0.0 ? conf.getGamma() : 1.0;
-            scale = Nd4j.valueArrayOf(std.shape(), g, std.dataType()).divi(std);
-        } else {
-            scale = bn.getParam(BatchNormalizationParamInitializer.GAMMA).div(std);
-        }
-        scale = scale.reshape(scale.length()).castTo(eps.dataType());
+        INDArray scale = Nd4j.createFromArray(BatchNormAffine.of(bn).scale()).castTo(eps.dataType());
         if (eps.rank() == 2) {
             return eps.mulRowVector(scale);
         }
