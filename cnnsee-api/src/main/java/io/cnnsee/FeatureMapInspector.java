@@ -215,7 +215,7 @@ public final class FeatureMapInspector {
         LOG.debug("Inspected {}: forward pass {} ms, ranking and rendering {} ms", source,
                 (forward - start) / 1_000_000, (System.nanoTime() - forward) / 1_000_000);
         Inspection inspection = new Inspection(source, image, model.name(), model.weights(), ranker.name(),
-                renderer.colormap(), renderer.normalization(), results, predicted);
+                renderer.colormap(), renderer.normalization(), results, predicted).withEngine(model.engineNote());
         if (gradCamTap != null) {
             GradCam cam = gradient.gradCam(gradCamTap, explained);
             inspection = inspection.withGradCam(cam, cam.overlay(Resize.fit(view, GRAD_CAM_SIDE), Colormap.TURBO, OVERLAY_ALPHA));

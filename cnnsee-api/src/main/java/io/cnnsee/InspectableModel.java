@@ -168,6 +168,14 @@ public interface InspectableModel extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * How the engine runs this model, for a report's settings: which layers take a slower path,
+     * for instance. Empty when there is nothing to say.
+     */
+    default String engineNote() {
+        return "";
+    }
+
     /** Frees what the model holds (native memory); the model cannot be used afterwards. */
     @Override
     default void close() {

@@ -33,6 +33,7 @@ public final class Inspection {
     private final SaliencyMap saliency;
     private final BufferedImage saliencyOverlay;
     private final List<io.cnnsee.visualize.Visualization> visualizations;
+    private final String engine;
 
     /**
      * @param source        what the picture is called (its file name, or a name you give)
@@ -72,16 +73,19 @@ public final class Inspection {
         this.saliency = null;
         this.saliencyOverlay = null;
         this.visualizations = List.of();
+        this.engine = "";
     }
 
     private Inspection(Inspection from, GradCam gradCam, BufferedImage gradCamOverlay, FirstLayerKernels firstLayerKernels,
                        SaliencyMap saliency, BufferedImage saliencyOverlay) {
-        this(from, gradCam, gradCamOverlay, firstLayerKernels, saliency, saliencyOverlay, from.visualizations);
+        this(from, gradCam, gradCamOverlay, firstLayerKernels, saliency, saliencyOverlay, from.visualizations, from.engine);
     }
 
     private Inspection(Inspection from, GradCam gradCam, BufferedImage gradCamOverlay, FirstLayerKernels firstLayerKernels,
-                       SaliencyMap saliency, BufferedImage saliencyOverlay, List<io.cnnsee.visualize.Visualization> visualizations) {
+                       SaliencyMap saliency, BufferedImage saliencyOverlay, List<io.cnnsee.visualize.Visualization> visualizations,
+                       String engine) {
         this.visualizations = List.copyOf(visualizations);
+        this.engine = engine;
         this.source = from.source;
         this.image = from.image;
         this.modelName = from.modelName;
@@ -138,7 +142,7 @@ public final class Inspection {
         for (io.cnnsee.visualize.Visualization v : pictures) {
             tap(v.tap().layerName());
         }
-        return new Inspection(this, gradCam, gradCamOverlay, firstLayerKernels, saliency, saliencyOverlay, pictures);
+        return new Inspection(this, gradCam, gradCamOverlay, firstLayerKernels, saliency, saliencyOverlay, pictures, engine);
     }
 
     /** The pictures of what channels look for of tap {@code layerName}, in the order given; empty when there are none. */
@@ -183,6 +187,21 @@ public final class Inspection {
     /** A copy of the inspected picture, 8-bit RGB, at its original size. */
     public BufferedImage image() {
         return ImageLoader.copyRgb(image);
+    }
+
+    /**
+     * This inspection saying how the engine ran the model ({@link InspectableModel#engineNote}).
+     *
+     * @param note e.g. which layers took a slower path; empty for nothing to say
+     */
+    public Inspection withEngine(String note) {
+        return new Inspection(this, gradCam, gradCamOverlay, firstLayerKernels, saliency, saliencyOverlay, visualizations,
+                Objects.requireNonNull(note, "note"));
+    }
+
+    /** How the engine ran the model, as the report's settings say; empty when it said nothing. */
+    public String engine() {
+        return engine;
     }
 
     public String modelName() {

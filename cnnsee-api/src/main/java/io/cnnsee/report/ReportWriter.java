@@ -278,6 +278,9 @@ public final class ReportWriter {
                 rows.add(new String[] {"Weights licence", i.weights().license()});
             }
         }
+        if (!first.engine().isEmpty()) {
+            rows.add(new String[] {"Engine", first.engine()});
+        }
         rows.add(new String[] {"Ranker", first.rankerName()});
         rows.add(new String[] {"Colormap", first.colormap().name()});
         rows.add(new String[] {"Normalization", first.normalization().toString()});
