@@ -46,6 +46,9 @@ public final class Dl4jModel implements InspectableModel {
     private final WeightsInfo weights;
     private final ClassLabels labels;
     private final GraphPass pass;
+    /** The forward pass on oneDNN, compiled on first use; {@code null} before, and where it cannot be. */
+    private CompiledGraph compiled;
+    private boolean compileTried;
     private volatile boolean closed;
 
     Dl4jModel(String name, ComputationGraph graph, ImageInput input, InputLayout layout, GraphLayers layers,
@@ -142,18 +145,35 @@ public final class Dl4jModel implements InspectableModel {
 
     @Override
     public List<FeatureMap> forward(BufferedImage image, List<Tap> taps) {
+        return forward(image, taps, true);
+    }
+
+    /** {@link #forward} on Deeplearning4j's own layers, whatever oneDNN could run: what the compiled pass is checked against. */
+    List<FeatureMap> forwardOnDeeplearning4j(BufferedImage image, List<Tap> taps) {
+        return forward(image, taps, false);
+    }
+
+    private List<FeatureMap> forward(BufferedImage image, List<Tap> taps, boolean onOnednn) {
         Objects.requireNonNull(image, "image must not be null");
         Objects.requireNonNull(taps, "taps");
         if (taps.isEmpty()) {
             throw new IllegalArgumentException("Name at least one tap to read");
         }
         int[] vertices = vertexIndices(taps);
-        INDArray x = layout.toArray(input.toChannelsFirst(image), input, graph.getConfiguration().getDataType());
+        float[] values = input.toChannelsFirst(image);
+        List<FeatureMap> maps = new ArrayList<>(taps.size());
         synchronized (graph) {
             checkOpen();
+            CompiledGraph onednn = onOnednn ? compiled() : null;
+            if (onednn != null) {
+                float[][] out = onednn.run(values, vertices);
+                for (int i = 0; i < taps.size(); i++) {
+                    maps.add(FeatureMap.copyOf(taps.get(i), out[i]));
+                }
+                return maps;
+            }
             try {
-                pass.forward(x, lastPosition(vertices));
-                List<FeatureMap> maps = new ArrayList<>(taps.size());
+                pass.forward(layout.toArray(values, input, graph.getConfiguration().getDataType()), lastPosition(vertices));
                 for (int i = 0; i < taps.size(); i++) {
                     maps.add(read(taps.get(i), pass.output(vertices[i])));
                 }
@@ -428,6 +448,46 @@ public final class Dl4jModel implements InspectableModel {
         return new Dl4jModel(name, random, input, layout, randomLayers, WeightsInfo.random(seed), labels);
     }
 
+    /** The oneDNN pass, compiled on first use (the caller holds the graph's lock); {@code null} where there is none. */
+    private CompiledGraph compiled() {
+        if (!compileTried) {
+            compileTried = true;
+            int[] d = {1, input.channels(), input.height(), input.width()};
+            compiled = CompiledGraph.of(graph, layers.types(), new long[] {d[0], d[1], d[2], d[3]}, name).orElse(null);
+        }
+        return compiled;
+    }
+
+    /**
+     * Which layers run on oneDNN and which on Deeplearning4j's own implementation, for reports.
+     * Forward passes (feature maps, predictions) run on oneDNN; gradients (Grad-CAM, saliency,
+     * feature visualisation) on Deeplearning4j's layers.
+     */
+    @Override
+    public String engineNote() {
+        synchronized (graph) {
+            CompiledGraph onednn = closed ? null : compiled();
+            return onednn == null ? "Deeplearning4j's own layers" : onednn.note() + "; gradients on Deeplearning4j's layers";
+        }
+    }
+
+    /** The layers that run on Deeplearning4j's own implementation instead of oneDNN, by name; empty when oneDNN runs them all. */
+    public List<String> fallbackLayers() {
+        synchronized (graph) {
+            CompiledGraph onednn = compiled();
+            return onednn == null ? java.util.Arrays.stream(graph.getVertices()).filter(v -> !v.isInputVertex())
+                    .map(GraphVertex::getVertexName).toList() : onednn.fallbacks();
+        }
+    }
+
+    /** What oneDNN runs for each step of a pass reading {@code taps}, e.g. "res2a_branch2a+bn2a_branch2a: brgconv_1x1:avx512_core". */
+    List<String> implementations(List<Tap> taps) {
+        synchronized (graph) {
+            CompiledGraph onednn = compiled();
+            return onednn == null ? List.of() : onednn.implementations(vertexIndices(taps));
+        }
+    }
+
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException(name + " was closed");
@@ -437,7 +497,13 @@ public final class Dl4jModel implements InspectableModel {
     /** Frees nothing the caller did not give: a network passed in stays usable. */
     @Override
     public void close() {
-        closed = true;
+        synchronized (graph) {
+            closed = true;
+            if (compiled != null) {
+                compiled.close();
+                compiled = null;
+            }
+        }
     }
 
     @Override

@@ -265,6 +265,11 @@ final class GraphLayers {
         return index;
     }
 
+    /** What each vertex puts out, by name. */
+    Map<String, InputType> types() {
+        return Collections.unmodifiableMap(types);
+    }
+
     InputType outputType(String name) {
         return types.get(name);
     }

@@ -67,11 +67,26 @@ final class OnednnSteps implements AutoCloseable {
 
     /** The scratchpad is ours ({@link #seal}); the ReLU fused into the primitive where asked. */
     primitive_attr attributes(boolean relu) {
+        return attributes(false, relu ? RELU : OnednnActivation.IDENTITY);
+    }
+
+    private static final OnednnActivation RELU = new OnednnActivation(algorithm.eltwise_relu, 0f, 0f);
+
+    /**
+     * The scratchpad is ours ({@link #seal}); fused after the primitive's own result, in this
+     * order: the sum with what its destination held (a residual add) where asked, then {@code activation}.
+     */
+    primitive_attr attributes(boolean sum, OnednnActivation activation) {
         primitive_attr attr = own(new primitive_attr());
         attr.set_scratchpad_mode(scratchpad_mode.user);
-        if (relu) {
+        if (sum || !activation.identity()) {
             post_ops ops = own(new post_ops());
-            ops.append_eltwise(1f, algorithm.eltwise_relu, 0f, 0f);
+            if (sum) {
+                ops.append_sum();
+            }
+            if (!activation.identity()) {
+                ops.append_eltwise(1f, activation.function(), activation.alpha(), activation.beta());
+            }
             attr.set_post_ops(ops);
         }
         return attr;
