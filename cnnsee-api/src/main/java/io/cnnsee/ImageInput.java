@@ -206,6 +206,19 @@ public final class ImageInput {
         // Where each network channel's byte sits in 0xRRGGBB.
         int[] shifts = order == ChannelOrder.BGR ? new int[] {0, 8, 16} : new int[] {16, 8, 0};
         double[] value = new double[3];
+        if (w == width && h == height) {
+            // Already the input's size: each pixel as it is (what the interpolation gives, without its arithmetic).
+            for (int y = 0; y < height; y++) {
+                int[] pixels = row(rows, source, w, y);
+                for (int x = 0; x < width; x++) {
+                    for (int c = 0; c < 3; c++) {
+                        value[c] = pixels[x] >> shifts[c] & 0xFF;
+                    }
+                    store(value, out, y * width + x, plane);
+                }
+            }
+            return out;
+        }
         for (int oy = 0; oy < height; oy++) {
             double fy = Math.max(0, (oy + 0.5) * sy - 0.5);
             int y1 = Math.min((int) fy, h - 1);
