@@ -89,19 +89,15 @@ final class CompiledGraph implements AutoCloseable {
         }
     }
 
-    /** Runs one picture (channel after channel) and returns the outputs of {@code vertices}, channel-major. */
-    float[][] run(float[] input, int[] vertices) {
+    /** Runs one picture (channel after channel) on the plan that reads {@code vertices}: read them from it ({@link GraphPlan#read}). */
+    GraphPlan run(float[] input, int[] vertices) {
         Set<Integer> reads = new TreeSet<>();
         for (int v : vertices) {
             reads.add(v);
         }
         GraphPlan plan = plan(reads);
         plan.run(input);
-        float[][] out = new float[vertices.length][];
-        for (int i = 0; i < vertices.length; i++) {
-            out[i] = plan.read(vertices[i]);
-        }
-        return out;
+        return plan;
     }
 
     private GraphPlan plan(Set<Integer> reads) {

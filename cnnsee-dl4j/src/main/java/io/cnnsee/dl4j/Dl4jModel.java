@@ -166,9 +166,10 @@ public final class Dl4jModel implements InspectableModel {
             checkOpen();
             CompiledGraph onednn = onOnednn ? compiled() : null;
             if (onednn != null) {
-                float[][] out = onednn.run(values, vertices);
+                GraphPlan plan = onednn.run(values, vertices);
                 for (int i = 0; i < taps.size(); i++) {
-                    maps.add(FeatureMap.copyOf(taps.get(i), out[i]));
+                    int vertex = vertices[i];
+                    maps.add(FeatureMap.fill(taps.get(i), target -> plan.read(vertex, target)));
                 }
                 return maps;
             }

@@ -88,7 +88,6 @@ final class GraphCompiler {
     private final String model;
 
     private final Map<Integer, memory> values = new HashMap<>();
-    private final Map<memory, Integer> holders = new HashMap<>();
     private final Set<Integer> emitted = new HashSet<>();
     /** Per vertex that ends a fused group, the group, first member first. */
     private final Map<Integer, List<GraphVertex>> groups = new HashMap<>();
@@ -448,18 +447,25 @@ final class GraphCompiler {
     }
 
     /**
-     * Whether {@code vertex}'s memory may be written over by {@code add}: it holds no other
-     * vertex's output, it is not the network's input, and everything else that reads it has run.
+     * Whether {@code vertex}'s memory may be written over by {@code add}: no vertex that holds it
+     * (the vertex, an earlier sum written into it, a dropout passing it on) is the network's input
+     * or output, or is still to be read by anything but {@code add}. Reads are copied out as soon
+     * as a vertex is made, so they do not count.
      */
     private boolean overwritable(int vertex, GraphVertex add) {
-        GraphVertex v = vertices[vertex];
-        if (v.isInputVertex() || holders.getOrDefault(values.get(vertex), 0) != 1
-                || graph.getConfiguration().getNetworkOutputs().contains(v.getVertexName())) {
-            return false;
-        }
-        for (var c : v.getOutputVertices()) {
-            if (c.getVertexIndex() != add.getVertexIndex() && !emitted.contains(c.getVertexIndex())) {
+        memory m = values.get(vertex);
+        for (var e : values.entrySet()) {
+            if (e.getValue() != m) {
+                continue;
+            }
+            GraphVertex v = vertices[e.getKey()];
+            if (v.isInputVertex() || graph.getConfiguration().getNetworkOutputs().contains(v.getVertexName())) {
                 return false;
+            }
+            for (var c : v.getOutputVertices()) {
+                if (c.getVertexIndex() != add.getVertexIndex() && !emitted.contains(c.getVertexIndex())) {
+                    return false;
+                }
             }
         }
         return true;
@@ -741,7 +747,6 @@ final class GraphCompiler {
 
     private void hold(int vertex, memory m) {
         values.put(vertex, m);
-        holders.merge(m, 1, Integer::sum);
     }
 
     /** {@code vertex}'s output as oneDNN's logical dimensions: [1, c, h, w] or [1, n]. */

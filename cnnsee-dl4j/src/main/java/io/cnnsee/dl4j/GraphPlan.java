@@ -40,15 +40,13 @@ final class GraphPlan implements AutoCloseable {
         }
     }
 
-    /** Vertex {@code vertex}'s output from the last {@link #run}: channel-major, or a flat vector. */
-    float[] read(int vertex) {
+    /** Copies vertex {@code vertex}'s output from the last {@link #run} into {@code target}: channel-major, or a flat vector. */
+    void read(int vertex, float[] target) {
         memory m = readable.get(vertex);
-        if (m == null) {
-            throw new IllegalStateException("vertex " + vertex + " is not read by this plan");
+        if (m == null || target.length != readSizes.get(vertex)) {
+            throw new IllegalStateException("vertex " + vertex + " is not read by this plan, or not as " + target.length + " values");
         }
-        float[] values = new float[Math.toIntExact(readSizes.get(vertex))];
-        OnednnPass.floats(m).get(values);
-        return values;
+        OnednnPass.floats(m).get(target);
     }
 
     /** What oneDNN runs for each step, e.g. "res2a_branch2a: brgconv_1x1:avx512_core". */
