@@ -13,7 +13,7 @@ class ZooSideBySideTest {
         try (SideBySide.Engine engine = ZooSideBySide.cnnsee("squeezenet")) {
             List<Double> t = engine.run(2);
             assertThat(t).hasSize(2).allSatisfy(ms -> assertThat(ms).isPositive());
-            assertThat(engine.name()).isEqualTo("cnnsee squeezenet (Deeplearning4j's layers)");
+            assertThat(engine.name()).isEqualTo("cnnsee squeezenet (compiled to oneDNN)");
         }
     }
 }
