@@ -8,7 +8,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +70,7 @@ final class CompiledGraph implements AutoCloseable {
      * model then runs on Deeplearning4j's layers, and says why in its log.
      */
     static Optional<CompiledGraph> of(ComputationGraph graph, Map<String, InputType> types, long[] inputDims, String model) {
-        if ("false".equalsIgnoreCase(System.getProperty(OnednnPass.PROPERTY, "true").trim())) {
+        if (OnednnPass.switchedOff()) {
             LOG.info("{}=false: {} runs on Deeplearning4j's layers", OnednnPass.PROPERTY, model);
             return Optional.empty();
         }
@@ -91,16 +90,17 @@ final class CompiledGraph implements AutoCloseable {
 
     /** Runs one picture (channel after channel) on the plan that reads {@code vertices}: read them from it ({@link GraphPlan#read}). */
     GraphPlan run(float[] input, int[] vertices) {
-        Set<Integer> reads = new TreeSet<>();
-        for (int v : vertices) {
-            reads.add(v);
-        }
-        GraphPlan plan = plan(reads);
+        GraphPlan plan = plan(vertices);
         plan.run(input);
         return plan;
     }
 
-    private GraphPlan plan(Set<Integer> reads) {
+    /** The plan that reads {@code vertices}, kept or made. */
+    private GraphPlan plan(int[] vertices) {
+        Set<Integer> reads = new TreeSet<>();
+        for (int v : vertices) {
+            reads.add(v);
+        }
         GraphPlan plan = plans.get(reads);
         if (plan != null) {
             return plan;
@@ -112,7 +112,7 @@ final class CompiledGraph implements AutoCloseable {
         }
         while (true) {
             try {
-                plan = new GraphCompiler(graph, types, inputDims, cpu, kernels, reads, model).compile(Collections.unmodifiableMap(fallbacks));
+                plan = new GraphCompiler(graph, types, inputDims, cpu, kernels, reads, fallbacks).compile();
                 break;
             } catch (GraphCompiler.Refused e) {
                 // oneDNN refused what whyNot let through: that vertex runs on Deeplearning4j from now on.
@@ -147,11 +147,7 @@ final class CompiledGraph implements AutoCloseable {
 
     /** What oneDNN runs for each step of the plan reading {@code vertices}, made if need be. */
     List<String> implementations(int[] vertices) {
-        Set<Integer> reads = new TreeSet<>();
-        for (int v : vertices) {
-            reads.add(v);
-        }
-        return plan(reads).implementations();
+        return plan(vertices).implementations();
     }
 
     @Override

@@ -453,8 +453,8 @@ public final class Dl4jModel implements InspectableModel {
     private CompiledGraph compiled() {
         if (!compileTried) {
             compileTried = true;
-            int[] d = {1, input.channels(), input.height(), input.width()};
-            compiled = CompiledGraph.of(graph, layers.types(), new long[] {d[0], d[1], d[2], d[3]}, name).orElse(null);
+            long[] inputDims = {1, input.channels(), input.height(), input.width()};
+            compiled = CompiledGraph.of(graph, layers.types(), inputDims, name).orElse(null);
         }
         return compiled;
     }

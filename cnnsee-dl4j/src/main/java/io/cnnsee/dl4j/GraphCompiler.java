@@ -85,7 +85,7 @@ final class GraphCompiler {
     private final engine cpu;
     private final GraphKernels kernels;
     private final Set<Integer> reads;
-    private final String model;
+    private final Map<Integer, String> fallbacks;
 
     private final Map<Integer, memory> values = new HashMap<>();
     private final Set<Integer> emitted = new HashSet<>();
@@ -99,7 +99,7 @@ final class GraphCompiler {
     private OnednnSteps steps;
 
     GraphCompiler(ComputationGraph graph, Map<String, InputType> types, long[] inputDims, engine cpu, GraphKernels kernels,
-                  Set<Integer> reads, String model) {
+                  Set<Integer> reads, Map<Integer, String> fallbacks) {
         this.graph = graph;
         this.vertices = graph.getVertices();
         this.order = graph.topologicalSortOrder();
@@ -108,7 +108,7 @@ final class GraphCompiler {
         this.cpu = cpu;
         this.kernels = kernels;
         this.reads = Set.copyOf(reads);
-        this.model = model;
+        this.fallbacks = Map.copyOf(fallbacks);
     }
 
     /**
@@ -173,7 +173,7 @@ final class GraphCompiler {
             return kind + " has no oneDNN translation in cnnsee";
         }
         if (v instanceof org.deeplearning4j.nn.graph.vertex.impl.ElementWiseVertex) {
-            ElementWiseVertex.Op op = ((ElementWiseVertex) graph.getConfiguration().getVertices().get(v.getVertexName())).getOp();
+            ElementWiseVertex.Op op = op(v, graph);
             return op == ElementWiseVertex.Op.Add || op == ElementWiseVertex.Op.Subtract || op == ElementWiseVertex.Op.Product
                     || op == ElementWiseVertex.Op.Max || op == ElementWiseVertex.Op.Average ? null
                     : "element-wise " + op + " has no oneDNN translation";
@@ -204,14 +204,14 @@ final class GraphCompiler {
     }
 
     /** The plan up to the last vertex read, with the vertices of {@code fallbacks} on Deeplearning4j. */
-    GraphPlan compile(Map<Integer, String> fallbacks) {
+    GraphPlan compile() {
         int last = 0;
         for (int p = 0; p < order.length; p++) {
             if (reads.contains(order[p])) {
                 last = p;
             }
         }
-        group(last, fallbacks);
+        group(last);
         steps = newSegment();
         memory input = steps.memory(tagged(inputDims, memory.format_tag.nchw));
         long inputSize = size(inputDims);
@@ -261,7 +261,7 @@ final class GraphCompiler {
     // ---- Fusion ----------------------------------------------------------------------------
 
     /** Forms the fused groups (see the class comment) among the vertices up to position {@code last}. */
-    private void group(int last, Map<Integer, String> fallbacks) {
+    private void group(int last) {
         for (int p = 0; p <= last; p++) {
             GraphVertex v = vertices[order[p]];
             if (fallbacks.containsKey(v.getVertexIndex()) || inGroups.contains(v.getVertexIndex())) {
@@ -273,22 +273,22 @@ final class GraphCompiler {
             boolean elementWise = v instanceof org.deeplearning4j.nn.graph.vertex.impl.ElementWiseVertex;
             boolean dense = conf instanceof DenseLayer || conf instanceof OutputLayer;
             if (convolution && OnednnActivation.of(((ConvolutionLayer) conf).getActivationFn()).orElseThrow().identity()) {
-                GraphVertex next = sole(v, fallbacks);
+                GraphVertex next = sole(v);
                 if (next != null && layer(next) instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization) {
                     members.add(next);
-                    next = sole(next, fallbacks);
+                    next = sole(next);
                 }
                 if (next != null && isAdd(next) && next.getInputVertices().length == 2
                         && next.getInputVertices()[0].getVertexIndex() != next.getInputVertices()[1].getVertexIndex()) {
                     members.add(next);
-                    next = sole(next, fallbacks);
+                    next = sole(next);
                 }
                 if (next != null && isActivation(next)) {
                     members.add(next);
                 }
             } else if (elementWise || dense && !(((BaseLayer) conf).getActivationFn() instanceof ActivationSoftmax)
                     && OnednnActivation.of(((BaseLayer) conf).getActivationFn()).orElseThrow().identity()) {
-                GraphVertex next = sole(v, fallbacks);
+                GraphVertex next = sole(v);
                 if (next != null && isActivation(next)) {
                     members.add(next);
                 }
@@ -303,7 +303,7 @@ final class GraphCompiler {
     }
 
     /** The one vertex that takes {@code v}'s output, when nobody else needs it: not read, not an output. */
-    private GraphVertex sole(GraphVertex v, Map<Integer, String> fallbacks) {
+    private GraphVertex sole(GraphVertex v) {
         if (reads.contains(v.getVertexIndex()) || v.getOutputVertices() == null || v.getOutputVertices().length != 1
                 || graph.getConfiguration().getNetworkOutputs().contains(v.getVertexName())) {
             return null;
@@ -315,13 +315,18 @@ final class GraphCompiler {
 
     private boolean isAdd(GraphVertex v) {
         return v instanceof org.deeplearning4j.nn.graph.vertex.impl.ElementWiseVertex
-                && ((ElementWiseVertex) graph.getConfiguration().getVertices().get(v.getVertexName())).getOp() == ElementWiseVertex.Op.Add;
+                && op(v, graph) == ElementWiseVertex.Op.Add;
     }
 
     /** An activation layer of an element-wise activation oneDNN has (not softmax). */
     private static boolean isActivation(GraphVertex v) {
         return layer(v) instanceof ActivationLayer a && !(a.getActivationFn() instanceof ActivationSoftmax)
                 && OnednnActivation.of(a.getActivationFn()).isPresent();
+    }
+
+    /** An element-wise vertex's operation, which only its configuration holds. */
+    private static ElementWiseVertex.Op op(GraphVertex v, ComputationGraph graph) {
+        return ((ElementWiseVertex) graph.getConfiguration().getVertices().get(v.getVertexName())).getOp();
     }
 
     private static Layer layer(GraphVertex v) {
@@ -389,7 +394,7 @@ final class GraphCompiler {
         }
         boolean depthwise = conf instanceof DepthwiseConvolution2D;
         memory x = input(cv, 0);
-        long[] src = dims(cv.getInputVertices()[0].getVertexIndex());
+        long[] src = inputDimsOf(cv);
         long[] dst = dims(cv.getVertexIndex());
         int[] k = conf.getKernelSize();
         long[] weights = depthwise
@@ -540,7 +545,7 @@ final class GraphCompiler {
 
     private memory pool(GraphVertex v, SubsamplingLayer conf) {
         memory x = input(v, 0);
-        long[] src = dims(v.getInputVertices()[0].getVertexIndex());
+        long[] src = inputDimsOf(v);
         long[] dst = dims(v.getVertexIndex());
         int[] k = conf.getKernelSize();
         long[][] pads = padding(conf.getConvolutionMode(), src, dst, k, conf.getStride(), conf.getPadding(), new int[] {1, 1});
@@ -560,7 +565,7 @@ final class GraphCompiler {
 
     /** A pool over the whole map into [1, c, 1, 1], seen as [1, c] where Deeplearning4j collapses it. */
     private memory globalPool(GraphVertex v, GlobalPoolingLayer conf) {
-        long[] src = dims(v.getInputVertices()[0].getVertexIndex());
+        long[] src = inputDimsOf(v);
         long[] pooled = {src[0], src[1], 1, 1};
         algorithm alg = conf.getPoolingType() == PoolingType.MAX ? algorithm.pooling_max : algorithm.pooling_avg_exclude_padding;
         memory y = pooling(v, input(v, 0), alg, tagged(pooled, memory.format_tag.nchw), new long[] {1, 1},
@@ -570,13 +575,13 @@ final class GraphCompiler {
 
     /** The same values seen with other dimensions: plain memory over the same buffer. */
     private memory view(memory m, long[] dims) {
-        return steps.own(new memory(tagged(dims, dims.length == 2 ? memory.format_tag.nc : memory.format_tag.nchw), cpu,
+        return steps.own(new memory(plainLayout(dims), cpu,
                 m.get_data_handle()));
     }
 
     /** Zero padding: the input copied into the middle of zeroed plain memory (Deeplearning4j's [top, bottom, left, right]). */
     private memory zeroPadding(GraphVertex v, ZeroPaddingLayer conf) {
-        long[] src = dims(v.getInputVertices()[0].getVertexIndex());
+        long[] src = inputDimsOf(v);
         long[] dst = dims(v.getVertexIndex());
         int[] p = conf.getPadding();
         memory y = zeroed(dst);
@@ -600,7 +605,7 @@ final class GraphCompiler {
     }
 
     private memory zeroed(long[] dims) {
-        memory y = steps.memory(tagged(dims, dims.length == 2 ? memory.format_tag.nc : memory.format_tag.nchw));
+        memory y = steps.memory(plainLayout(dims));
         Pointer.memset(new Pointer(y.get_data_handle()), 0, size(dims) * Float.BYTES);
         return y;
     }
@@ -612,7 +617,7 @@ final class GraphCompiler {
     }
 
     private memory elementWise(GraphVertex v, OnednnActivation act) {
-        ElementWiseVertex.Op op = ((ElementWiseVertex) graph.getConfiguration().getVertices().get(v.getVertexName())).getOp();
+        ElementWiseVertex.Op op = op(v, graph);
         algorithm alg = switch (op) {
             case Add, Average -> algorithm.binary_add;
             case Subtract -> algorithm.binary_sub;
@@ -654,7 +659,7 @@ final class GraphCompiler {
         BaseLayer conf = (BaseLayer) lv.getLayer().conf().getLayer();
         memory x = input(v, 0);
         // A spatial input is flattened by the preprocessor: the kernel is then [out, c, h, w] in its order.
-        long[] src = dims(v.getInputVertices()[0].getVertexIndex());
+        long[] src = inputDimsOf(v);
         long out = lv.getLayer().getParam("W").size(1);
         long[] kernel = src.length == 4 ? new long[] {out, src[1], src[2], src[3]} : new long[] {out, src[1]};
         boolean softmax = conf.getActivationFn() instanceof ActivationSoftmax;
@@ -710,13 +715,13 @@ final class GraphCompiler {
         if (t instanceof InputType.InputTypeConvolutionalFlat) {
             return new Dl4jStage.Plain(steps.memory(tagged(d, memory.format_tag.nchw)), new long[] {d[0], size(d) / d[0]});
         }
-        return new Dl4jStage.Plain(steps.memory(tagged(d, d.length == 2 ? memory.format_tag.nc : memory.format_tag.nchw)), d);
+        return new Dl4jStage.Plain(steps.memory(plainLayout(d)), d);
     }
 
     private void readOut(GraphVertex v) {
         long[] d = dims(v.getVertexIndex());
         memory x = values.get(v.getVertexIndex());
-        memory plain = steps.memory(tagged(d, d.length == 2 ? memory.format_tag.nc : memory.format_tag.nchw));
+        memory plain = steps.memory(plainLayout(d));
         steps.add(steps.own(new reorder(x, plain)), null, steps.args(DNNL_ARG_FROM, x, DNNL_ARG_TO, plain), v.getVertexName() + " read");
         readable.put(v.getVertexIndex(), plain);
         readSizes.put(v.getVertexIndex(), size(d) / d[0]);
@@ -749,6 +754,11 @@ final class GraphCompiler {
         values.put(vertex, m);
     }
 
+    /** The dimensions of {@code v}'s (first) input, as {@link #dims}. */
+    private long[] inputDimsOf(GraphVertex v) {
+        return dims(v.getInputVertices()[0].getVertexIndex());
+    }
+
     /** {@code vertex}'s output as oneDNN's logical dimensions: [1, c, h, w] or [1, n]. */
     private long[] dims(int vertex) {
         GraphVertex v = vertices[vertex];
@@ -770,6 +780,11 @@ final class GraphCompiler {
 
     private static String names(List<GraphVertex> group) {
         return String.join("+", group.stream().map(GraphVertex::getVertexName).toList());
+    }
+
+    /** Channel-major [1, c, h, w] or a flat [1, n]: how cnnsee reads values and Deeplearning4j's NCHW holds them. */
+    private static memory.desc plainLayout(long[] dims) {
+        return tagged(dims, dims.length == 2 ? memory.format_tag.nc : memory.format_tag.nchw);
     }
 
     private static memory.desc tagged(long[] dims, memory.format_tag tag) {

@@ -25,6 +25,7 @@ record OnednnActivation(algorithm function, float alpha, float beta) {
 
     /** The identity: nothing to run. */
     static final OnednnActivation IDENTITY = new OnednnActivation(null, 0f, 0f);
+    static final OnednnActivation RELU = new OnednnActivation(algorithm.eltwise_relu, 0f, 0f);
 
     /**
      * The activation as oneDNN's ({@link #IDENTITY} for none); empty when oneDNN has no exact

@@ -93,7 +93,7 @@ final class OnednnPass implements AutoCloseable {
      * slower ND4J operations, and says so in its log.
      */
     static Optional<OnednnPass> create(Vgg16Architecture architecture, MultiLayerNetwork network, ConvolutionAlgorithm convolutions) {
-        if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim())) {
+        if (switchedOff()) {
             LOG.info("{}=false: the pass runs on ND4J's operations", PROPERTY);
             return Optional.empty();
         }
@@ -104,6 +104,11 @@ final class OnednnPass implements AutoCloseable {
                     + "operations, several times slower", System.getProperty("os.name"), System.getProperty("os.arch"), e.toString());
             return Optional.empty();
         }
+    }
+
+    /** Whether {@link #PROPERTY} says to run on Deeplearning4j's or ND4J's operations instead of oneDNN. */
+    static boolean switchedOff() {
+        return "false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim());
     }
 
     private OnednnPass(Vgg16Architecture architecture, MultiLayerNetwork network, ConvolutionAlgorithm convolutions) {

@@ -17,7 +17,6 @@ import java.util.List;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCRATCHPAD;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
-import static org.bytedeco.dnnl.global.dnnl.algorithm;
 import static org.bytedeco.dnnl.global.dnnl.scratchpad_mode;
 
 /**
@@ -67,10 +66,8 @@ final class OnednnSteps implements AutoCloseable {
 
     /** The scratchpad is ours ({@link #seal}); the ReLU fused into the primitive where asked. */
     primitive_attr attributes(boolean relu) {
-        return attributes(false, relu ? RELU : OnednnActivation.IDENTITY);
+        return attributes(false, relu ? OnednnActivation.RELU : OnednnActivation.IDENTITY);
     }
-
-    private static final OnednnActivation RELU = new OnednnActivation(algorithm.eltwise_relu, 0f, 0f);
 
     /**
      * The scratchpad is ours ({@link #seal}); fused after the primitive's own result, in this
