@@ -25,8 +25,8 @@ import java.util.Map;
  * the numbers the oneDNN compiler of any network is measured by. Each pass copies the taps out as
  * float arrays. Random weights: the same work as trained ones.
  * <pre>
- * /usr/bin/python3 cnnsee-benchmarks/scripts/torch_resnet50.py export resnet50-taps.onnx   # once, benchmark-only
- * java -cp cnnsee-benchmarks/target/benchmarks.jar io.cnnsee.bench.ZooSideBySide resnet50-taps.onnx [ROUNDS] [PASSES]
+ * /usr/bin/python3 cnnsee-benchmarks/scripts/torch_resnet50.py export resnet50-zoo.onnx   # once, benchmark-only
+ * java -cp cnnsee-benchmarks/target/benchmarks.jar io.cnnsee.bench.ZooSideBySide resnet50-zoo.onnx [ROUNDS] [PASSES]
  * </pre>
  */
 public final class ZooSideBySide {
@@ -81,7 +81,9 @@ public final class ZooSideBySide {
             }
 
             public void close() {
-                model.close();
+                if (compiled) {
+                    model.close();
+                }
                 vgg16.close();
             }
         };
