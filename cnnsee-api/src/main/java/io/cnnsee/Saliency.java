@@ -1,6 +1,8 @@
 package io.cnnsee;
 
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -48,14 +50,18 @@ public final class Saliency {
         }
         double sigma = noise * (max - min);
         SplittableRandom random = new SplittableRandom(seed);
-        double[] sum = new double[x.length];
-        MapShape shape = null;
+        List<float[]> copies = new ArrayList<>(samples);
         for (int s = 0; s < samples; s++) {
             float[] noisy = new float[x.length];
             for (int i = 0; i < x.length; i++) {
                 noisy[i] = (float) (x[i] + sigma * gaussian(random));
             }
-            InputGradient g = model.inputGradient(noisy, objective);
+            copies.add(noisy);
+        }
+        double[] sum = new double[x.length];
+        MapShape shape = null;
+        // One call: an engine runs the noisy copies as batches.
+        for (InputGradient g : model.inputGradients(copies, java.util.Collections.nCopies(samples, objective))) {
             shape = g.shape();
             float[] d = g.gradient();
             for (int i = 0; i < d.length; i++) {
@@ -83,15 +89,18 @@ public final class Saliency {
         if (base.length != x.length) {
             throw new IllegalArgumentException("The baseline has " + base.length + " values, the input " + x.length);
         }
-        double[] sum = new double[x.length];
-        MapShape shape = null;
+        List<float[]> points = new ArrayList<>(steps);
         for (int k = 0; k < steps; k++) {
             double alpha = (k + 0.5) / steps;
             float[] point = new float[x.length];
             for (int i = 0; i < x.length; i++) {
                 point[i] = (float) (base[i] + alpha * (x[i] - base[i]));
             }
-            InputGradient g = model.inputGradient(point, objective);
+            points.add(point);
+        }
+        double[] sum = new double[x.length];
+        MapShape shape = null;
+        for (InputGradient g : model.inputGradients(points, java.util.Collections.nCopies(steps, objective))) {
             shape = g.shape();
             float[] d = g.gradient();
             for (int i = 0; i < d.length; i++) {

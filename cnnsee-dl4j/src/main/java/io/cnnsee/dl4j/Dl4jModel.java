@@ -46,13 +46,20 @@ public final class Dl4jModel implements InspectableModel {
     private final WeightsInfo weights;
     private final ClassLabels labels;
     private final GraphPass pass;
-    /** The forward pass on oneDNN, compiled on first use; {@code null} before, and where it cannot be. */
-    private CompiledGraph compiled;
+    private final ConvolutionAlgorithm convolutions;
+    /** The network on oneDNN, compiled on first use; {@code null} before, and where it cannot be. */
+    private CompiledRuns compiled;
     private boolean compileTried;
     private volatile boolean closed;
 
     Dl4jModel(String name, ComputationGraph graph, ImageInput input, InputLayout layout, GraphLayers layers,
               WeightsInfo weights, ClassLabels labels) {
+        this(name, graph, input, layout, layers, weights, labels, ConvolutionAlgorithm.WINOGRAD);
+    }
+
+    private Dl4jModel(String name, ComputationGraph graph, ImageInput input, InputLayout layout, GraphLayers layers,
+                      WeightsInfo weights, ClassLabels labels, ConvolutionAlgorithm convolutions) {
+        this.convolutions = Objects.requireNonNull(convolutions, "convolutions");
         this.name = name;
         this.graph = graph;
         this.input = input;
@@ -164,13 +171,14 @@ public final class Dl4jModel implements InspectableModel {
         List<FeatureMap> maps = new ArrayList<>(taps.size());
         synchronized (graph) {
             checkOpen();
-            CompiledGraph onednn = onOnednn ? compiled() : null;
+            CompiledRuns onednn = onOnednn ? compiled() : null;
             if (onednn != null) {
-                GraphPlan plan = onednn.run(values, vertices);
-                for (int i = 0; i < taps.size(); i++) {
-                    int vertex = vertices[i];
-                    maps.add(FeatureMap.fill(taps.get(i), target -> plan.read(vertex, target)));
-                }
+                onednn.forward(List.of(values), vertices, (reader, picture) -> {
+                    for (int i = 0; i < taps.size(); i++) {
+                        int vertex = vertices[i];
+                        maps.add(FeatureMap.fill(taps.get(i), target -> reader.read(vertex, target)));
+                    }
+                });
                 return maps;
             }
             try {
@@ -185,8 +193,53 @@ public final class Dl4jModel implements InspectableModel {
         }
     }
 
+    /** {@link #forward} for several pictures, run as batches on oneDNN. */
+    @Override
+    public List<List<FeatureMap>> forwardAll(List<BufferedImage> images, List<Tap> taps) {
+        Objects.requireNonNull(images, "images");
+        Objects.requireNonNull(taps, "taps");
+        if (taps.isEmpty()) {
+            throw new IllegalArgumentException("Name at least one tap to read");
+        }
+        int[] vertices = vertexIndices(taps);
+        List<float[]> values = new ArrayList<>(images.size());
+        for (BufferedImage image : images) {
+            values.add(input.toChannelsFirst(Objects.requireNonNull(image, "image must not be null")));
+        }
+        synchronized (graph) {
+            checkOpen();
+            CompiledRuns onednn = compiled();
+            if (onednn == null) {
+                List<List<FeatureMap>> out = new ArrayList<>(images.size());
+                for (BufferedImage image : images) {
+                    out.add(forward(image, taps, false));
+                }
+                return out;
+            }
+            List<List<FeatureMap>> out = new ArrayList<>(images.size());
+            onednn.forward(values, vertices, (reader, picture) -> {
+                List<FeatureMap> maps = new ArrayList<>(taps.size());
+                for (int i = 0; i < taps.size(); i++) {
+                    int vertex = vertices[i];
+                    maps.add(FeatureMap.fill(taps.get(i), target -> reader.read(vertex, target)));
+                }
+                out.add(maps);
+            });
+            return out;
+        }
+    }
+
     @Override
     public ClassGradient classGradient(BufferedImage image, int classIndex, List<Tap> taps) {
+        return classGradient(image, classIndex, taps, true);
+    }
+
+    /** {@link #classGradient} through Deeplearning4j's own layers: what the compiled backward pass is checked against. */
+    ClassGradient classGradientOnDeeplearning4j(BufferedImage image, int classIndex, List<Tap> taps) {
+        return classGradient(image, classIndex, taps, false);
+    }
+
+    private ClassGradient classGradient(BufferedImage image, int classIndex, List<Tap> taps, boolean onOnednn) {
         Objects.requireNonNull(image, "image must not be null");
         Objects.requireNonNull(taps, "taps");
         Tap classifierTap = classifier().orElseThrow(() -> new UnsupportedOperationException(name + " does not end in a "
@@ -213,9 +266,23 @@ public final class Dl4jModel implements InspectableModel {
             wanted.add(v);
         }
         int classifierIndex = classifierVertex.getVertexIndex();
-        INDArray x = layout.toArray(input.toChannelsFirst(image), input, graph.getConfiguration().getDataType());
+        float[] values = input.toChannelsFirst(image);
         synchronized (graph) {
             checkOpen();
+            CompiledRuns onednn = onOnednn ? compiled() : null;
+            var compiledScore = onednn == null ? Optional.<CompiledRuns.ClassScore>empty()
+                    : onednn.classScore(values, classifierIndex, classIndex == ClassGradient.MOST_PROBABLE_CLASS ? -1 : classIndex, vertices);
+            if (compiledScore.isPresent()) {
+                CompiledRuns.ClassScore s = compiledScore.get();
+                List<FeatureMap> activations = new ArrayList<>(taps.size());
+                List<FeatureMap> grads = new ArrayList<>(taps.size());
+                for (int i = 0; i < taps.size(); i++) {
+                    activations.add(FeatureMap.copyOf(taps.get(i), s.activations()[i]));
+                    grads.add(FeatureMap.copyOf(taps.get(i), s.gradients()[i]));
+                }
+                return new ClassGradient(s.chosen(), s.score(), FeatureMap.copyOf(classifierTap, s.probabilities()), activations, grads);
+            }
+            INDArray x = layout.toArray(values, input, graph.getConfiguration().getDataType());
             try {
                 pass.forward(x, pass.positionOf(classifierIndex));
                 FeatureMap probabilities = read(classifierTap, pass.output(classifierIndex));
@@ -257,22 +324,67 @@ public final class Dl4jModel implements InspectableModel {
     }
 
     /**
-     * Runs {@code values} through the network, the objective's terms read from the pass, then
-     * back to the input vertex through Deeplearning4j's layers (as {@link #classGradient}).
+     * {@code objective}'s value and gradient with respect to the input: on oneDNN forward and
+     * backward, or, where the network does not compile, through Deeplearning4j's layers.
      */
     @Override
     public InputGradient inputGradient(float[] values, Objective objective) {
-        Objects.requireNonNull(values, "values");
-        Objects.requireNonNull(objective, "objective");
-        if (values.length != input.shape().size()) {
-            throw new IllegalArgumentException(name + " takes inputs of " + input.shape() + " = " + input.shape().size()
-                    + " values, not " + values.length);
+        return inputGradients(List.of(Objects.requireNonNull(values, "values")), List.of(Objects.requireNonNull(objective, "objective"))).get(0);
+    }
+
+    /** {@link #inputGradient} for several inputs, run as batches on oneDNN. */
+    @Override
+    public List<InputGradient> inputGradients(List<float[]> inputs, List<Objective> objectives) {
+        return inputGradients(inputs, objectives, true);
+    }
+
+    /** {@link #inputGradients} through Deeplearning4j's own layers: what the compiled backward pass is checked against. */
+    List<InputGradient> inputGradientsOnDeeplearning4j(List<float[]> inputs, List<Objective> objectives) {
+        return inputGradients(inputs, objectives, false);
+    }
+
+    private List<InputGradient> inputGradients(List<float[]> inputs, List<Objective> objectives, boolean onOnednn) {
+        Objects.requireNonNull(inputs, "inputs");
+        Objects.requireNonNull(objectives, "objectives");
+        if (inputs.isEmpty() || inputs.size() != objectives.size()) {
+            throw new IllegalArgumentException("One objective per input, and at least one: got " + inputs.size()
+                    + " inputs and " + objectives.size() + " objectives");
         }
-        int[] reads = new int[objective.terms().size()]; // per term: the vertex it reads
-        int last = 0;
+        List<int[]> reads = new ArrayList<>(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            float[] values = Objects.requireNonNull(inputs.get(i), "input");
+            if (values.length != input.shape().size()) {
+                throw new IllegalArgumentException(name + " takes inputs of " + input.shape() + " = " + input.shape().size()
+                        + " values, not " + values.length);
+            }
+            reads.add(termVertices(Objects.requireNonNull(objectives.get(i), "objective")));
+        }
+        synchronized (graph) {
+            checkOpen();
+            CompiledRuns onednn = onOnednn ? compiled() : null;
+            Optional<Integer> logits = layers.classifier().flatMap(c -> onednn == null ? Optional.empty() : onednn.logits(c.getVertexIndex()));
+            boolean classScores = objectives.stream().anyMatch(o -> o.terms().stream().anyMatch(t -> t.kind() == Objective.Kind.CLASS_LOGIT));
+            List<InputGradient> out = new ArrayList<>(inputs.size());
+            if (onednn != null && (logits.isPresent() || !classScores)) {
+                List<CompiledRuns.Gradient> g = onednn.inputGradients(inputs, objectives, t -> t.kind() == Objective.Kind.CLASS_LOGIT
+                        ? logits.orElseThrow() : layers.vertexIndex(t.layer()));
+                for (int i = 0; i < g.size(); i++) {
+                    out.add(new InputGradient(objectives.get(i), g.get(i).value(), input.shape(), g.get(i).gradient()));
+                }
+                return out;
+            }
+            for (int i = 0; i < inputs.size(); i++) {
+                out.add(inputGradientOnDeeplearning4j(inputs.get(i), objectives.get(i), reads.get(i)));
+            }
+            return out;
+        }
+    }
+
+    /** Per term of {@code objective}, the vertex it reads, checked against the network. */
+    private int[] termVertices(Objective objective) {
+        int[] reads = new int[objective.terms().size()];
         for (int i = 0; i < reads.length; i++) {
             Objective.Term t = objective.terms().get(i);
-            int vertex;
             if (t.kind() == Objective.Kind.CLASS_LOGIT) {
                 Tap classes = classifier().orElseThrow(() -> new IllegalArgumentException(name + " does not end in a "
                         + "softmax over classes, so it has no class score for " + objective));
@@ -280,48 +392,52 @@ public final class Dl4jModel implements InspectableModel {
                     throw new IllegalArgumentException("Class " + t.index() + " is not one of " + name + "'s classes 0 to "
                             + (classes.shape().channels() - 1));
                 }
-                vertex = layers.classifier().orElseThrow().getVertexIndex();
+                reads[i] = layers.classifier().orElseThrow().getVertexIndex();
             } else {
                 Tap tap = tap(t.layer());
                 if (t.index() >= tap.shape().channels()) {
                     throw new IllegalArgumentException(t.layer() + " has channels 0 to " + (tap.shape().channels() - 1)
                             + ", not " + t.index());
                 }
-                vertex = layers.vertexIndex(t.layer());
+                reads[i] = layers.vertexIndex(t.layer());
             }
-            reads[i] = vertex;
+        }
+        return reads;
+    }
+
+    /** Runs {@code values} forward, the objective's terms read from the pass, then back through Deeplearning4j's layers; the caller holds the graph's lock. */
+    private InputGradient inputGradientOnDeeplearning4j(float[] values, Objective objective, int[] reads) {
+        int last = 0;
+        for (int vertex : reads) {
             last = Math.max(last, pass.positionOf(vertex));
         }
         INDArray x = layout.toArray(values, input, graph.getConfiguration().getDataType());
         int inputVertex = graph.getVertex(graph.getConfiguration().getNetworkInputs().get(0)).getVertexIndex();
-        synchronized (graph) {
-            checkOpen();
-            try {
-                pass.forward(x, last);
-                double value = 0;
-                Map<Integer, INDArray> seeds = new java.util.HashMap<>();
-                for (int i = 0; i < reads.length; i++) {
-                    Objective.Term t = objective.terms().get(i);
-                    int vertex = reads[i];
-                    if (t.kind() == Objective.Kind.CLASS_LOGIT) {
-                        LayerVertex classifierVertex = layers.classifier().orElseThrow();
-                        value += t.weight() * logit(classifierVertex, t.index());
-                        seeds.merge(classifierVertex.getInputVertices()[0].getVertexIndex(),
-                                pass.logitSeed(classifierVertex, t.index()).mul(t.weight()), INDArray::add);
-                    } else {
-                        INDArray out = pass.output(vertex);
-                        ChannelSeed seed = ChannelSeed.of(out, layers.outputType(graph.getVertices()[vertex].getVertexName()),
-                                t.index(), t.kind() == Objective.Kind.CENTRE_UNIT);
-                        value += t.weight() * seed.value();
-                        seeds.merge(vertex, seed.gradient().muli(t.weight()), INDArray::add);
-                    }
+        try {
+            pass.forward(x, last);
+            double value = 0;
+            Map<Integer, INDArray> seeds = new java.util.HashMap<>();
+            for (int i = 0; i < reads.length; i++) {
+                Objective.Term t = objective.terms().get(i);
+                int vertex = reads[i];
+                if (t.kind() == Objective.Kind.CLASS_LOGIT) {
+                    LayerVertex classifierVertex = layers.classifier().orElseThrow();
+                    value += t.weight() * logit(classifierVertex, t.index());
+                    seeds.merge(classifierVertex.getInputVertices()[0].getVertexIndex(),
+                            pass.logitSeed(classifierVertex, t.index()).mul(t.weight()), INDArray::add);
+                } else {
+                    INDArray out = pass.output(vertex);
+                    ChannelSeed seed = ChannelSeed.of(out, layers.outputType(graph.getVertices()[vertex].getVertexName()),
+                            t.index(), t.kind() == Objective.Kind.CENTRE_UNIT);
+                    value += t.weight() * seed.value();
+                    seeds.merge(vertex, seed.gradient().muli(t.weight()), INDArray::add);
                 }
-                INDArray g = pass.backward(seeds, pass.positionOf(inputVertex), java.util.Set.of(inputVertex)).get(inputVertex);
-                float[] gradient = g == null ? new float[values.length] : layout.toChannelsFirst(g, input);
-                return new InputGradient(objective, value, input.shape(), gradient);
-            } finally {
-                pass.clear();
             }
+            INDArray g = pass.backward(seeds, pass.positionOf(inputVertex), java.util.Set.of(inputVertex)).get(inputVertex);
+            float[] gradient = g == null ? new float[values.length] : layout.toChannelsFirst(g, input);
+            return new InputGradient(objective, value, input.shape(), gradient);
+        } finally {
+            pass.clear();
         }
     }
 
@@ -432,6 +548,19 @@ public final class Dl4jModel implements InspectableModel {
     }
 
     /**
+     * The same network, sharing its parameters, with its 3 x 3 stride-1 convolutions computed as
+     * {@code algorithm} says ({@link ConvolutionAlgorithm#WINOGRAD} by default, where oneDNN has it).
+     */
+    public Dl4jModel withConvolutions(ConvolutionAlgorithm algorithm) {
+        return new Dl4jModel(name, graph, input, layout, layers, weights, labels, algorithm);
+    }
+
+    /** How its 3 x 3 stride-1 convolutions are computed. */
+    public ConvolutionAlgorithm convolutions() {
+        return convolutions;
+    }
+
+    /**
      * The same network with untrained weights drawn from {@code seed}, labelled as random: the
      * other half of a sanity check (Adebayo et al. 2018), whatever the network.
      */
@@ -446,36 +575,35 @@ public final class Dl4jModel implements InspectableModel {
         ComputationGraph random = new ComputationGraph(conf);
         random.init();
         GraphLayers randomLayers = GraphLayers.of(random, layout.inputType(input), name);
-        return new Dl4jModel(name, random, input, layout, randomLayers, WeightsInfo.random(seed), labels);
+        return new Dl4jModel(name, random, input, layout, randomLayers, WeightsInfo.random(seed), labels, convolutions);
     }
 
-    /** The oneDNN pass, compiled on first use (the caller holds the graph's lock); {@code null} where there is none. */
-    private CompiledGraph compiled() {
+    /** The network on oneDNN, compiled on first use (the caller holds the graph's lock); {@code null} where there is none. */
+    private CompiledRuns compiled() {
         if (!compileTried) {
             compileTried = true;
-            long[] inputDims = {1, input.channels(), input.height(), input.width()};
-            compiled = CompiledGraph.of(graph, layers.types(), inputDims, name).orElse(null);
+            io.cnnsee.dl4j.engine.graph.Shape shape = io.cnnsee.dl4j.engine.graph.Shape.map(input.channels(), input.height(), input.width());
+            compiled = CompiledRuns.of(graph, layers.types(), shape, name, convolutions == ConvolutionAlgorithm.WINOGRAD).orElse(null);
         }
         return compiled;
     }
 
     /**
-     * Which layers run on oneDNN and which on Deeplearning4j's own implementation, for reports.
-     * Forward passes (feature maps, predictions) run on oneDNN; gradients (Grad-CAM, saliency,
-     * feature visualisation) on Deeplearning4j's layers.
+     * Which layers run on oneDNN and which on Deeplearning4j's own implementation, for reports:
+     * feature maps, predictions and gradients (Grad-CAM, saliency, feature visualisation) alike.
      */
     @Override
     public String engineNote() {
         synchronized (graph) {
-            CompiledGraph onednn = closed ? null : compiled();
-            return onednn == null ? "Deeplearning4j's own layers" : onednn.note() + "; gradients on Deeplearning4j's layers";
+            CompiledRuns onednn = closed ? null : compiled();
+            return onednn == null ? "Deeplearning4j's own layers" : onednn.note();
         }
     }
 
     /** The layers that run on Deeplearning4j's own implementation instead of oneDNN, by name; empty when oneDNN runs them all. */
     public List<String> fallbackLayers() {
         synchronized (graph) {
-            CompiledGraph onednn = compiled();
+            CompiledRuns onednn = compiled();
             return onednn == null ? java.util.Arrays.stream(graph.getVertices()).filter(v -> !v.isInputVertex())
                     .map(GraphVertex::getVertexName).toList() : onednn.fallbacks();
         }
@@ -484,7 +612,7 @@ public final class Dl4jModel implements InspectableModel {
     /** What oneDNN runs for each step of a pass reading {@code taps}, e.g. "res2a_branch2a+bn2a_branch2a: brgconv_1x1:avx512_core". */
     List<String> implementations(List<Tap> taps) {
         synchronized (graph) {
-            CompiledGraph onednn = compiled();
+            CompiledRuns onednn = compiled();
             return onednn == null ? List.of() : onednn.implementations(vertexIndices(taps));
         }
     }

@@ -1,5 +1,6 @@
 package io.cnnsee.dl4j;
 
+import io.cnnsee.dl4j.engine.frontend.BatchNormAffine;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.dropout.IDropout;

@@ -1,5 +1,6 @@
 package io.cnnsee.dl4j;
 
+import io.cnnsee.dl4j.engine.onednn.OnednnSteps;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.convolution_forward;
 import org.bytedeco.dnnl.engine;

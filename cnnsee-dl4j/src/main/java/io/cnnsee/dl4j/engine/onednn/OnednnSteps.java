@@ -1,4 +1,4 @@
-package io.cnnsee.dl4j;
+package io.cnnsee.dl4j.engine.onednn;
 
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.engine;
@@ -25,7 +25,7 @@ import static org.bytedeco.dnnl.global.dnnl.scratchpad_mode;
  * scratchpad, allocated once by {@link #seal} (fresh memory on every call cost a page fault per
  * 4 KiB on every pass). Not thread-safe.
  */
-final class OnednnSteps implements AutoCloseable {
+public final class OnednnSteps implements AutoCloseable {
 
     private final engine cpu;
     private final stream stream;
@@ -35,28 +35,28 @@ final class OnednnSteps implements AutoCloseable {
     private final List<String> implementations = new ArrayList<>();
     private final List<Pointer> owned = new ArrayList<>();
 
-    OnednnSteps(engine cpu) {
+    public OnednnSteps(engine cpu) {
         this.cpu = cpu;
         this.stream = own(new stream(cpu));
     }
 
-    engine engine() {
+    public engine engine() {
         return cpu;
     }
 
     /** Keeps {@code pointer} until {@link #close}. */
-    <P extends Pointer> P own(P pointer) {
+    public <P extends Pointer> P own(P pointer) {
         owned.add(pointer);
         return pointer;
     }
 
     /** Memory of its own in layout {@code desc}. */
-    memory memory(memory.desc desc) {
+    public memory memory(memory.desc desc) {
         return own(new memory(desc, cpu));
     }
 
     /** Arguments, as pairs of oneDNN's argument index and memory. */
-    IntMemoryMap args(Object... pairs) {
+    public IntMemoryMap args(Object... pairs) {
         IntMemoryMap a = own(new IntMemoryMap());
         for (int i = 0; i < pairs.length; i += 2) {
             a.put((Integer) pairs[i], (memory) pairs[i + 1]);
@@ -65,24 +65,25 @@ final class OnednnSteps implements AutoCloseable {
     }
 
     /** The scratchpad is ours ({@link #seal}); the ReLU fused into the primitive where asked. */
-    primitive_attr attributes(boolean relu) {
-        return attributes(false, relu ? OnednnActivation.RELU : OnednnActivation.IDENTITY);
+    public primitive_attr attributes(boolean relu) {
+        return attributes(false, relu ? Eltwise.RELU : null);
     }
 
     /**
      * The scratchpad is ours ({@link #seal}); fused after the primitive's own result, in this
-     * order: the sum with what its destination held (a residual add) where asked, then {@code activation}.
+     * order: the sum with what its destination held (a residual add) where asked, then
+     * {@code activation} ({@code null} for none).
      */
-    primitive_attr attributes(boolean sum, OnednnActivation activation) {
+    public primitive_attr attributes(boolean sum, Eltwise activation) {
         primitive_attr attr = own(new primitive_attr());
         attr.set_scratchpad_mode(scratchpad_mode.user);
-        if (sum || !activation.identity()) {
+        if (sum || activation != null) {
             post_ops ops = own(new post_ops());
             if (sum) {
                 ops.append_sum();
             }
-            if (!activation.identity()) {
-                ops.append_eltwise(1f, activation.function(), activation.alpha(), activation.beta());
+            if (activation != null) {
+                ops.append_eltwise(1f, activation.forward(), activation.alpha(), activation.beta());
             }
             attr.set_post_ops(ops);
         }
@@ -90,7 +91,7 @@ final class OnednnSteps implements AutoCloseable {
     }
 
     /** Appends a step; {@code pd} is {@code null} for a reorder. */
-    void add(primitive p, primitive_desc pd, IntMemoryMap a, String name) {
+    public void add(primitive p, primitive_desc pd, IntMemoryMap a, String name) {
         primitives.add(own(p));
         descs.add(pd);
         args.add(a);
@@ -98,7 +99,7 @@ final class OnednnSteps implements AutoCloseable {
     }
 
     /** {@code x} if it has the layout {@code wanted}; else a reorder into memory that has, as a step. */
-    memory conform(memory x, memory.desc wanted) {
+    public memory conform(memory x, memory.desc wanted) {
         if (x.get_desc().equals(wanted)) {
             return x;
         }
@@ -108,7 +109,7 @@ final class OnednnSteps implements AutoCloseable {
     }
 
     /** Gives the steps that want one the shared scratchpad; call once, after the last {@link #add}. */
-    void seal() {
+    public void seal() {
         long scratch = 0;
         for (primitive_desc pd : descs) {
             if (pd != null) {
@@ -128,24 +129,29 @@ final class OnednnSteps implements AutoCloseable {
     }
 
     /** Runs the steps, without waiting for them. */
-    void run() {
+    public void run() {
         for (int s = 0; s < primitives.size(); s++) {
             primitives.get(s).execute(stream, args.get(s));
         }
     }
 
     /** Runs one more primitive on this stream, without waiting. */
-    void execute(reorder r, memory from, memory to) {
+    public void execute(reorder r, memory from, memory to) {
         r.execute(stream, from, to);
     }
 
-    void await() {
+    public void await() {
         stream._wait();
     }
 
     /** What oneDNN runs for each step, e.g. "block1_conv2: brgconv:avx512_core". */
-    List<String> implementations() {
+    public List<String> implementations() {
         return List.copyOf(implementations);
+    }
+
+    /** The values of plain memory {@code m}, to read or write. */
+    public static org.bytedeco.javacpp.FloatPointer floats(memory m) {
+        return new org.bytedeco.javacpp.FloatPointer(m.get_data_handle());
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.cnnsee.dl4j;
+package io.cnnsee.dl4j.engine.frontend;
 
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
@@ -11,9 +11,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * differentiated (its gradient is {@code scale}), all from this one reading of Deeplearning4j's
  * parameters.
  */
-record BatchNormAffine(float[] scale, float[] shift) {
+public record BatchNormAffine(float[] scale, float[] shift) {
 
-    static BatchNormAffine of(BatchNormalization bn) {
+    public static BatchNormAffine of(BatchNormalization bn) {
         org.deeplearning4j.nn.conf.layers.BatchNormalization conf =
                 (org.deeplearning4j.nn.conf.layers.BatchNormalization) bn.conf().getLayer();
         double[] mean = values(bn.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN));

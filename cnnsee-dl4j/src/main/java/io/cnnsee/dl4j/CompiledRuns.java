@@ -1,0 +1,224 @@
+package io.cnnsee.dl4j;
+
+import io.cnnsee.Objective;
+import io.cnnsee.dl4j.engine.frontend.Dl4jGraphReader;
+import io.cnnsee.dl4j.engine.graph.Shape;
+import io.cnnsee.dl4j.engine.onednn.CompiledNetwork;
+import io.cnnsee.dl4j.engine.onednn.Plan;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.ToIntFunction;
+
+/**
+ * What a {@link Dl4jModel} asks of the one engine, as plans of the compiled network: the outputs
+ * of some vertices, a class score's gradient with respect to taps, objectives' gradients with
+ * respect to the input; several pictures at once in batches of up to {@link #BATCH}. Vertex
+ * indices are node ids ({@link Dl4jGraphReader}). Not thread-safe: the model serialises its use.
+ */
+final class CompiledRuns implements AutoCloseable {
+
+    /** Pictures per plan: several share each primitive's setup and each kernel's reading. */
+    static final int BATCH = 4;
+
+    private final CompiledNetwork network;
+    private final Dl4jGraphReader.Result front;
+    private final int input;
+
+    private CompiledRuns(CompiledNetwork network, Dl4jGraphReader.Result front) {
+        this.network = network;
+        this.front = front;
+        this.input = front.graph().input();
+    }
+
+    static Optional<CompiledRuns> of(ComputationGraph graph, Map<String, InputType> types, Shape input, String model,
+                                     boolean winograd) {
+        Dl4jGraphReader.Result front = Dl4jGraphReader.read(graph, types, input);
+        return CompiledNetwork.of(front.graph(), front.hosts(), model, winograd).map(n -> new CompiledRuns(n, front));
+    }
+
+    /** Reads a node's output for one picture, channel-major, into {@code target}. */
+    interface Reader {
+        void read(int node, float[] target);
+    }
+
+    /**
+     * Runs the inputs forward in batches; for each input, in order, {@code each} is given its
+     * index and a reader of the nodes {@code nodes}, valid during the call.
+     */
+    void forward(List<float[]> inputs, int[] nodes, java.util.function.ObjIntConsumer<Reader> each) {
+        Set<Integer> reads = setOf(nodes);
+        for (int from = 0; from < inputs.size(); from += BATCH) {
+            int count = Math.min(BATCH, inputs.size() - from);
+            Plan plan = network.forward(count, reads);
+            for (int p = 0; p < count; p++) {
+                plan.input(p, inputs.get(from + p));
+            }
+            plan.forward();
+            for (int p = 0; p < count; p++) {
+                int picture = p;
+                each.accept((node, target) -> plan.read(node, picture, target), from + p);
+            }
+        }
+    }
+
+    /** A class's score before softmax, its gradient with respect to some taps, and what the pass read on the way. */
+    record ClassScore(int chosen, float score, float[] probabilities, float[][] activations, float[][] gradients) {
+    }
+
+    /**
+     * The score of {@code classIndex} ({@code -1}: the most probable) of the softmax at vertex
+     * {@code classifier}, and its gradient with respect to the outputs of {@code taps}; empty when
+     * the classifier's scores before softmax are not a node of the graph.
+     */
+    Optional<ClassScore> classScore(float[] values, int classifier, int classIndex, int[] taps) {
+        Integer logits = front.logits().get(classifier);
+        if (logits == null) {
+            return Optional.empty();
+        }
+        Set<Integer> reads = setOf(taps);
+        reads.add(classifier);
+        reads.add(logits);
+        Plan plan = network.gradients(1, reads, Set.of(logits), setOf(taps));
+        plan.input(0, values);
+        plan.forward();
+        float[] probabilities = new float[size(classifier)];
+        plan.read(classifier, 0, probabilities);
+        float[] scores = new float[size(logits)];
+        plan.read(logits, 0, scores);
+        int chosen = classIndex < 0 ? Vgg16Model.argmax(probabilities) : classIndex;
+        float[] seed = new float[scores.length];
+        seed[chosen] = 1f;
+        plan.clearSeeds();
+        plan.seed(logits, 0, seed);
+        plan.backward();
+        float[][] gradients = new float[taps.length][];
+        for (int i = 0; i < taps.length; i++) {
+            gradients[i] = new float[size(taps[i])];
+            plan.gradient(taps[i], 0, gradients[i]);
+        }
+        return Optional.of(new ClassScore(chosen, scores[chosen], probabilities, read(plan, 0, taps), gradients));
+    }
+
+    /** An objective's value at an input and its gradient with respect to the input. */
+    record Gradient(double value, float[] gradient) {
+    }
+
+    /**
+     * Each objective's value at its input and gradient with respect to it, in batches.
+     *
+     * @param nodeOf the node a term reads: a tap's vertex, or for a class score the classifier's logits
+     */
+    List<Gradient> inputGradients(List<float[]> inputs, List<Objective> objectives, ToIntFunction<Objective.Term> nodeOf) {
+        List<Gradient> out = new ArrayList<>(inputs.size());
+        for (int from = 0; from < inputs.size(); from += BATCH) {
+            int count = Math.min(BATCH, inputs.size() - from);
+            Set<Integer> seeds = new LinkedHashSet<>();
+            for (int p = 0; p < count; p++) {
+                objectives.get(from + p).terms().forEach(t -> seeds.add(nodeOf.applyAsInt(t)));
+            }
+            Plan plan = network.gradients(count, seeds, seeds, Set.of(input));
+            for (int p = 0; p < count; p++) {
+                plan.input(p, inputs.get(from + p));
+            }
+            plan.forward();
+            plan.clearSeeds();
+            double[] values = new double[count];
+            for (int p = 0; p < count; p++) {
+                values[p] = seed(plan, p, objectives.get(from + p), nodeOf);
+            }
+            plan.backward();
+            for (int p = 0; p < count; p++) {
+                float[] g = new float[size(input)];
+                plan.gradient(input, p, g);
+                out.add(new Gradient(values[p], g));
+            }
+        }
+        return out;
+    }
+
+    /** Writes picture {@code p}'s seeds for {@code objective}, and returns the objective's value. */
+    private double seed(Plan plan, int p, Objective objective, ToIntFunction<Objective.Term> nodeOf) {
+        Map<Integer, float[]> seeds = new java.util.LinkedHashMap<>();
+        double value = 0;
+        for (Objective.Term t : objective.terms()) {
+            int node = nodeOf.applyAsInt(t);
+            Shape shape = front.graph().node(node).shape();
+            float[] values = new float[size(node)];
+            plan.read(node, p, values);
+            float[] seed = seeds.computeIfAbsent(node, n -> new float[values.length]);
+            int plane = shape.height() * shape.width();
+            switch (t.kind()) {
+                case CLASS_LOGIT -> {
+                    value += t.weight() * values[t.index()];
+                    seed[t.index()] += (float) t.weight();
+                }
+                case CHANNEL_MEAN -> {
+                    double sum = 0;
+                    for (int i = 0; i < plane; i++) {
+                        sum += values[t.index() * plane + i];
+                        seed[t.index() * plane + i] += (float) (t.weight() / plane);
+                    }
+                    value += t.weight() * sum / plane;
+                }
+                case CENTRE_UNIT -> {
+                    int at = t.index() * plane + shape.height() / 2 * shape.width() + shape.width() / 2;
+                    value += t.weight() * values[at];
+                    seed[at] += (float) t.weight();
+                }
+            }
+        }
+        seeds.forEach((node, s) -> plan.seed(node, p, s));
+        return value;
+    }
+
+    /** The node of the scores before softmax of the classifier at vertex {@code classifier}, if the graph has one. */
+    Optional<Integer> logits(int classifier) {
+        return Optional.ofNullable(front.logits().get(classifier));
+    }
+
+    private float[][] read(Plan plan, int picture, int[] nodes) {
+        float[][] values = new float[nodes.length][];
+        for (int i = 0; i < nodes.length; i++) {
+            values[i] = new float[size(nodes[i])];
+            plan.read(nodes[i], picture, values[i]);
+        }
+        return values;
+    }
+
+    private int size(int node) {
+        return Math.toIntExact(front.graph().node(node).shape().size());
+    }
+
+    private static Set<Integer> setOf(int[] nodes) {
+        Set<Integer> s = new HashSet<>();
+        for (int n : nodes) {
+            s.add(n);
+        }
+        return s;
+    }
+
+    String note() {
+        return network.note();
+    }
+
+    List<String> fallbacks() {
+        return network.fallbacks();
+    }
+
+    List<String> implementations(int[] nodes) {
+        return network.forward(1, setOf(nodes)).implementations();
+    }
+
+    @Override
+    public void close() {
+        network.close();
+    }
+}
