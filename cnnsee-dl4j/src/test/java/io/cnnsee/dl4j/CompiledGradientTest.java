@@ -188,15 +188,15 @@ class CompiledGradientTest {
         return false;
     }
 
-    /** Winograd's gradients against direct convolutions' on a network whose channels Winograd takes. */
+    /** Winograd's gradients against direct convolutions' on a network with a layer large enough for Winograd. */
     @Test
     void winogradGivesTheGradientsOfDirectConvolutions() {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(11).dataType(DataType.FLOAT)
                 .weightInit(WeightInit.XAVIER).graphBuilder()
-                .addInputs("in").setInputTypes(InputType.convolutional(16, 16, 3))
-                .addLayer("c1", conv(16, Activation.RELU), "in")
-                .addLayer("c2", conv(32, Activation.IDENTITY), "c1")
-                .addLayer("c3", conv(32, Activation.SWISH), "c2")
+                .addInputs("in").setInputTypes(InputType.convolutional(64, 64, 3))
+                .addLayer("c1", conv(64, Activation.RELU), "in")
+                .addLayer("c2", conv(64, Activation.IDENTITY), "c1")
+                .addLayer("c3", conv(16, Activation.SWISH), "c2")
                 .addLayer("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "c3")
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(5)
                         .activation(Activation.SOFTMAX).build(), "gap")
@@ -204,18 +204,19 @@ class CompiledGradientTest {
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
         CompiledGraphTest.randomise(graph, 2);
-        Dl4jModel winograd = Dl4jModels.of(graph, ImageInput.unit(16));
+        Dl4jModel winograd = Dl4jModels.of(graph, ImageInput.unit(64));
         Dl4jModel direct = winograd.withConvolutions(ConvolutionAlgorithm.DIRECT);
+        BufferedImage picture = TestImages.noise(64, 64, 9);
         assertThat(winograd.implementations(List.of(winograd.tap("c3")))).anyMatch(s -> s.startsWith("c2: ") && s.contains("wino"));
-        float[] x = winograd.networkInput(TestImages.noise(16, 16, 9));
+        float[] x = winograd.networkInput(picture);
         for (Objective o : List.of(Objective.classLogit(3), Objective.channelMean("c2", 7))) {
             InputGradient w = winograd.inputGradient(x, o);
             InputGradient d = direct.inputGradient(x, o);
             assertThat(w.value()).isCloseTo(d.value(), within(1e-5 * Math.abs(d.value())));
             assertClose(w.gradient(), doubles(d.gradient()), "Winograd d " + o + " / d input");
         }
-        ClassGradient w = winograd.classGradient(TestImages.noise(16, 16, 9), 3, List.of(winograd.tap("c1")));
-        ClassGradient d = direct.classGradient(TestImages.noise(16, 16, 9), 3, List.of(direct.tap("c1")));
+        ClassGradient w = winograd.classGradient(picture, 3, List.of(winograd.tap("c1")));
+        ClassGradient d = direct.classGradient(picture, 3, List.of(direct.tap("c1")));
         assertClose(w.gradients().get(0).toArray(), doubles(d.gradients().get(0).toArray()), "Winograd d class / d c1");
     }
 

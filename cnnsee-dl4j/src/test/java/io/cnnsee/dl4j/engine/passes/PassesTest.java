@@ -30,11 +30,6 @@ class PassesTest {
                 1, ONE, ONE, ZERO, ZERO);
     }
 
-    private static Op.Conv conv(int kernel, int stride, int groups) {
-        return Op.Conv.of(Tensor.of(new long[] {2, 2 / groups, kernel, kernel}, new float[4 / groups * kernel * kernel]), null, groups,
-                new int[] {stride, stride}, ONE, ZERO, ZERO);
-    }
-
     @Test
     void aBatchNormAfterAConvolutionIsFoldedIntoItsKernelAndBias() {
         Graph g = new Graph(List.of(input(), Node.of(1, "c", conv(), List.of(0), MAP),
@@ -107,14 +102,23 @@ class PassesTest {
     }
 
     @Test
-    void winogradIsAskedForThreeByThreeStrideOneUngroupedConvolutionsOnly() {
-        Graph g = new Graph(List.of(input(), Node.of(1, "k3", conv(3, 1, 1), List.of(0), MAP),
-                Node.of(2, "k3s2", conv(3, 2, 1), List.of(1), Shape.map(2, 2, 2)),
-                Node.of(3, "k1", conv(1, 1, 1), List.of(2), Shape.map(2, 2, 2)),
-                Node.of(4, "dw", conv(3, 1, 2), List.of(3), Shape.map(2, 2, 2))));
+    void winogradIsAskedForLargeThreeByThreeStrideOneUngroupedConvolutionsOnly() {
+        // 64 x 64 x 64 outputs, each 64 x 3 x 3 multiply-adds: 151 M, over the threshold; the rest under it or not 3 x 3, stride 1.
+        Shape big = Shape.map(64, 64, 64);
+        Graph g = new Graph(List.of(Node.of(0, "in", new Op.Input(), List.of(), big),
+                Node.of(1, "k3", square(3, 1, 1, 64), List.of(0), big),
+                Node.of(2, "small", square(3, 1, 1, 64), List.of(1), Shape.map(64, 8, 8)),
+                Node.of(3, "k3s2", square(3, 2, 1, 64), List.of(1), Shape.map(64, 32, 32)),
+                Node.of(4, "k1", square(1, 1, 1, 64), List.of(1), big),
+                Node.of(5, "grouped", square(3, 1, 2, 64), List.of(1), big)));
         Graph chosen = ChooseWinograd.apply(g, true);
         assertThat(chosen.nodes()).filteredOn(n -> n.op() instanceof Op.Conv c && c.winograd()).extracting(Node::name).containsExactly("k3");
         assertThat(ChooseWinograd.apply(g, false).nodes()).noneMatch(n -> n.op() instanceof Op.Conv c && c.winograd());
+    }
+
+    private static Op.Conv square(int kernel, int stride, int groups, int channels) {
+        return Op.Conv.of(Tensor.of(new long[] {channels, channels / groups, kernel, kernel}, () -> new float[0]), null, groups,
+                new int[] {stride, stride}, ONE, ZERO, ZERO);
     }
 
     @Test
