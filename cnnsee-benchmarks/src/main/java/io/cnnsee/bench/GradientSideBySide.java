@@ -57,6 +57,15 @@ public final class GradientSideBySide {
         if (onnx != null) {
             zoo.add(SideBySide.onnxRuntime(onnx));
         }
+        List<BufferedImage> eight = Collections.nCopies(8, picture);
+        zoo.add(engine("ResNet50 8 pictures, 5 taps (batches)", passes, () -> resnet.forwardAll(eight, resnet.taps()), null));
+        zoo.add(engine("ResNet50 8 pictures, 5 taps, one by one", passes, () -> {
+            Object maps = null;
+            for (BufferedImage p : eight) {
+                maps = resnet.forward(p, resnet.taps());
+            }
+            return maps;
+        }, null));
         zoo.add(engine("ResNet50 class score's gradient to the input", passes,
                 () -> resnet.inputGradient(x, Objective.classLogit(7)), null));
         zoo.add(engine("ResNet50 Grad-CAM pass (class gradient at " + last.layerName() + ")", passes,
@@ -83,6 +92,8 @@ public final class GradientSideBySide {
         List<SideBySide.Engine> vgg = new ArrayList<>();
         vgg.add(engine("VGG16 forward, 5 taps (its own pass)", passes, () -> vgg16.forward(picture, vgg16.taps()), null));
         vgg.add(engine("VGG16 forward, 5 taps (compiled as any graph)", passes, () -> compiled.forward(picture, vggTaps), compiled));
+        vgg.add(engine("VGG16 8 pictures, 5 taps (its own pass)", passes, () -> vgg16.forwardAll(eight, vgg16.taps()), null));
+        vgg.add(engine("VGG16 8 pictures, 5 taps (compiled, batches)", passes, () -> compiled.forwardAll(eight, vggTaps), null));
         vgg.add(engine("VGG16 class score's gradient to the input (its own pass)", passes,
                 () -> vgg16.inputGradient(vx, Objective.classLogit(7)), null));
         vgg.add(engine("VGG16 class score's gradient to the input (compiled)", passes,

@@ -39,9 +39,9 @@ final class CompiledRuns implements AutoCloseable {
     }
 
     static Optional<CompiledRuns> of(ComputationGraph graph, Map<String, InputType> types, Shape input, String model,
-                                     boolean winograd) {
+                                     boolean winograd, int planThreads) {
         Dl4jGraphReader.Result front = Dl4jGraphReader.read(graph, types, input);
-        return CompiledNetwork.of(front.graph(), front.hosts(), model, winograd).map(n -> new CompiledRuns(n, front));
+        return CompiledNetwork.of(front.graph(), front.hosts(), model, winograd, planThreads).map(n -> new CompiledRuns(n, front));
     }
 
     /** Reads a node's output for one picture, channel-major, into {@code target}. */
@@ -93,7 +93,7 @@ final class CompiledRuns implements AutoCloseable {
         plan.read(classifier, 0, probabilities);
         float[] scores = new float[size(logits)];
         plan.read(logits, 0, scores);
-        int chosen = classIndex < 0 ? Vgg16Model.argmax(probabilities) : classIndex;
+        int chosen = classIndex < 0 ? Dl4jModel.argmax(probabilities) : classIndex;
         float[] seed = new float[scores.length];
         seed[chosen] = 1f;
         plan.clearSeeds();
@@ -154,25 +154,12 @@ final class CompiledRuns implements AutoCloseable {
             float[] values = new float[size(node)];
             plan.read(node, p, values);
             float[] seed = seeds.computeIfAbsent(node, n -> new float[values.length]);
-            int plane = shape.height() * shape.width();
-            switch (t.kind()) {
-                case CLASS_LOGIT -> {
-                    value += t.weight() * values[t.index()];
-                    seed[t.index()] += (float) t.weight();
-                }
-                case CHANNEL_MEAN -> {
-                    double sum = 0;
-                    for (int i = 0; i < plane; i++) {
-                        sum += values[t.index() * plane + i];
-                        seed[t.index() * plane + i] += (float) (t.weight() / plane);
-                    }
-                    value += t.weight() * sum / plane;
-                }
-                case CENTRE_UNIT -> {
-                    int at = t.index() * plane + shape.height() / 2 * shape.width() + shape.width() / 2;
-                    value += t.weight() * values[at];
-                    seed[at] += (float) t.weight();
-                }
+            if (t.kind() == Objective.Kind.CLASS_LOGIT) {
+                value += t.weight() * values[t.index()];
+                seed[t.index()] += (float) t.weight();
+            } else {
+                value += t.weight() * ChannelSeed.addTo(seed, values, shape.height(), shape.width(), t.index(),
+                        t.kind() == Objective.Kind.CENTRE_UNIT, t.weight());
             }
         }
         seeds.forEach((node, s) -> plan.seed(node, p, s));
@@ -211,6 +198,14 @@ final class CompiledRuns implements AutoCloseable {
 
     List<String> fallbacks() {
         return network.fallbacks();
+    }
+
+    int planThreads() {
+        return network.planThreads();
+    }
+
+    List<Integer> threadsOfPlans() {
+        return network.threadsOfPlans();
     }
 
     List<String> implementations(int[] nodes) {

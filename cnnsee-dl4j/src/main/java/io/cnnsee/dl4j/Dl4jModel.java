@@ -47,6 +47,8 @@ public final class Dl4jModel implements InspectableModel {
     private final ClassLabels labels;
     private final GraphPass pass;
     private final ConvolutionAlgorithm convolutions;
+    /** The OpenMP threads of the thread that made the model, which every compiled plan is made with. */
+    private final int planThreads;
     /** The network on oneDNN, compiled on first use; {@code null} before, and where it cannot be. */
     private CompiledRuns compiled;
     private boolean compileTried;
@@ -60,6 +62,7 @@ public final class Dl4jModel implements InspectableModel {
     private Dl4jModel(String name, ComputationGraph graph, ImageInput input, InputLayout layout, GraphLayers layers,
                       WeightsInfo weights, ClassLabels labels, ConvolutionAlgorithm convolutions) {
         this.convolutions = Objects.requireNonNull(convolutions, "convolutions");
+        this.planThreads = io.cnnsee.dl4j.engine.onednn.OmpThreads.current();
         this.name = name;
         this.graph = graph;
         this.input = input;
@@ -286,7 +289,7 @@ public final class Dl4jModel implements InspectableModel {
             try {
                 pass.forward(x, pass.positionOf(classifierIndex));
                 FeatureMap probabilities = read(classifierTap, pass.output(classifierIndex));
-                int chosen = classIndex == ClassGradient.MOST_PROBABLE_CLASS ? Vgg16Model.argmax(probabilities.toArray()) : classIndex;
+                int chosen = classIndex == ClassGradient.MOST_PROBABLE_CLASS ? argmax(probabilities.toArray()) : classIndex;
                 float score = logit(classifierVertex, chosen);
                 int classifierInput = classifierVertex.getInputVertices()[0].getVertexIndex();
                 Map<Integer, INDArray> gradients = pass.backward(
@@ -469,8 +472,9 @@ public final class Dl4jModel implements InspectableModel {
         int[] indices = new int[taps.size()];
         for (int i = 0; i < taps.size(); i++) {
             Tap t = Objects.requireNonNull(taps.get(i), "tap");
-            boolean known = layers.spatial(t.layerName()).map(t::equals).orElse(false)
-                    || classifier().map(t::equals).orElse(false);
+            // By name and shape: a caller may name its taps for people (VGG16's "block 1").
+            boolean known = layers.spatial(t.layerName()).map(s -> sameLayer(s, t)).orElse(false)
+                    || classifier().map(s -> sameLayer(s, t)).orElse(false) || flatOutput(t);
             if (!known) {
                 throw new IllegalArgumentException("Tap " + t + " is not one of " + name + "'s: choose from taps(), "
                         + "spatialTaps() or tap(name)");
@@ -478,6 +482,27 @@ public final class Dl4jModel implements InspectableModel {
             indices[i] = layers.vertexIndex(t.layerName());
         }
         return indices;
+    }
+
+    /** Whether {@code t} is a layer's flat output (a dense layer's), as {@code n x 1 x 1}. */
+    private boolean flatOutput(Tap t) {
+        return layers.hasVertex(t.layerName()) && layers.outputType(t.layerName()) instanceof InputType.InputTypeFeedForward f
+                && t.shape().equals(new MapShape((int) f.getSize(), 1, 1));
+    }
+
+    private static boolean sameLayer(Tap a, Tap b) {
+        return a.layerName().equals(b.layerName()) && a.shape().equals(b.shape());
+    }
+
+    /** The index of the largest value; the first of equals. */
+    static int argmax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     private int lastPosition(int[] vertices) {
@@ -583,7 +608,8 @@ public final class Dl4jModel implements InspectableModel {
         if (!compileTried) {
             compileTried = true;
             io.cnnsee.dl4j.engine.graph.Shape shape = io.cnnsee.dl4j.engine.graph.Shape.map(input.channels(), input.height(), input.width());
-            compiled = CompiledRuns.of(graph, layers.types(), shape, name, convolutions == ConvolutionAlgorithm.WINOGRAD).orElse(null);
+            compiled = CompiledRuns.of(graph, layers.types(), shape, name, convolutions == ConvolutionAlgorithm.WINOGRAD, planThreads)
+                    .orElse(null);
         }
         return compiled;
     }
@@ -617,9 +643,25 @@ public final class Dl4jModel implements InspectableModel {
         }
     }
 
+    /** The OpenMP threads every plan of the compiled network is made with; 0 where there is none. */
+    int planThreads() {
+        synchronized (graph) {
+            CompiledRuns onednn = compiled();
+            return onednn == null ? 0 : onednn.planThreads();
+        }
+    }
+
+    /** The OpenMP threads each kept plan was made with. */
+    List<Integer> threadsOfPlans() {
+        synchronized (graph) {
+            CompiledRuns onednn = compiled();
+            return onednn == null ? List.of() : onednn.threadsOfPlans();
+        }
+    }
+
     private void checkOpen() {
         if (closed) {
-            throw new IllegalStateException(name + " was closed");
+            throw new IllegalStateException(name + " has been closed");
         }
     }
 

@@ -32,12 +32,12 @@ class Nd4jFallbackTest {
                     model.tap("fc1"), model.tap("predictions"));
             onednn = model.forwardAll(pictures, taps);
         }
-        System.setProperty(OnednnPass.PROPERTY, "false");
+        System.setProperty(io.cnnsee.dl4j.engine.onednn.CompiledNetwork.PROPERTY, "false");
         try (Vgg16Model model = Vgg16.builder().architecture(SMALL).weights(Vgg16Weights.random(11)).build()) {
             assertThat(model.implementations("predictions")).as("no oneDNN primitives").isEmpty();
             nd4j = model.forwardAll(pictures, taps);
         } finally {
-            System.clearProperty(OnednnPass.PROPERTY);
+            System.clearProperty(io.cnnsee.dl4j.engine.onednn.CompiledNetwork.PROPERTY);
         }
         for (int p = 0; p < pictures.size(); p++) {
             for (int t = 0; t < taps.size(); t++) {
@@ -56,11 +56,11 @@ class Nd4jFallbackTest {
             layers = List.of(model.tap("block5_conv3"), model.tap("block3_pool"));
             onednn = model.classGradient(picture, ClassGradient.MOST_PROBABLE_CLASS, layers);
         }
-        System.setProperty(OnednnPass.PROPERTY, "false");
+        System.setProperty(io.cnnsee.dl4j.engine.onednn.CompiledNetwork.PROPERTY, "false");
         try (Vgg16Model model = Vgg16.builder().architecture(SMALL).weights(Vgg16Weights.random(12)).build()) {
             nd4j = model.classGradient(picture, ClassGradient.MOST_PROBABLE_CLASS, layers);
         } finally {
-            System.clearProperty(OnednnPass.PROPERTY);
+            System.clearProperty(io.cnnsee.dl4j.engine.onednn.CompiledNetwork.PROPERTY);
         }
         assertThat(nd4j.classIndex()).isEqualTo(onednn.classIndex());
         assertClose(nd4j.probabilities(), onednn.probabilities(), "probabilities");
@@ -85,12 +85,12 @@ class Nd4jFallbackTest {
             onednn = new java.util.ArrayList<>(model.inputGradients(inputs, objectives));
             onednn.add(model.inputGradient(inputs.get(0), Objective.classLogit(4).plus(Objective.classLogit(2), -1)));
         }
-        System.setProperty(OnednnPass.PROPERTY, "false");
+        System.setProperty(io.cnnsee.dl4j.engine.onednn.CompiledNetwork.PROPERTY, "false");
         try (Vgg16Model model = Vgg16.builder().architecture(SMALL).weights(Vgg16Weights.random(13)).build()) {
             nd4j = new java.util.ArrayList<>(model.inputGradients(inputs, objectives));
             nd4j.add(model.inputGradient(inputs.get(0), Objective.classLogit(4).plus(Objective.classLogit(2), -1)));
         } finally {
-            System.clearProperty(OnednnPass.PROPERTY);
+            System.clearProperty(io.cnnsee.dl4j.engine.onednn.CompiledNetwork.PROPERTY);
         }
         assertThat(onednn).hasSize(4);
         for (int p = 0; p < onednn.size(); p++) {

@@ -60,11 +60,11 @@ class Vgg16ModelTest {
             // lane picture by picture and then as a batch of its own from the layer where that starts.
             List<java.awt.image.BufferedImage> pictures = List.of(TestImages.noise(40, 30, 1), TestImages.noise(32, 32, 2),
                     TestImages.noise(10, 50, 3), TestImages.noise(33, 31, 4), TestImages.noise(64, 20, 5));
-            int threads = OmpThreads.current();
+            int threads = io.cnnsee.dl4j.engine.onednn.OmpThreads.current();
             List<io.cnnsee.Tap> taps = List.of(model.tap("block1_conv2"), model.tap("block3_pool"), model.tap("block4_conv1"),
                     model.tap("block5_conv3"), model.tap("predictions"));
             List<List<FeatureMap>> batch = model.forwardAll(pictures, taps);
-            assertThat(OmpThreads.current()).as("the caller's OpenMP threads after a batch").isEqualTo(threads);
+            assertThat(io.cnnsee.dl4j.engine.onednn.OmpThreads.current()).as("the caller's OpenMP threads after a batch").isEqualTo(threads);
             assertThat(batch).hasSize(5);
             for (int n = 0; n < pictures.size(); n++) {
                 List<FeatureMap> single = model.forward(pictures.get(n), taps);
@@ -94,15 +94,15 @@ class Vgg16ModelTest {
     void plansAreMadeWithTheModelsThreadsWhateverTheCallersAre(ConvolutionAlgorithm convolutions) {
         try (Vgg16Model model = Vgg16.builder().architecture(TINY).weights(Vgg16Weights.random(3)).convolutions(convolutions).build()) {
             int modelThreads = model.planThreads();
-            assertThat(modelThreads).isEqualTo(OmpThreads.current()); // the caller's when it was built
+            assertThat(modelThreads).isEqualTo(io.cnnsee.dl4j.engine.onednn.OmpThreads.current()); // the caller's when it was built
             int other = modelThreads == 1 ? 2 : 1;
             List<io.cnnsee.Tap> taps = List.of(model.tap("block5_conv3"));
             List<java.awt.image.BufferedImage> pictures = List.of(TestImages.noise(40, 30, 1), TestImages.noise(30, 40, 2));
             // First uses of the model, for one picture and for a batch, by a caller set to another thread count.
-            OmpThreads.with(other, () -> {
+            io.cnnsee.dl4j.engine.onednn.OmpThreads.with(other, () -> {
                 model.forward(pictures.get(0), taps);
                 model.forwardAll(pictures, taps);
-                assertThat(OmpThreads.current()).as("the caller's own setting, kept").isEqualTo(other);
+                assertThat(io.cnnsee.dl4j.engine.onednn.OmpThreads.current()).as("the caller's own setting, kept").isEqualTo(other);
             });
             assertThat(model.threadsOfPlans()).isNotEmpty().containsOnly(modelThreads);
         }

@@ -42,15 +42,23 @@ public final class CompiledNetwork implements AutoCloseable {
     private final engine cpu;
     private final Kernels kernels;
     private final Map<Key, Plan> plans = new LinkedHashMap<>(8, 0.75f, true);
+    /**
+     * The OpenMP threads of the thread that made the model: every plan is made with them.
+     * oneDNN makes its primitives for the thread count in force, and plans made by a caller
+     * sharing the cores (one thread) ran slower ever after.
+     */
+    private final int planThreads;
+    private final Map<Key, Integer> madeWith = new java.util.HashMap<>();
     private Graph graph;
 
-    private CompiledNetwork(Graph graph, Map<Integer, HostLayer> hosts, String model, boolean winograd) {
+    private CompiledNetwork(Graph graph, Map<Integer, HostLayer> hosts, String model, boolean winograd, int planThreads) {
         this.graph = graph;
         this.hosts = Map.copyOf(hosts);
         this.model = model;
         this.winograd = winograd;
         this.cpu = new engine(engine.kind.cpu, 0);
         this.kernels = new Kernels(cpu);
+        this.planThreads = planThreads;
         if (hostNodes().isEmpty()) {
             LOG.info("{}: {}", model, note());
         } else {
@@ -68,15 +76,17 @@ public final class CompiledNetwork implements AutoCloseable {
      * is {@code false}: the caller then runs its framework's layers, and the log says why.
      *
      * @param hosts    per node, the framework's own implementation, run where oneDNN refuses the node
-     * @param winograd whether to ask for Winograd's algorithm where it pays
+     * @param winograd    whether to ask for Winograd's algorithm where it pays
+     * @param planThreads the OpenMP threads to make every plan with (those of the thread that made the model)
      */
-    public static Optional<CompiledNetwork> of(Graph graph, Map<Integer, HostLayer> hosts, String model, boolean winograd) {
+    public static Optional<CompiledNetwork> of(Graph graph, Map<Integer, HostLayer> hosts, String model, boolean winograd,
+                                               int planThreads) {
         if (switchedOff()) {
             LOG.info("{}=false: {} runs on its framework's own layers", PROPERTY, model);
             return Optional.empty();
         }
         try {
-            return Optional.of(new CompiledNetwork(graph, hosts, model, winograd));
+            return Optional.of(new CompiledNetwork(graph, hosts, model, winograd, planThreads));
         } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
             LOG.warn("oneDNN's presets (org.bytedeco:dnnl) cannot be loaded on {}-{} ({}): {} runs on its framework's own layers, "
                     + "several times slower", System.getProperty("os.name"), System.getProperty("os.arch"), e.toString(), model);
@@ -109,16 +119,21 @@ public final class CompiledNetwork implements AutoCloseable {
             var eldest = plans.entrySet().iterator().next();
             eldest.getValue().close();
             plans.remove(eldest.getKey());
+            madeWith.remove(eldest.getKey());
         }
-        while (true) {
-            try {
-                plan = lower(key);
-                break;
-            } catch (ForwardLowering.Refused e) {
-                hostRefused(e);
+        int[] threads = new int[1];
+        plan = OmpThreads.with(planThreads, () -> {
+            threads[0] = OmpThreads.current();
+            while (true) {
+                try {
+                    return lower(key);
+                } catch (ForwardLowering.Refused e) {
+                    hostRefused(e);
+                }
             }
-        }
+        });
         plans.put(key, plan);
+        madeWith.put(key, threads[0]);
         return plan;
     }
 
@@ -186,6 +201,16 @@ public final class CompiledNetwork implements AutoCloseable {
     /** Names of the layers that run on their framework. */
     public List<String> fallbacks() {
         return hostNodes().stream().map(Node::name).toList();
+    }
+
+    /** The OpenMP threads every plan is made with. */
+    public int planThreads() {
+        return planThreads;
+    }
+
+    /** The OpenMP threads each kept plan was made with. */
+    public List<Integer> threadsOfPlans() {
+        return List.copyOf(madeWith.values());
     }
 
     /** The graph as compiled now (with refused nodes on their framework). */

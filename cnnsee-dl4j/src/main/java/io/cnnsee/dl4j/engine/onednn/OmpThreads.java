@@ -1,4 +1,4 @@
-package io.cnnsee.dl4j;
+package io.cnnsee.dl4j.engine.onednn;
 
 import org.nd4j.nativeblas.NativeOps;
 import org.nd4j.nativeblas.NativeOpsHolder;
@@ -9,18 +9,18 @@ import java.util.function.Supplier;
  * OpenMP's thread count, a setting of each calling thread (set through ND4J), which oneDNN's
  * primitives follow: both when they run and when they are made.
  */
-final class OmpThreads {
+public final class OmpThreads {
 
     private OmpThreads() {
     }
 
     /** The calling thread's OpenMP thread count. */
-    static int current() {
+    public static int current() {
         return ops().ompGetMaxThreads();
     }
 
     /** Runs {@code work} with {@code threads} OpenMP threads for the calling thread, then sets back what it had. */
-    static <T> T with(int threads, Supplier<T> work) {
+    public static <T> T with(int threads, Supplier<T> work) {
         NativeOps ops = ops();
         int before = ops.ompGetMaxThreads();
         ops.setOmpNumThreads(threads);
@@ -31,7 +31,7 @@ final class OmpThreads {
         }
     }
 
-    static void with(int threads, Runnable work) {
+    public static void with(int threads, Runnable work) {
         with(threads, () -> {
             work.run();
             return null;
