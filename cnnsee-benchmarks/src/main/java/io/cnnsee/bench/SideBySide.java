@@ -88,7 +88,11 @@ public final class SideBySide {
      */
     static Map<String, List<Double>> interleave(List<Engine> engines, int rounds, int passes) throws Exception {
         Map<String, List<Double>> times = new LinkedHashMap<>();
-        engines.forEach(e -> times.put(e.name(), new ArrayList<>()));
+        for (Engine e : engines) {
+            if (times.put(e.name(), new ArrayList<>()) != null) {
+                throw new IllegalArgumentException("Two engines are named " + e.name() + ": their times would mix");
+            }
+        }
         for (int r = -2; r < rounds; r++) {
             for (int i = 0; i < engines.size(); i++) {
                 Engine e = engines.get(Math.floorMod(i + r, engines.size()));

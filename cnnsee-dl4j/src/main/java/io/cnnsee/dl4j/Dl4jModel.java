@@ -33,8 +33,9 @@ import java.util.Set;
  *
  * <p>Taps are every layer or vertex whose output is a spatial map, by their names in the
  * network; the default ones are the last output before each down-sampling ({@link #taps()}).
- * Runs on Deeplearning4j's own layers, forward and backward. Thread-safe: passes are
- * serialised on the network, which Deeplearning4j does not allow two threads to use at once.
+ * Runs on the one compiled engine, forward and backward ({@link CompiledRuns}, docs/engine.md);
+ * a layer it has no translation for, and every layer where oneDNN's natives do not load, on
+ * Deeplearning4j's own. Thread-safe: passes are serialised on the network.
  */
 public final class Dl4jModel implements InspectableModel {
 
@@ -641,6 +642,11 @@ public final class Dl4jModel implements InspectableModel {
             CompiledRuns onednn = compiled();
             return onednn == null ? List.of() : onednn.implementations(vertexIndices(taps));
         }
+    }
+
+    /** Each vertex's output type, by name. */
+    Map<String, InputType> types() {
+        return layers.types();
     }
 
     /** The OpenMP threads every plan of the compiled network is made with; 0 where there is none. */

@@ -254,18 +254,17 @@ final class BackwardLowering {
         convolution_forward.primitive_desc forward = out.convolutions.get(n.id());
         long[] src = dims(in(n, 0));
         long[] dst = dims(n.id());
-        long[] w = c.weights().dims();
-        long[] weights = c.groups() == 1 ? w : new long[] {c.groups(), w[0] / c.groups(), w[1], w[2], w[3]};
+        ConvolutionGeometry geometry = ConvolutionGeometry.of(c);
         convolution_backward_data.primitive_desc pd = null;
         if (c.winograd()) {
             try {
-                pd = backwardData(algorithm.convolution_winograd, c, src, weights, dst, forward);
+                pd = backwardData(algorithm.convolution_winograd, geometry, src, dst, forward);
             } catch (RuntimeException e) {
                 pd = null; // no Winograd kernel for this layer's way back: direct
             }
         }
         if (pd == null) {
-            pd = backwardData(algorithm.convolution_direct, c, src, weights, dst, forward);
+            pd = backwardData(algorithm.convolution_direct, geometry, src, dst, forward);
         }
         memory diff = steps().conform(g, pd.diff_dst_desc());
         memory result = steps().memory(pd.diff_src_desc());
@@ -275,15 +274,11 @@ final class BackwardLowering {
         contribute(in(n, 0), result);
     }
 
-    private convolution_backward_data.primitive_desc backwardData(algorithm alg, Op.Conv c, long[] src, long[] weights,
-                                                                  long[] dst, convolution_forward.primitive_desc forward) {
-        long[] strides = {c.stride()[0], c.stride()[1]};
-        long[] dilates = {c.dilation()[0] - 1L, c.dilation()[1] - 1L};
-        long[] l = {c.padBegin()[0], c.padBegin()[1]};
-        long[] r = {c.padEnd()[0], c.padEnd()[1]};
+    private convolution_backward_data.primitive_desc backwardData(algorithm alg, ConvolutionGeometry g, long[] src, long[] dst,
+                                                                  convolution_forward.primitive_desc forward) {
         convolution_backward_data.desc desc = steps().own(new convolution_backward_data.desc(alg,
-                tagged(src, memory.format_tag.any), tagged(weights, memory.format_tag.any), tagged(dst, memory.format_tag.any),
-                strides, dilates, l, r));
+                tagged(src, memory.format_tag.any), tagged(g.weights(), memory.format_tag.any), tagged(dst, memory.format_tag.any),
+                g.strides(), g.dilates(), g.padBegin(), g.padEnd()));
         return steps().own(new convolution_backward_data.primitive_desc(desc, steps().attributes(false, null), cpu, forward));
     }
 

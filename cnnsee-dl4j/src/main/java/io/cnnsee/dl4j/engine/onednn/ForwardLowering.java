@@ -156,19 +156,18 @@ final class ForwardLowering {
     private memory convolution(Node n, Op.Conv c) {
         long[] src = dims(n.inputs().get(0));
         long[] dst = dims(n);
-        long[] w = c.weights().dims();
-        long[] weights = c.groups() == 1 ? w : new long[] {c.groups(), w[0] / c.groups(), w[1], w[2], w[3]};
+        ConvolutionGeometry geometry = ConvolutionGeometry.of(c);
         memory.desc bias = c.bias() == null ? null : tagged(new long[] {dst[1]}, memory.format_tag.x);
         convolution_forward.primitive_desc pd = null;
         if (c.winograd()) {
             try {
-                pd = convolutionDesc(algorithm.convolution_winograd, c, src, weights, bias, dst);
+                pd = convolutionDesc(algorithm.convolution_winograd, c, geometry, src, bias, dst);
             } catch (RuntimeException e) {
                 pd = null; // oneDNN has no Winograd kernel for these channels or this processor: direct
             }
         }
         if (pd == null) {
-            pd = convolutionDesc(algorithm.convolution_direct, c, src, weights, bias, dst);
+            pd = convolutionDesc(algorithm.convolution_direct, c, geometry, src, bias, dst);
         }
         memory x = steps().conform(value(n, 0), pd.src_desc());
         memory y;
@@ -193,15 +192,15 @@ final class ForwardLowering {
         return y;
     }
 
-    private convolution_forward.primitive_desc convolutionDesc(algorithm alg, Op.Conv c, long[] src, long[] weights,
+    private convolution_forward.primitive_desc convolutionDesc(algorithm alg, Op.Conv c, ConvolutionGeometry g, long[] src,
                                                                memory.desc bias, long[] dst) {
         memory.desc in = tagged(src, memory.format_tag.any);
-        memory.desc w = tagged(weights, memory.format_tag.any);
+        memory.desc w = tagged(g.weights(), memory.format_tag.any);
         memory.desc o = tagged(dst, memory.format_tag.any);
-        long[] strides = {c.stride()[0], c.stride()[1]};
-        long[] dilates = {c.dilation()[0] - 1L, c.dilation()[1] - 1L};
-        long[] l = {c.padBegin()[0], c.padBegin()[1]};
-        long[] r = {c.padEnd()[0], c.padEnd()[1]};
+        long[] strides = g.strides();
+        long[] dilates = g.dilates();
+        long[] l = g.padBegin();
+        long[] r = g.padEnd();
         convolution_forward.desc desc = steps().own(bias == null
                 ? new convolution_forward.desc(kind(), alg, in, w, o, strides, dilates, l, r)
                 : new convolution_forward.desc(kind(), alg, in, w, bias, o, strides, dilates, l, r));

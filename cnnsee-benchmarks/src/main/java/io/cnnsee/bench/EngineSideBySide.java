@@ -1,13 +1,10 @@
 package io.cnnsee.bench;
 
 import io.cnnsee.ClassGradient;
-import io.cnnsee.ImageInput;
 import io.cnnsee.InspectableModel;
 import io.cnnsee.Objective;
 import io.cnnsee.Tap;
-import io.cnnsee.dl4j.ConvolutionAlgorithm;
 import io.cnnsee.dl4j.Dl4jModel;
-import io.cnnsee.dl4j.Dl4jModels;
 import io.cnnsee.dl4j.Dl4jZoo;
 import io.cnnsee.dl4j.Vgg16;
 import io.cnnsee.dl4j.Vgg16Model;
@@ -26,36 +23,36 @@ import java.util.function.Supplier;
 /**
  * What the one engine costs beside its forward pass, interleaved in one run as {@link SideBySide}
  * does: on the zoo's ResNet50 (random weights, 224 x 224, 2 threads) the forward pass with its
- * default taps (Winograd and direct, and ONNX Runtime Java on the same architecture when its file
- * is given), a class score's gradient to the input (vanilla saliency), a Grad-CAM pass, a
+ * default taps (and ONNX Runtime Java on the same architecture when its file is given), 8 pictures
+ * as batches and one by one, a class score's gradient to the input (vanilla saliency), a Grad-CAM pass, a
  * channel's gradient to the input (a feature-visualisation step's network work), and SmoothGrad's
- * 25 noisy copies as one call (batches) against 25 calls; on VGG16 its own pass beside the same
- * network compiled, forward and a class score's gradient.
+ * 25 noisy copies as one call (batches) against 25 calls; likewise on VGG16, beside ONNX Runtime
+ * Java on torchvision's VGG16 when its file is given. The ONNX files come from the benchmark-only
+ * scripts (docs/performance.md).
  * <pre>
- * java -cp cnnsee-benchmarks/target/benchmarks.jar io.cnnsee.bench.GradientSideBySide [resnet50-zoo.onnx] [ROUNDS] [PASSES]
+ * java -cp cnnsee-benchmarks/target/benchmarks.jar io.cnnsee.bench.EngineSideBySide resnet50-zoo.onnx vgg16-taps.onnx [ROUNDS] [PASSES]
  * </pre>
  */
-public final class GradientSideBySide {
+public final class EngineSideBySide {
 
-    private GradientSideBySide() {
+    private EngineSideBySide() {
     }
 
     public static void main(String[] args) throws Exception {
         Path onnx = args.length > 0 && Files.isRegularFile(Path.of(args[0])) ? Path.of(args[0]) : null;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 8;
-        int passes = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        Path vggOnnx = args.length > 1 && Files.isRegularFile(Path.of(args[1])) ? Path.of(args[1]) : null;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+        int passes = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         BufferedImage picture = Pictures.noise(224, 224, 1);
 
         Dl4jModel resnet = Dl4jZoo.model("resnet50", ZooWeights.random(42));
-        Dl4jModel direct = resnet.withConvolutions(ConvolutionAlgorithm.DIRECT);
         float[] x = resnet.networkInput(picture);
         Tap last = resnet.taps().get(resnet.taps().size() - 1);
         Tap fourth = resnet.taps().get(3);
         List<SideBySide.Engine> zoo = new ArrayList<>();
-        zoo.add(engine("ResNet50 forward, 5 taps (Winograd)", passes, () -> resnet.forward(picture, resnet.taps()), null));
-        zoo.add(engine("ResNet50 forward, 5 taps (direct)", passes, () -> direct.forward(picture, direct.taps()), direct));
+        zoo.add(engine("ResNet50 forward, 5 taps", passes, () -> resnet.forward(picture, resnet.taps()), null));
         if (onnx != null) {
-            zoo.add(SideBySide.onnxRuntime(onnx));
+            zoo.add(named("ONNX Runtime Java, ResNet50 in the zoo's layout", SideBySide.onnxRuntime(onnx)));
         }
         List<BufferedImage> eight = Collections.nCopies(8, picture);
         zoo.add(engine("ResNet50 8 pictures, 5 taps (batches)", passes, () -> resnet.forwardAll(eight, resnet.taps()), null));
@@ -72,6 +69,10 @@ public final class GradientSideBySide {
                 () -> resnet.classGradient(picture, ClassGradient.MOST_PROBABLE_CLASS, List.of(last)), null));
         zoo.add(engine("ResNet50 channel's gradient to the input (" + fourth.layerName() + ")", passes,
                 () -> resnet.inputGradient(x, Objective.channelMean(fourth.layerName(), 11)), null));
+        io.cnnsee.visualize.FeatureVisualizer visualizer = io.cnnsee.visualize.FeatureVisualizer.builder(resnet)
+                .layer(fourth.layerName()).channels(11).steps(4).build();
+        zoo.add(engine("ResNet50 feature visualisation, one channel, 4 steps (" + fourth.layerName() + ")", passes,
+                visualizer::run, null));
         List<float[]> copies = Collections.nCopies(25, x);
         List<Objective> objectives = Collections.nCopies(25, Objective.classLogit(7));
         zoo.add(engine("ResNet50 SmoothGrad, 25 copies in one call (batches)", passes,
@@ -85,19 +86,18 @@ public final class GradientSideBySide {
         }, null));
 
         Vgg16Model vgg16 = Vgg16.builder().includeTop(true).weights(Vgg16Weights.random(42)).build();
-        Dl4jModel compiled = Dl4jModels.builder(vgg16.network()).input(ImageInput.caffe(224)).build();
-        List<Tap> vggTaps = vgg16.taps().stream().map(t -> compiled.tap(t.layerName())).toList();
         float[] vx = vgg16.networkInput(picture);
-        float[] cx = compiled.networkInput(picture);
+        Tap block5 = vgg16.taps().get(vgg16.taps().size() - 1);
         List<SideBySide.Engine> vgg = new ArrayList<>();
-        vgg.add(engine("VGG16 forward, 5 taps (its own pass)", passes, () -> vgg16.forward(picture, vgg16.taps()), null));
-        vgg.add(engine("VGG16 forward, 5 taps (compiled as any graph)", passes, () -> compiled.forward(picture, vggTaps), compiled));
-        vgg.add(engine("VGG16 8 pictures, 5 taps (its own pass)", passes, () -> vgg16.forwardAll(eight, vgg16.taps()), null));
-        vgg.add(engine("VGG16 8 pictures, 5 taps (compiled, batches)", passes, () -> compiled.forwardAll(eight, vggTaps), null));
-        vgg.add(engine("VGG16 class score's gradient to the input (its own pass)", passes,
+        vgg.add(engine("VGG16 forward, 5 taps", passes, () -> vgg16.forward(picture, vgg16.taps()), null));
+        if (vggOnnx != null) {
+            vgg.add(named("ONNX Runtime Java, torchvision's VGG16", SideBySide.onnxRuntime(vggOnnx)));
+        }
+        vgg.add(engine("VGG16 8 pictures, 5 taps (batches)", passes, () -> vgg16.forwardAll(eight, vgg16.taps()), null));
+        vgg.add(engine("VGG16 class score's gradient to the input", passes,
                 () -> vgg16.inputGradient(vx, Objective.classLogit(7)), null));
-        vgg.add(engine("VGG16 class score's gradient to the input (compiled)", passes,
-                () -> compiled.inputGradient(cx, Objective.classLogit(7)), null));
+        vgg.add(engine("VGG16 Grad-CAM pass (class gradient at " + block5.layerName() + ")", passes,
+                () -> vgg16.classGradient(picture, ClassGradient.MOST_PROBABLE_CLASS, List.of(block5)), null));
 
         List<SideBySide.Engine> all = new ArrayList<>(zoo);
         all.addAll(vgg);
@@ -117,8 +117,25 @@ public final class GradientSideBySide {
         return part;
     }
 
+    /** {@code engine} under another name: each engine's times are kept by its name. */
+    private static SideBySide.Engine named(String name, SideBySide.Engine engine) {
+        return new SideBySide.Engine() {
+            public String name() {
+                return name;
+            }
+
+            public List<Double> run(int passes) throws Exception {
+                return engine.run(passes);
+            }
+
+            public void close() throws Exception {
+                engine.close();
+            }
+        };
+    }
+
     /** {@code passes} timed calls of {@code work}; closes {@code owned} at the end. */
-    private static SideBySide.Engine engine(String name, int passes, Supplier<?> work, InspectableModel owned) {
+    static SideBySide.Engine engine(String name, int passes, Supplier<?> work, InspectableModel owned) {
         return new SideBySide.Engine() {
             public String name() {
                 return name;
