@@ -20,22 +20,33 @@ import java.util.function.ToIntFunction;
 /**
  * What a {@link Dl4jModel} asks of the one engine, as plans of the compiled network: the outputs
  * of some vertices, a class score's gradient with respect to taps, objectives' gradients with
- * respect to the input; several pictures at once in batches of up to {@link #BATCH}. Vertex
+ * respect to the input; several pictures at once in batches of up to {@link #BATCH}, fewer where
+ * a differentiated plan would take more than {@link #BATCH_BYTES}. Vertex
  * indices are node ids ({@link Dl4jGraphReader}). Not thread-safe: the model serialises its use.
  */
 final class CompiledRuns implements AutoCloseable {
 
-    /** Pictures per plan: several share each primitive's setup and each kernel's reading. */
+    /** Pictures per plan at most: several share each primitive's setup and each kernel's reading. */
     static final int BATCH = 4;
+    /**
+     * Memory a batch of a differentiated plan may take, reckoned as three times every node's
+     * output (values, gradients, what lies between): 329 MB a picture for VGG16, which goes one
+     * picture at a time, 130 MB for the zoo ResNet50, four at a time.
+     */
+    static final long BATCH_BYTES = 640L << 20;
 
     private final CompiledNetwork network;
     private final Dl4jGraphReader.Result front;
     private final int input;
+    /** Pictures per plan of gradients. */
+    private final int batch;
 
     private CompiledRuns(CompiledNetwork network, Dl4jGraphReader.Result front) {
         this.network = network;
         this.front = front;
         this.input = front.graph().input();
+        long perPicture = 3L * Float.BYTES * front.graph().nodes().stream().mapToLong(n -> n.shape().size()).sum();
+        this.batch = (int) Math.max(1, Math.min(BATCH, BATCH_BYTES / perPicture));
     }
 
     static Optional<CompiledRuns> of(ComputationGraph graph, Map<String, InputType> types, Shape input, String model,
@@ -118,8 +129,8 @@ final class CompiledRuns implements AutoCloseable {
      */
     List<Gradient> inputGradients(List<float[]> inputs, List<Objective> objectives, ToIntFunction<Objective.Term> nodeOf) {
         List<Gradient> out = new ArrayList<>(inputs.size());
-        for (int from = 0; from < inputs.size(); from += BATCH) {
-            int count = Math.min(BATCH, inputs.size() - from);
+        for (int from = 0; from < inputs.size(); from += batch) {
+            int count = Math.min(batch, inputs.size() - from);
             Set<Integer> seeds = new LinkedHashSet<>();
             for (int p = 0; p < count; p++) {
                 objectives.get(from + p).terms().forEach(t -> seeds.add(nodeOf.applyAsInt(t)));
@@ -198,6 +209,11 @@ final class CompiledRuns implements AutoCloseable {
 
     List<String> fallbacks() {
         return network.fallbacks();
+    }
+
+    /** Pictures per plan of gradients, as memory allows. */
+    int batch() {
+        return batch;
     }
 
     int planThreads() {

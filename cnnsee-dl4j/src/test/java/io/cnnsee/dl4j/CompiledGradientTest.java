@@ -248,7 +248,7 @@ class CompiledGradientTest {
         CompiledGraphTest.randomise(model.graph(), 8);
         List<float[]> inputs = new ArrayList<>();
         List<Objective> objectives = new ArrayList<>();
-        for (int i = 0; i < CompiledRuns.BATCH + 2; i++) {
+        for (int i = 0; i < CompiledRuns.BATCH + 2; i++) { // a batch of four, then two
             inputs.add(model.networkInput(TestImages.noise(9, 9, 30 + i)));
             objectives.add(i % 2 == 0 ? Objective.classLogit(i % 3) : Objective.channelMean("out1", i % 4));
         }

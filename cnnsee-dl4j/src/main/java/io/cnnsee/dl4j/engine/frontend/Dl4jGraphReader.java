@@ -312,7 +312,7 @@ public final class Dl4jGraphReader {
     private static Tensor denseKernel(INDArray w, Shape in, boolean channelsLast) {
         long nIn = w.size(0);
         long nOut = w.size(1);
-        return Tensor.of(new long[] {nOut, nIn}, () -> {
+        Tensor t = Tensor.of(new long[] {nOut, nIn}, () -> {
             float[] src = w.dup('c').data().asFloat();
             float[] dst = new float[src.length];
             int c = in.channels(), h = in.height(), wd = in.width();
@@ -328,6 +328,27 @@ public final class Dl4jGraphReader {
             }
             return dst;
         });
+        if (w.dataType() != org.nd4j.linalg.api.buffer.DataType.FLOAT || w.rank() != 2) {
+            return t;
+        }
+        // Where Deeplearning4j holds it (column-major, in a view of the network's parameters): W[k][o] at k s0 + o s1.
+        long s0 = w.stride(0);
+        long s1 = w.stride(1);
+        org.bytedeco.javacpp.FloatPointer at = new org.bytedeco.javacpp.FloatPointer(w.data().addressPointer());
+        long last = (nIn - 1) * s0 + (nOut - 1) * s1;
+        if (w.data().length() <= last || at.get(0) != w.getFloat(0, 0) || at.get(last) != w.getFloat(nIn - 1, nOut - 1)) {
+            return t; // not laid out as its strides say: copied instead
+        }
+        long address = at.address();
+        Tensor.Strided view;
+        if (in.flat()) {
+            view = new Tensor.Strided(address, new long[] {nOut, nIn}, new long[] {s1, s0}, w);
+        } else {
+            long c = in.channels(), h = in.height(), wd = in.width();
+            long[] strides = channelsLast ? new long[] {s1, s0, s0 * wd * c, s0 * c} : new long[] {s1, s0 * h * wd, s0 * wd, s0};
+            view = new Tensor.Strided(address, new long[] {nOut, c, h, wd}, strides, w);
+        }
+        return t.inPlace(view);
     }
 
     private static Tensor vector(INDArray b) {

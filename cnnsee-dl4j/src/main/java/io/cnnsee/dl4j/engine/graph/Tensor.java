@@ -13,6 +13,15 @@ public final class Tensor {
     private final long[] dims;
     private final Supplier<float[]> values;
     private final Object key;
+    private Strided strided;
+
+    /**
+     * The values where they already lie in native memory, as an engine may read them in place:
+     * float {@code address}, logical {@code dims} and {@code strides} in elements, kept alive by
+     * {@code owner}. Saves a copy of a large dense kernel (VGG16's first is 411 MB).
+     */
+    public record Strided(long address, long[] dims, long[] strides, Object owner) {
+    }
 
     private Tensor(long[] dims, Supplier<float[]> values, Object key) {
         this.dims = dims.clone();
@@ -52,6 +61,18 @@ public final class Tensor {
 
     public long[] dims() {
         return dims.clone();
+    }
+
+    /** This tensor, also readable in place as {@code view} says. */
+    public Tensor inPlace(Strided view) {
+        Tensor t = new Tensor(dims, values, key);
+        t.strided = view;
+        return t;
+    }
+
+    /** Where the values lie in native memory, if they can be read in place. */
+    public java.util.Optional<Strided> strided() {
+        return java.util.Optional.ofNullable(strided);
     }
 
     public long size() {

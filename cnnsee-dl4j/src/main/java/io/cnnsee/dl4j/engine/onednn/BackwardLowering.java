@@ -398,14 +398,16 @@ final class BackwardLowering {
         long[] src = dims(in(n, 0));
         long outputs = d.weights().dims()[0];
         long[] kernel = src.length == 4 ? new long[] {outputs, src[1], src[2], src[3]} : new long[] {outputs, src[1]};
+        // The forward pass's kernel, in its layout (read in place where it could be).
+        memory weights = out.denseWeights.get(n.id());
         inner_product_backward_data.primitive_desc pd = steps().own(new inner_product_backward_data.primitive_desc(
                 steps().own(new inner_product_backward_data.desc(tagged(src, memory.format_tag.any),
-                        tagged(kernel, memory.format_tag.any), tagged(new long[] {out.pictures, outputs}, memory.format_tag.nc))),
+                        weights.get_desc(), tagged(new long[] {out.pictures, outputs}, memory.format_tag.nc))),
                 steps().attributes(false, null), cpu, forward));
         memory diff = steps().conform(g, pd.diff_dst_desc());
         memory result = steps().memory(pd.diff_src_desc());
         steps().add(new inner_product_backward_data(pd), pd, steps().args(DNNL_ARG_DIFF_DST, diff,
-                DNNL_ARG_WEIGHTS, kernels.get(d.weights(), pd.weights_desc()), DNNL_ARG_DIFF_SRC, result), n.description() + " backward");
+                DNNL_ARG_WEIGHTS, steps().conform(weights, pd.weights_desc()), DNNL_ARG_DIFF_SRC, result), n.description() + " backward");
         contribute(in(n, 0), result);
     }
 

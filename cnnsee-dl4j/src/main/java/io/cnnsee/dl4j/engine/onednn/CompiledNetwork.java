@@ -32,6 +32,8 @@ public final class CompiledNetwork implements AutoCloseable {
     public static final String PROPERTY = "cnnsee.onednn";
     /** Plans kept: a report's taps, the explorer's every layer, a classifier, a gradient and a batch. */
     private static final int PLANS = 5;
+    /** Memory the kept plans may hold together, beyond the newest: older plans go first. */
+    static final long KEPT_BYTES = 1L << 30;
 
     private record Key(int pictures, Set<Integer> reads, Set<Integer> seeds, Set<Integer> wanted) {
     }
@@ -134,6 +136,14 @@ public final class CompiledNetwork implements AutoCloseable {
         });
         plans.put(key, plan);
         madeWith.put(key, threads[0]);
+        long total = plans.values().stream().mapToLong(Plan::bytes).sum();
+        for (var it = plans.entrySet().iterator(); total > KEPT_BYTES && plans.size() > 1; ) {
+            var eldest = it.next();
+            total -= eldest.getValue().bytes();
+            eldest.getValue().close();
+            madeWith.remove(eldest.getKey());
+            it.remove();
+        }
         return plan;
     }
 

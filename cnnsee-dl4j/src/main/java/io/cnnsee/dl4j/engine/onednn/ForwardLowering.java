@@ -3,6 +3,7 @@ package io.cnnsee.dl4j.engine.onednn;
 import io.cnnsee.dl4j.engine.graph.Graph;
 import io.cnnsee.dl4j.engine.graph.Node;
 import io.cnnsee.dl4j.engine.graph.Op;
+import io.cnnsee.dl4j.engine.graph.Tensor;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.batch_normalization_forward;
 import org.bytedeco.dnnl.binary;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static io.cnnsee.dl4j.engine.onednn.Stages.plain;
@@ -354,18 +356,25 @@ final class ForwardLowering {
         long[] kernel = src.length == 4 ? new long[] {outputs, src[1], src[2], src[3]} : new long[] {outputs, src[1]};
         memory.desc bias = d.bias() == null ? null : tagged(new long[] {outputs}, memory.format_tag.x);
         memory.desc in = tagged(src, memory.format_tag.any);
-        memory.desc w = tagged(kernel, memory.format_tag.any);
+        // A kernel that can be read where it lies is, in its own layout: no copy of VGG16's 411 MB fc1.
+        Optional<Tensor.Strided> inPlace = d.weights().strided().filter(v -> java.util.Arrays.equals(v.dims(), kernel));
+        memory.desc w = inPlace.map(v -> new memory.desc(v.dims(), memory.data_type.f32, v.strides()))
+                .orElseGet(() -> tagged(kernel, memory.format_tag.any));
         memory.desc dst = tagged(new long[] {out.pictures, outputs}, memory.format_tag.nc);
         inner_product_forward.primitive_desc pd = steps().own(new inner_product_forward.primitive_desc(steps().own(bias == null
                 ? new inner_product_forward.desc(kind(), in, w, dst)
                 : new inner_product_forward.desc(kind(), in, w, bias, dst)), steps().attributes(false, Eltwise.of(d.activation())), cpu));
         memory x = steps().conform(value(n, 0), pd.src_desc());
         memory y = steps().memory(pd.dst_desc());
-        IntMemoryMap args = steps().args(DNNL_ARG_SRC, x, DNNL_ARG_WEIGHTS, kernels.get(d.weights(), pd.weights_desc()), DNNL_ARG_DST, y);
+        memory weights = inPlace.isPresent() && pd.weights_desc().equals(w)
+                ? steps().own(new memory(w, cpu, new Pointer() { { address = inPlace.get().address(); } }))
+                : kernels.get(d.weights(), pd.weights_desc());
+        IntMemoryMap args = steps().args(DNNL_ARG_SRC, x, DNNL_ARG_WEIGHTS, weights, DNNL_ARG_DST, y);
         if (bias != null) {
             args.put(DNNL_ARG_BIAS, kernels.get(d.bias(), pd.bias_desc()));
         }
         steps().add(new inner_product_forward(pd), pd, args, n.description());
+        out.denseWeights.put(n.id(), weights);
         out.denses.put(n.id(), pd);
         return y;
     }
@@ -451,6 +460,7 @@ final class ForwardLowering {
         final Map<Integer, convolution_forward.primitive_desc> convolutions = new HashMap<>();
         final Map<Integer, memory> convolutionInputs = new HashMap<>();
         final Map<Integer, inner_product_forward.primitive_desc> denses = new HashMap<>();
+        final Map<Integer, memory> denseWeights = new HashMap<>();
         final Map<Integer, PoolStep> pools = new HashMap<>();
         final Map<Integer, memory> workspaces = new HashMap<>();
         final Map<Integer, List<memory>> hostInputs = new HashMap<>();

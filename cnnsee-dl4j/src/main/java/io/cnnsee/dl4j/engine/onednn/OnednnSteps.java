@@ -34,6 +34,7 @@ public final class OnednnSteps implements AutoCloseable {
     private final List<IntMemoryMap> args = new ArrayList<>();
     private final List<String> implementations = new ArrayList<>();
     private final List<Pointer> owned = new ArrayList<>();
+    private long bytes;
 
     public OnednnSteps(engine cpu) {
         this.cpu = cpu;
@@ -52,7 +53,13 @@ public final class OnednnSteps implements AutoCloseable {
 
     /** Memory of its own in layout {@code desc}. */
     public memory memory(memory.desc desc) {
+        bytes += desc.get_size();
         return own(new memory(desc, cpu));
+    }
+
+    /** Bytes of the memory made by {@link #memory}: what the steps hold besides their primitives. */
+    public long bytes() {
+        return bytes;
     }
 
     /** Arguments, as pairs of oneDNN's argument index and memory. */

@@ -70,6 +70,11 @@ public final class Plan implements AutoCloseable {
         copy(lowered.gradients.get(node), node, picture, target, "differentiated by this plan");
     }
 
+    /** Bytes of the memory the plan holds for its values and gradients. */
+    public long bytes() {
+        return lowered.owners.stream().mapToLong(OnednnSteps::bytes).sum();
+    }
+
     /** What oneDNN runs for each step, e.g. "res2a_branch2a+bn2a_branch2a: brgconv_1x1:avx512_core". */
     public List<String> implementations() {
         return lowered.owners.stream().flatMap(s -> s.implementations().stream()).toList();
