@@ -134,8 +134,7 @@ final class AtlasCommand implements Callable<Integer> {
         CliModelFactory factory = models.factory();
         SparkAtlas job = SparkAtlas.builder(factory, factory.key()).top(top).by(by)
                 .taps(atlas.taps().stream().map(io.cnnsee.Tap::layerName).toList()).build();
-        org.apache.spark.SparkConf conf = new org.apache.spark.SparkConf().setMaster(master).setAppName("cnnsee atlas")
-                .set("spark.ui.enabled", "false").set("spark.log.level", "WARN");
+        org.apache.spark.SparkConf conf = sparkConf(master);
         if (master.startsWith("local")) {
             conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
             SparkAtlas.useInThisJvm(factory.key(), loaded); // local tasks share the model loaded here
@@ -216,5 +215,19 @@ final class AtlasCommand implements Callable<Integer> {
     static String duration(double seconds) {
         long s = Math.round(seconds);
         return s < 60 ? s + " s" : s < 3600 ? (s / 60) + " min " + (s % 60) + " s" : (s / 3600) + " h " + (s % 3600 / 60) + " min";
+    }
+
+    /**
+     * The job's Spark settings. On a cluster, executors share their machines' cores, where
+     * OpenMP's passive wait keeps a pass's slow tail short (docs/performance.md, on a busy
+     * machine); it can only be set in the executors' environment. A user's own choice stands.
+     */
+    static org.apache.spark.SparkConf sparkConf(String master) {
+        org.apache.spark.SparkConf conf = new org.apache.spark.SparkConf().setMaster(master).setAppName("cnnsee atlas")
+                .set("spark.ui.enabled", "false").set("spark.log.level", "WARN");
+        if (!master.startsWith("local")) {
+            conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
+        }
+        return conf;
     }
 }

@@ -49,4 +49,16 @@ class AtlasCliTest {
         assertThat(out.resolve(link.group(1))).exists();
         assertThat(cnnsee("atlas", photos.toString(), "--by", "loudness").err()).contains("Unknown ranker 'loudness'");
     }
+
+    @Test
+    void clusterExecutorsWaitPassivelyUnlessTheUserSaysOtherwise() {
+        assertThat(AtlasCommand.sparkConf("spark://127.0.0.1:7077").get("spark.executorEnv.OMP_WAIT_POLICY")).isEqualTo("PASSIVE");
+        assertThat(AtlasCommand.sparkConf("local[*]").contains("spark.executorEnv.OMP_WAIT_POLICY")).isFalse();
+        System.setProperty("spark.executorEnv.OMP_WAIT_POLICY", "ACTIVE");
+        try {
+            assertThat(AtlasCommand.sparkConf("spark://127.0.0.1:7077").get("spark.executorEnv.OMP_WAIT_POLICY")).isEqualTo("ACTIVE");
+        } finally {
+            System.clearProperty("spark.executorEnv.OMP_WAIT_POLICY");
+        }
+    }
 }
