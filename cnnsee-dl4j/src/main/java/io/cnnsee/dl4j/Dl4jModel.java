@@ -177,12 +177,7 @@ public final class Dl4jModel implements InspectableModel {
             checkOpen();
             CompiledRuns onednn = onOnednn ? compiled() : null;
             if (onednn != null) {
-                onednn.forward(List.of(values), vertices, (reader, picture) -> {
-                    for (int i = 0; i < taps.size(); i++) {
-                        int vertex = vertices[i];
-                        maps.add(FeatureMap.fill(taps.get(i), target -> reader.read(vertex, target)));
-                    }
-                });
+                onednn.forward(List.of(values), vertices, (reader, picture) -> maps.addAll(maps(reader, taps, vertices)));
                 return maps;
             }
             try {
@@ -221,16 +216,19 @@ public final class Dl4jModel implements InspectableModel {
                 return out;
             }
             List<List<FeatureMap>> out = new ArrayList<>(images.size());
-            onednn.forward(values, vertices, (reader, picture) -> {
-                List<FeatureMap> maps = new ArrayList<>(taps.size());
-                for (int i = 0; i < taps.size(); i++) {
-                    int vertex = vertices[i];
-                    maps.add(FeatureMap.fill(taps.get(i), target -> reader.read(vertex, target)));
-                }
-                out.add(maps);
-            });
+            onednn.forward(values, vertices, (reader, picture) -> out.add(maps(reader, taps, vertices)));
             return out;
         }
+    }
+
+    /** The taps' maps of one picture of a compiled pass, read straight into them. */
+    private static List<FeatureMap> maps(CompiledRuns.Reader reader, List<Tap> taps, int[] vertices) {
+        List<FeatureMap> maps = new ArrayList<>(taps.size());
+        for (int i = 0; i < taps.size(); i++) {
+            int vertex = vertices[i];
+            maps.add(FeatureMap.fill(taps.get(i), target -> reader.read(vertex, target)));
+        }
+        return maps;
     }
 
     @Override

@@ -90,11 +90,6 @@ public final class Graph {
         return new Graph(nodes.values().stream().filter(n -> keep.contains(n.id())).toList());
     }
 
-    /** The node that puts out layer {@code name}'s output (the last of the nodes that compute it), if any. */
-    public java.util.Optional<Node> byName(String name) {
-        return nodes.values().stream().filter(n -> n.name().equals(name)).reduce((a, b) -> b);
-    }
-
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder();

@@ -330,12 +330,12 @@ final class BackwardLowering {
         switch (c.kind()) {
             case ADD -> n.inputs().forEach(i -> contribute(i, g));
             case AVERAGE -> {
-                memory share = linear(n, g, 1f / count);
+                memory share = steps().linear(g, 1f / count, null, n.name() + " backward");
                 n.inputs().forEach(i -> contribute(i, share));
             }
             case SUBTRACT -> {
                 contribute(in(n, 0), g);
-                contribute(in(n, 1), linear(n, g, -1f));
+                contribute(in(n, 1), steps().linear(g, -1f, null, n.name() + " backward"));
             }
             case PRODUCT -> {
                 for (int i = 0; i < count; i++) {
@@ -379,14 +379,6 @@ final class BackwardLowering {
             gradient = toLeft;
         }
         contribute(in(n, 0), gradient);
-    }
-
-    private memory linear(Node n, memory x, float factor) {
-        eltwise_forward.primitive_desc pd = steps().own(new eltwise_forward.primitive_desc(steps().own(new eltwise_forward.desc(
-                prop_kind.forward_inference, algorithm.eltwise_linear, x.get_desc(), factor, 0f)), steps().attributes(false, null), cpu));
-        memory y = steps().memory(pd.dst_desc());
-        steps().add(new eltwise_forward(pd), pd, steps().args(DNNL_ARG_SRC, x, DNNL_ARG_DST, y), n.name() + " backward");
-        return y;
     }
 
     private void dense(Node n, memory g) {

@@ -223,11 +223,6 @@ public final class CompiledNetwork implements AutoCloseable {
         return List.copyOf(madeWith.values());
     }
 
-    /** The graph as compiled now (with refused nodes on their framework). */
-    public Graph graph() {
-        return graph;
-    }
-
     @Override
     public void close() {
         plans.values().forEach(Plan::close);

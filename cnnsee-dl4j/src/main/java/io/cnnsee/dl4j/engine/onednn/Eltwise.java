@@ -10,8 +10,6 @@ import static org.bytedeco.dnnl.global.dnnl.algorithm;
  */
 public record Eltwise(algorithm forward, algorithm fromOutput, float alpha, float beta) {
 
-    public static final Eltwise RELU = of(Activation.RELU);
-
     /** {@code null} for the identity. */
     public static Eltwise of(Activation a) {
         float alpha = a.alpha();

@@ -337,17 +337,9 @@ final class ForwardLowering {
             x = y;
         }
         if (c.kind() == Op.Combine.Kind.AVERAGE) {
-            x = linear(n, x, 1f / count, act);
+            x = steps().linear(x, 1f / count, act, n.description() + " scale");
         }
         return x;
-    }
-
-    private memory linear(Node n, memory x, float factor, Eltwise after) {
-        eltwise_forward.primitive_desc pd = steps().own(new eltwise_forward.primitive_desc(steps().own(new eltwise_forward.desc(
-                prop_kind.forward_inference, algorithm.eltwise_linear, x.get_desc(), factor, 0f)), steps().attributes(false, after), cpu));
-        memory y = steps().memory(pd.dst_desc());
-        steps().add(new eltwise_forward(pd), pd, steps().args(DNNL_ARG_SRC, x, DNNL_ARG_DST, y), n.description() + " scale");
-        return y;
     }
 
     private memory dense(Node n, Op.Dense d) {

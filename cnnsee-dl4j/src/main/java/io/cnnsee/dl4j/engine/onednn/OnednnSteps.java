@@ -1,6 +1,7 @@
 package io.cnnsee.dl4j.engine.onednn;
 
 import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.eltwise_forward;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.post_ops;
@@ -14,9 +15,13 @@ import org.bytedeco.javacpp.Pointer;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCRATCHPAD;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
+import static org.bytedeco.dnnl.global.dnnl.algorithm;
+import static org.bytedeco.dnnl.global.dnnl.prop_kind;
 import static org.bytedeco.dnnl.global.dnnl.scratchpad_mode;
 
 /**
@@ -71,11 +76,6 @@ public final class OnednnSteps implements AutoCloseable {
         return a;
     }
 
-    /** The scratchpad is ours ({@link #seal}); the ReLU fused into the primitive where asked. */
-    public primitive_attr attributes(boolean relu) {
-        return attributes(false, relu ? Eltwise.RELU : null);
-    }
-
     /**
      * The scratchpad is ours ({@link #seal}); fused after the primitive's own result, in this
      * order: the sum with what its destination held (a residual add) where asked, then
@@ -115,6 +115,15 @@ public final class OnednnSteps implements AutoCloseable {
         return y;
     }
 
+    /** {@code factor} times {@code x}, then {@code after} ({@code null} for none), into memory of its own, as a step. */
+    public memory linear(memory x, float factor, Eltwise after, String name) {
+        eltwise_forward.primitive_desc pd = own(new eltwise_forward.primitive_desc(own(new eltwise_forward.desc(
+                prop_kind.forward_inference, algorithm.eltwise_linear, x.get_desc(), factor, 0f)), attributes(false, after), cpu));
+        memory y = memory(pd.dst_desc());
+        add(new eltwise_forward(pd), pd, args(DNNL_ARG_SRC, x, DNNL_ARG_DST, y), name);
+        return y;
+    }
+
     /** Gives the steps that want one the shared scratchpad; call once, after the last {@link #add}. */
     public void seal() {
         long scratch = 0;
@@ -140,11 +149,6 @@ public final class OnednnSteps implements AutoCloseable {
         for (int s = 0; s < primitives.size(); s++) {
             primitives.get(s).execute(stream, args.get(s));
         }
-    }
-
-    /** Runs one more primitive on this stream, without waiting. */
-    public void execute(reorder r, memory from, memory to) {
-        r.execute(stream, from, to);
     }
 
     public void await() {
