@@ -25,7 +25,7 @@ public final class ImageInput {
     public enum ChannelOrder { RGB, BGR }
 
     /** The presets {@link #preset(String, int, int)} knows, as the command line names them. */
-    public static final List<String> PRESETS = List.of("caffe", "torch", "tensorflow", "unit");
+    public static final List<String> PRESETS = List.of("caffe", "torch", "tensorflow", "unit", "raw");
 
     /** ImageNet's channel means in B, G, R order, which Keras' "caffe" mode subtracts. */
     private static final float[] CAFFE_BGR_MEANS = {103.939f, 116.779f, 123.68f};
@@ -95,8 +95,16 @@ public final class ImageInput {
     }
 
     /**
+     * RGB 0..255 as the pixels are: networks that scale their input themselves (Keras's
+     * EfficientNet and ConvNeXt, whose first layers are Rescaling and Normalization).
+     */
+    public static ImageInput raw(int size) {
+        return new ImageInput("raw", size, size, 3, ChannelOrder.RGB, 1f, new float[3], new float[] {1, 1, 1}, false);
+    }
+
+    /**
      * A preset by name: {@code caffe} (also {@code vgg}), {@code torch}, {@code tensorflow} (also
-     * {@code tf}), {@code unit} (also {@code 0..1}), for height x width pixels.
+     * {@code tf}), {@code unit} (also {@code 0..1}), {@code raw} (also {@code 0..255}), for height x width pixels.
      *
      * @throws IllegalArgumentException naming the presets when {@code name} is none of them
      */
@@ -107,6 +115,7 @@ public final class ImageInput {
             case "torch", "pytorch" -> torch(1);
             case "tensorflow", "tf" -> tensorflow(1);
             case "unit", "0..1" -> unit(1);
+            case "raw", "0..255" -> raw(1);
             default -> throw new IllegalArgumentException("Unknown input preset '" + name + "': choose one of " + PRESETS);
         };
         return square.withSize(height, width);

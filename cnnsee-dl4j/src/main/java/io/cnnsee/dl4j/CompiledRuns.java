@@ -2,6 +2,7 @@ package io.cnnsee.dl4j;
 
 import io.cnnsee.Objective;
 import io.cnnsee.dl4j.engine.frontend.Dl4jGraphReader;
+import io.cnnsee.dl4j.engine.graph.Network;
 import io.cnnsee.dl4j.engine.graph.Shape;
 import io.cnnsee.dl4j.engine.onednn.CompiledNetwork;
 import io.cnnsee.dl4j.engine.onednn.Plan;
@@ -36,12 +37,12 @@ final class CompiledRuns implements AutoCloseable {
     static final long BATCH_BYTES = 640L << 20;
 
     private final CompiledNetwork network;
-    private final Dl4jGraphReader.Result front;
+    private final Network front;
     private final int input;
     /** Pictures per plan of gradients. */
     private final int batch;
 
-    private CompiledRuns(CompiledNetwork network, Dl4jGraphReader.Result front) {
+    private CompiledRuns(CompiledNetwork network, Network front) {
         this.network = network;
         this.front = front;
         this.input = front.graph().input();
@@ -51,7 +52,11 @@ final class CompiledRuns implements AutoCloseable {
 
     static Optional<CompiledRuns> of(ComputationGraph graph, Map<String, InputType> types, Shape input, String model,
                                      boolean winograd, int planThreads) {
-        Dl4jGraphReader.Result front = Dl4jGraphReader.read(graph, types, input);
+        return of(Dl4jGraphReader.read(graph, types, input), model, winograd, planThreads);
+    }
+
+    /** Any front-end's network on oneDNN; empty where oneDNN's presets do not load or are switched off. */
+    static Optional<CompiledRuns> of(Network front, String model, boolean winograd, int planThreads) {
         return CompiledNetwork.of(front.graph(), front.hosts(), model, winograd, planThreads).map(n -> new CompiledRuns(n, front));
     }
 
@@ -86,7 +91,7 @@ final class CompiledRuns implements AutoCloseable {
 
     /**
      * The score of {@code classIndex} ({@code -1}: the most probable) of the softmax at vertex
-     * {@code classifier}, and its gradient with respect to the outputs of {@code taps}; empty when
+     * {@code classifier} (a softmax node), and its gradient with respect to the outputs of {@code taps}; empty when
      * the classifier's scores before softmax are not a node of the graph.
      */
     Optional<ClassScore> classScore(float[] values, int classifier, int classIndex, int[] taps) {

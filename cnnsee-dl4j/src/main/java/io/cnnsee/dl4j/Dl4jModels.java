@@ -291,7 +291,7 @@ public final class Dl4jModels {
         public Dl4jModel build() {
             if (input == null) {
                 throw new IllegalArgumentException("Say how pictures become " + name + "'s input: .input(ImageInput.torch(224)), "
-                        + "or another preset (caffe, torch, tensorflow, unit) at the size the network was trained on"
+                        + "or another preset (caffe, torch, tensorflow, unit, raw) at the size the network was trained on"
                         + declaredInput().map(s -> " (it declares " + s + ")").orElse(""));
             }
             FirstReader reader = firstReader(graph);

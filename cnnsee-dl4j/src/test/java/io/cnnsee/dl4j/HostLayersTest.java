@@ -42,7 +42,7 @@ class HostLayersTest {
         ComputationGraph graph = CompiledGraphTest.everyLayer(format);
         Dl4jModel model = Dl4jModels.of(graph, ImageInput.preset("torch", 11, 13));
         var shape = model.inputShape();
-        Dl4jGraphReader.Result front = Dl4jGraphReader.read(graph, model.types(), Shape.map(shape.channels(), shape.height(), shape.width()));
+        io.cnnsee.dl4j.engine.graph.Network front = Dl4jGraphReader.read(graph, model.types(), Shape.map(shape.channels(), shape.height(), shape.width()));
         Graph hosted = everyVertexOnItsHost(graph, front);
         assertThat(hosted.nodes()).filteredOn(n -> n.op() instanceof Op.Host).hasSize(graph.getVertices().length - 1);
 
@@ -98,7 +98,7 @@ class HostLayersTest {
     }
 
     /** The graph with each vertex one host node, reading the vertices it reads. */
-    private static Graph everyVertexOnItsHost(ComputationGraph graph, Dl4jGraphReader.Result front) {
+    private static Graph everyVertexOnItsHost(ComputationGraph graph, io.cnnsee.dl4j.engine.graph.Network front) {
         List<Node> nodes = new ArrayList<>();
         for (Node n : front.graph().nodes()) {
             GraphVertex v = n.id() < graph.getVertices().length ? graph.getVertices()[n.id()] : null;

@@ -80,7 +80,7 @@ final class ModelChoice {
         if (kind == Kind.FILE && inputPreset == null) {
             return "--model " + model + " needs --input: how its training pictures were scaled, one of "
                     + ImageInput.PRESETS + " (caffe: BGR minus ImageNet means; torch: RGB 0..1 then ImageNet mean/std; "
-                    + "tensorflow: -1..1; unit: 0..1)";
+                    + "tensorflow: -1..1; unit: 0..1; raw: RGB 0..255)";
         }
         if (kind == Kind.BUILT_IN && (inputPreset != null || inputSize != null)) {
             return "--input and --input-size describe another network's input; VGG16 takes 224 x 224 caffe-style";

@@ -142,7 +142,7 @@ class ModelChoiceCliTest {
         assertThat(cnnsee("inspect", "a.png", "--model", zip.toString(), "--input", "unit", "--weights", "random").err())
                 .contains("--weights: a model file brings its own weights");
         assertThat(cnnsee("inspect", "a.png", "--model", zip.toString(), "--input", "imagenet").err())
-                .contains("Unknown input preset 'imagenet': choose one of [caffe, torch, tensorflow, unit]");
+                .contains("Unknown input preset 'imagenet': choose one of [caffe, torch, tensorflow, unit, raw]");
         assertThat(cnnsee("inspect", "a.png", "--model", zip.toString(), "--input", "unit", "--input-size", "big").err())
                 .contains("--input-size must be SIZE or HEIGHTxWIDTH in pixels");
         assertThat(cnnsee("inspect", "a.png", "--input", "torch").err())

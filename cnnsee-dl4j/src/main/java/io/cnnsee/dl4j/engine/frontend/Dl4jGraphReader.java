@@ -3,6 +3,7 @@ package io.cnnsee.dl4j.engine.frontend;
 import io.cnnsee.dl4j.engine.graph.Activation;
 import io.cnnsee.dl4j.engine.graph.Graph;
 import io.cnnsee.dl4j.engine.graph.HostLayer;
+import io.cnnsee.dl4j.engine.graph.Network;
 import io.cnnsee.dl4j.engine.graph.Node;
 import io.cnnsee.dl4j.engine.graph.Op;
 import io.cnnsee.dl4j.engine.graph.Shape;
@@ -51,13 +52,6 @@ import java.util.Map;
  */
 public final class Dl4jGraphReader {
 
-    /**
-     * The graph; per node, Deeplearning4j's implementation of its vertex; per vertex index read
-     * as a classifier, the node of its logits (the class scores before softmax).
-     */
-    public record Result(Graph graph, Map<Integer, HostLayer> hosts, Map<Integer, Integer> logits) {
-    }
-
     private final ComputationGraph graph;
     private final Map<String, InputType> types;
     private final Shape inputShape;
@@ -77,12 +71,12 @@ public final class Dl4jGraphReader {
      * @param types each vertex's output type, by name
      * @param input the shape of the picture the network takes
      */
-    public static Result read(ComputationGraph graph, Map<String, InputType> types, Shape input) {
+    public static Network read(ComputationGraph graph, Map<String, InputType> types, Shape input) {
         Dl4jGraphReader r = new Dl4jGraphReader(graph, types, input);
         for (int index : graph.topologicalSortOrder()) {
             r.vertex(graph.getVertices()[index]);
         }
-        return new Result(new Graph(r.nodes), Map.copyOf(r.hosts), Map.copyOf(r.logits));
+        return new Network(new Graph(r.nodes), r.hosts, r.logits);
     }
 
     private void vertex(GraphVertex v) {

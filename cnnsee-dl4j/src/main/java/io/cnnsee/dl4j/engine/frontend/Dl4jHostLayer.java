@@ -172,4 +172,9 @@ final class Dl4jHostLayer implements HostLayer {
         }
         return x.castTo(DataType.FLOAT).dup('c').data().asFloat();
     }
+
+    @Override
+    public String runsOn() {
+        return "Deeplearning4j's own";
+    }
 }

@@ -15,4 +15,7 @@ public interface HostLayer {
 
     /** The gradient with respect to each input, given that with respect to the output of the last {@link #forward}. */
     List<float[]> backward(float[] outputGradient, int pictures);
+
+    /** Where it runs, for the report: "Deeplearning4j's own", "plain Java". */
+    String runsOn();
 }

@@ -198,8 +198,10 @@ public final class CompiledNetwork implements AutoCloseable {
         if (hosted.isEmpty()) {
             return "oneDNN runs all " + layers.size() + " layers, forward and backward";
         }
+        Set<String> where = new LinkedHashSet<>();
+        hosted.forEach(n -> where.add(((Op.Host) n.op()).layer().runsOn()));
         StringBuilder s = new StringBuilder("oneDNN runs " + (layers.size() - hosted.size()) + " of " + layers.size()
-                + " layers, forward and backward; these run on Deeplearning4j's own, slower: ");
+                + " layers, forward and backward; these run on " + String.join(" and ", where) + ", slower: ");
         String sep = "";
         for (Node n : hosted) {
             s.append(sep).append(n.name()).append(" (").append(((Op.Host) n.op()).why()).append(')');

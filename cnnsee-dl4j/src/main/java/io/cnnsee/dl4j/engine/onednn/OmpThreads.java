@@ -39,6 +39,7 @@ public final class OmpThreads {
     }
 
     private static NativeOps ops() {
+        org.nd4j.linalg.factory.Nd4j.getBackend(); // ND4J's natives, whose OpenMP oneDNN shares, load with its backend
         return NativeOpsHolder.getInstance().getDeviceNativeOps();
     }
 }
