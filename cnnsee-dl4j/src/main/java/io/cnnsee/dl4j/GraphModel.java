@@ -79,13 +79,16 @@ public final class GraphModel implements InspectableModel {
         this.classifier = classifies ? Tap.of(last.name(), new MapShape(last.shape().channels(), 1, 1)) : null;
     }
 
-    /** Per run of maps of one size that holds a convolution, its last map: before each down-sampling. */
+    /**
+     * Per run of maps of one size that holds a convolution, its last map: before each
+     * down-sampling. Maps of 1 x 1 (squeeze-and-excitation's) show nothing of where and are left out.
+     */
     private static List<Tap> defaults(List<Layer> layers) {
         List<Tap> out = new ArrayList<>();
         Layer runLast = null;
         boolean conv = false;
         for (Layer l : layers) {
-            if (l.shape().flat()) {
+            if (l.shape().flat() || l.shape().height() * l.shape().width() == 1) {
                 continue;
             }
             if (runLast != null && (runLast.shape().height() != l.shape().height() || runLast.shape().width() != l.shape().width())) {

@@ -36,6 +36,18 @@ public final class KerasModels {
     private KerasModels() {
     }
 
+    /** Whether {@code file} is a whole Keras model (configuration and weights), of any version. */
+    public static boolean isKerasModel(Path file) {
+        if (!KerasFile.looksLikeKeras(file)) {
+            return false;
+        }
+        try (KerasFile k = KerasFile.open(file)) {
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** Whether {@code file} is a Keras 3 model: a {@code .keras} zip, or an {@code .h5} that Keras 3 wrote. */
     public static boolean isKeras3(Path file) {
         if (!KerasFile.looksLikeKeras(file)) {

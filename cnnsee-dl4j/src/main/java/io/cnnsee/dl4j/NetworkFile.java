@@ -56,6 +56,10 @@ final class NetworkFile {
         String json;
         try (ZipFile zip = new ZipFile(file.toFile())) {
             ZipEntry entry = zip.getEntry("configuration.json");
+            if (entry == null && zip.getEntry("config.json") != null) {
+                throw new IllegalArgumentException("The zip " + file + " is a Keras 3 model (.keras): read it with "
+                        + "KerasModels.builder(path), which runs it on the engine without Deeplearning4j");
+            }
             if (entry == null) {
                 throw new IllegalArgumentException("The zip " + file + " has no configuration.json, so it is not a network "
                         + "saved by Deeplearning4j's ModelSerializer");

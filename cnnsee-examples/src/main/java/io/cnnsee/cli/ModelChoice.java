@@ -8,10 +8,14 @@ import io.cnnsee.dl4j.Dl4jModel;
 import io.cnnsee.dl4j.Dl4jModels;
 import io.cnnsee.dl4j.Dl4jZoo;
 import io.cnnsee.dl4j.DownloadProgress;
+import io.cnnsee.dl4j.GraphModel;
+import io.cnnsee.dl4j.KerasModels;
 import io.cnnsee.dl4j.Vgg16;
 import io.cnnsee.dl4j.Vgg16Weights;
 import io.cnnsee.dl4j.WeightsCache;
 import io.cnnsee.dl4j.ZooWeights;
+
+import org.slf4j.LoggerFactory;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -71,7 +75,7 @@ final class ModelChoice {
         Kind kind = kind();
         if (kind == Kind.FILE && !model.contains(".") && !model.contains("/") && !model.contains(java.io.File.separator)) {
             return "--model: '" + model + "' is neither a network cnnsee knows (vgg16, " + String.join(", ", Dl4jZoo.NAMES)
-                    + ") nor a file (.h5, .zip)";
+                    + ") nor a file (.keras, .h5, .zip)";
         }
         if (kind == Kind.FILE && weights != null) {
             return "--weights: a model file brings its own weights; --weights is for vgg16 and the zoo's networks"
@@ -107,7 +111,7 @@ final class ModelChoice {
             case BUILT_IN -> Vgg16.builder().includeTop(includeTop).centerCrop(centerCrop).convolutions(convolutions)
                     .weights(Vgg16Weights.random(seed)).build();
             case ZOO -> Dl4jZoo.model(model, ZooWeights.random(seed), zooInput());
-            case FILE -> ((Dl4jModel) trained).withRandomWeights(seed);
+            case FILE -> trained instanceof GraphModel g ? g.withRandomWeights(seed) : ((Dl4jModel) trained).withRandomWeights(seed);
         };
     }
 
@@ -154,21 +158,42 @@ final class ModelChoice {
         return chosen.withCenterCrop(centerCrop);
     }
 
-    private Dl4jModel fileModel() {
-        Dl4jModels.Builder builder = Dl4jModels.builder(Path.of(model));
-        int[] hw;
-        if (inputSize != null) {
-            hw = size(inputSize);
-        } else {
-            MapShape declared = builder.declaredInput().orElseThrow(() -> new IllegalArgumentException(
-                    "--model " + model + " does not say what size of picture it takes: give --input-size HEIGHTxWIDTH"));
-            hw = new int[] {declared.height(), declared.width()};
+    private InspectableModel fileModel() {
+        Path file = Path.of(model);
+        if (KerasModels.isKerasModel(file)) {
+            KerasModels.Builder keras = KerasModels.builder(file);
+            keras.input(fileInput(keras.declaredInput()));
+            if (labels != null) {
+                keras.labels(labels);
+            }
+            try {
+                return keras.build();
+            } catch (IllegalArgumentException e) {
+                if (KerasModels.isKeras3(file)) {
+                    throw e;
+                }
+                // A Keras 2 file with a layer the engine's reader lacks: Deeplearning4j's import may still read it.
+                LoggerFactory.getLogger(ModelChoice.class).warn("{}; trying Deeplearning4j's Keras import", e.getMessage());
+            }
         }
-        builder.input(ImageInput.preset(inputPreset, hw[0], hw[1]).withCenterCrop(centerCrop));
+        Dl4jModels.Builder builder = Dl4jModels.builder(file);
+        builder.input(fileInput(builder.declaredInput()));
         if (labels != null) {
             builder.labels(labels);
         }
         return builder.build();
+    }
+
+    private ImageInput fileInput(java.util.Optional<MapShape> declaredInput) {
+        int[] hw;
+        if (inputSize != null) {
+            hw = size(inputSize);
+        } else {
+            MapShape declared = declaredInput.orElseThrow(() -> new IllegalArgumentException(
+                    "--model " + model + " does not say what size of picture it takes: give --input-size HEIGHTxWIDTH"));
+            hw = new int[] {declared.height(), declared.width()};
+        }
+        return ImageInput.preset(inputPreset, hw[0], hw[1]).withCenterCrop(centerCrop);
     }
 
     /** {@code 224} or {@code 224x160} (height x width). */

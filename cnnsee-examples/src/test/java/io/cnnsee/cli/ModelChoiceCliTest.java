@@ -132,10 +132,39 @@ class ModelChoiceCliTest {
         assertThat(out.resolve("chelsea").resolve("first.png")).exists();
     }
 
+    /**
+     * A file written by Keras 3 itself (an EfficientNet-like block of shared/fixtures/keras: Rescaling,
+     * Normalization, swish, squeeze-excitation): its size read from the file, run on the engine,
+     * Grad-CAM and the sanity check's random twin; the report says what ran outside oneDNN.
+     */
+    @Test
+    void aKeras3FileIsInspectedWithItsDeclaredSize() throws Exception {
+        Path keras = Path.of(ModelChoiceCliTest.class.getResource("/keras/squeeze_excite_k3.keras").toURI());
+        Path out = dir.resolve("keras3");
+        CnnseeCliTest.Run run = cnnsee("inspect", CHELSEA.toString(), "--model", keras.toString(), "--input", "raw",
+                "--grad-cam", "--sanity-check", "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("Taps: se_excite (8 x 8 x 8)", "sees class ");
+        String report = Files.readString(out.resolve("chelsea").resolve("report.md"));
+        assertThat(report).contains("Engine: oneDNN runs 9 of 10 layers, forward and backward; these run on plain Java, slower: "
+                + "se\\_excite", "Weights (random weights): random weights \\(seed 42\\)", "Grad-CAM at se\\_excite for class ");
+        assertThat(out.resolve("chelsea").resolve("se_excite.png")).exists();
+    }
+
+    @Test
+    void aKeras3H5FileIsReadToo() throws Exception {
+        Path h5 = Path.of(ModelChoiceCliTest.class.getResource("/keras/depthwise_separable_k3.h5").toURI());
+        CnnseeCliTest.Run run = cnnsee("inspect", CHELSEA.toString(), "--model", h5.toString(), "--input", "tensorflow",
+                "--out", dir.resolve("k3h5").toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("Taps: ");
+        assertThat(run.err()).doesNotContain("HDF5-DIAG", "Exception");
+    }
+
     @Test
     void choicesThatDoNotFitAreUsageErrorsBeforeAnythingLoads() {
         assertThat(cnnsee("inspect", "a.png", "--model", "mobilenet").err())
-                .contains("--model: 'mobilenet' is neither a network cnnsee knows (vgg16, vgg19, resnet50, squeezenet, darknet19) nor a file (.h5, .zip)");
+                .contains("--model: 'mobilenet' is neither a network cnnsee knows (vgg16, vgg19, resnet50, squeezenet, darknet19) nor a file (.keras, .h5, .zip)");
         CnnseeCliTest.Run noInput = cnnsee("inspect", "a.png", "--model", zip.toString());
         assertThat(noInput.exitCode()).isEqualTo(2);
         assertThat(noInput.err()).contains("--model " + zip + " needs --input: how its training pictures were scaled");
