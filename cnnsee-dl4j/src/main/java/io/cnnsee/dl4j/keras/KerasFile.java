@@ -50,6 +50,14 @@ public final class KerasFile implements AutoCloseable {
         this.native3 = native3;
     }
 
+    /**
+     * A model's configuration without weights (as {@code model.to_json()} or a {@code .keras}
+     * zip's {@code config.json} holds it): to build an architecture with random weights.
+     */
+    public static KerasFile ofConfiguration(Path name, JsonNode config, boolean keras3) {
+        return new KerasFile(name, config, keras3, null, keras3);
+    }
+
     /** Whether {@code file} looks like a Keras model: a zip with {@code config.json}, or an HDF5 file. */
     public static boolean looksLikeKeras(Path file) {
         if (!Files.isRegularFile(file)) {
@@ -274,7 +282,7 @@ public final class KerasFile implements AutoCloseable {
 
     /** The weights of {@code layer}, in Keras's order; none for a layer without any. */
     public List<Weight> weights(String layer) {
-        Group group = groups.get(layer);
+        Group group = hdf == null ? null : groups.get(layer);
         List<Weight> out = new ArrayList<>();
         if (group == null) {
             return out;
@@ -331,6 +339,8 @@ public final class KerasFile implements AutoCloseable {
 
     @Override
     public void close() {
-        hdf.close();
+        if (hdf != null) {
+            hdf.close();
+        }
     }
 }

@@ -181,7 +181,9 @@ public final class KerasGraphReader {
         }
         JsonNode call = nodesIn.get(0);
         List<String> names = new ArrayList<>();
-        if (call.isArray()) {
+        if (call.isArray() && call.size() > 0 && call.get(0).isTextual()) {
+            names.add(history(call, name)); // Keras 2's TFOpLambda: one tensor, not a list of them
+        } else if (call.isArray()) {
             for (JsonNode t : call) {
                 names.add(history(t, name));
             }

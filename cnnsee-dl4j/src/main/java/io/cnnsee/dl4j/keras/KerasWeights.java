@@ -58,11 +58,12 @@ public interface KerasWeights {
     /**
      * Untrained weights drawn from {@code seed}, as an initialiser would: kernels He-normal, biases
      * and shifts 0, scales 1; a normalisation's statistics of the picture (Normalization's mean and
-     * variance), which are preprocessing rather than learning, from {@code preprocessing}.
+     * variance), which are preprocessing rather than learning, from {@code preprocessing} (drawn
+     * too where it is {@code null}: an architecture without its file).
      */
     static KerasWeights random(long seed, KerasWeights preprocessing) {
         return (layer, cls, expected) -> {
-            if (cls.equals("Normalization")) {
+            if (cls.equals("Normalization") && preprocessing != null) {
                 return preprocessing.of(layer, cls, expected);
             }
             List<Supplier<float[]>> out = new ArrayList<>();
@@ -87,7 +88,7 @@ public interface KerasWeights {
                     v[i] = (float) (gaussian(r) * sd);
                 }
             }
-            case "gamma", "moving_variance" -> Arrays.fill(v, 1f);
+            case "gamma", "moving_variance", "variance", "count" -> Arrays.fill(v, 1f);
             default -> {
                 // biases, shifts and means start at 0
             }

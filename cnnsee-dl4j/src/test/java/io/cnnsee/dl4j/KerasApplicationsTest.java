@@ -1,0 +1,121 @@
+package io.cnnsee.dl4j;
+
+import io.cnnsee.dl4j.engine.graph.Op;
+import io.cnnsee.dl4j.engine.graph.Shape;
+import io.cnnsee.dl4j.keras.KerasFile;
+import io.cnnsee.dl4j.keras.KerasGraphReader;
+import io.cnnsee.dl4j.keras.KerasWeights;
+import org.junit.jupiter.api.Test;
+import org.nd4j.shade.jackson.databind.JsonNode;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.GZIPInputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every keras.applications network's configuration, as Keras 3 and tf-keras write it
+ * ({@code shared/fixtures/keras-applications}, no weights), read into the engine's graph: which
+ * read, with how many layers outside oneDNN, and what the others are refused for.
+ */
+class KerasApplicationsTest {
+
+    static Path dir() throws Exception {
+        return Path.of(KerasApplicationsTest.class.getResource("/keras-applications/VGG16.keras3.json.gz").toURI()).getParent();
+    }
+
+    static KerasFile configuration(Path gz) throws Exception {
+        JsonNode root;
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
+            root = new ObjectMapper().readTree(in);
+        }
+        JsonNode config = root.get("config");
+        if (config.isTextual()) {
+            config = new ObjectMapper().readTree(config.asText());
+        }
+        return KerasFile.ofConfiguration(gz.getFileName(), config, gz.toString().contains("keras3"));
+    }
+
+    /** Per file, "N nodes, H outside oneDNN" or the refusal. */
+    static Map<String, String> outcomes() throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        try (var files = Files.list(dir())) {
+            for (Path gz : files.filter(f -> f.toString().endsWith(".json.gz")).toList()) {
+                try (KerasFile k = configuration(gz)) {
+                    int[] in = KerasGraphReader.declaredInput(k);
+                    KerasGraphReader.Result r = KerasGraphReader.read(k, KerasWeights.random(1, null),
+                            Shape.map(in[0], in[1] > 0 ? in[1] : 224, in[2] > 0 ? in[2] : 224));
+                    long hosted = r.network().graph().nodes().stream().filter(n -> n.op() instanceof Op.Host).count();
+                    out.put(gz.getFileName().toString().replace(".json.gz", ""),
+                            r.network().graph().nodes().size() + " nodes, " + hosted + " outside oneDNN");
+                } catch (IllegalArgumentException e) {
+                    out.put(gz.getFileName().toString().replace(".json.gz", ""), e.getMessage());
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void everyArchitectureReadsOrIsRefusedSayingWhy() throws Exception {
+        Map<String, String> outcomes = outcomes();
+        Map<String, String> expected = new TreeMap<>();
+        String[][] read = {
+                {"DenseNet121", "430 nodes, 0"}, {"EfficientNetB0", "273 nodes, 16"}, {"EfficientNetB7", "927 nodes, 55"},
+                {"EfficientNetV2B0", "306 nodes, 16"}, {"InceptionResNetV2", "823 nodes, 0"}, {"InceptionV3", "314 nodes, 0"},
+                {"MobileNet", "91 nodes, 0"}, {"MobileNetV2", "157 nodes, 0"}, {"NASNetMobile", "932 nodes, 4"},
+                {"ResNet101", "348 nodes, 0"}, {"ResNet101V2", "380 nodes, 0"}, {"ResNet152", "518 nodes, 0"},
+                {"ResNet152V2", "567 nodes, 0"}, {"ResNet50", "178 nodes, 0"}, {"ResNet50V2", "193 nodes, 0"},
+                {"VGG16", "39 nodes, 0"}, {"VGG19", "45 nodes, 0"}, {"Xception", "169 nodes, 0"}};
+        for (String[] r : read) {
+            expected.put(r[0] + ".keras3", r[1] + " outside oneDNN");
+            expected.put(r[0] + ".tfkeras", r[1] + " outside oneDNN");
+        }
+        expected.put("MobileNetV3Large.keras3", "210 nodes, 8 outside oneDNN");
+        expected.put("MobileNetV3Small.keras3", "182 nodes, 9 outside oneDNN");
+        for (String refused : List.of("ConvNeXtTiny.keras3", "ConvNeXtTiny.tfkeras", "MobileNetV3Large.tfkeras", "MobileNetV3Small.tfkeras")) {
+            expected.put(refused, outcomes.get(refused));
+        }
+        assertThat(outcomes).isEqualTo(expected);
+        assertThat(outcomes.get("ConvNeXtTiny.keras3")).isEqualTo("ConvNeXtTiny.keras3.json.gz: layer 'convnext_tiny_stem' (Keras "
+                + "Sequential) cannot be read: it is a model inside the model; cnnsee reads one level of layers: build the model "
+                + "without nesting (or save the inner model on its own)");
+        assertThat(outcomes.get("MobileNetV3Small.tfkeras")).startsWith("MobileNetV3Small.tfkeras.json.gz: layer '")
+                .contains("(Keras TFOpLambda) cannot be read: it is Python code (");
+    }
+
+    /** Two of them run end to end on the engine with random weights: 1000 probabilities that sum to 1. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"EfficientNetB0.keras3", "MobileNetV3Small.keras3"})
+    void theyRun(String name) throws Exception {
+        NativeBuild.select();
+        try (KerasFile k = configuration(dir().resolve(name + ".json.gz"))) {
+            KerasGraphReader.Result r = KerasGraphReader.read(k, KerasWeights.random(7, null), Shape.map(3, 224, 224));
+            List<GraphModel.Layer> layers = r.layers().stream()
+                    .map(l -> new GraphModel.Layer(l.name(), l.node(), l.shape(), l.convolution())).toList();
+            try (GraphModel model = new GraphModel(name, r.network(), layers, io.cnnsee.ImageInput.raw(224), ClassLabels.forClasses(1000),
+                    io.cnnsee.WeightsInfo.random(7), ConvolutionAlgorithm.WINOGRAD, s -> null, () -> { })) {
+                float[] picture = new float[3 * 224 * 224];
+                java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+                for (int i = 0; i < picture.length; i++) {
+                    picture[i] = (float) random.nextDouble(255);
+                }
+                float[] p = model.forward(picture, List.of(model.classifier().orElseThrow()))[0];
+                double sum = 0;
+                for (float v : p) {
+                    assertThat(Float.isFinite(v)).isTrue();
+                    sum += v;
+                }
+                assertThat(p).hasSize(1000);
+                assertThat(sum).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-4));
+                assertThat(model.fallbackLayers()).allMatch(l -> l.contains("excite") || l.contains("multiply"));
+            }
+        }
+    }
+}
