@@ -513,13 +513,7 @@ public final class KerasGraphReader {
         int ch = s.channels();
         boolean scale = c.path("scale").asBoolean(true);
         boolean center = c.path("center").asBoolean(true);
-        List<KerasWeights.Expected> expected = new ArrayList<>();
-        if (scale) {
-            expected.add(new KerasWeights.Expected("gamma", ch));
-        }
-        if (center) {
-            expected.add(new KerasWeights.Expected("beta", ch));
-        }
+        List<KerasWeights.Expected> expected = gammaBeta(c, ch);
         expected.add(new KerasWeights.Expected("moving_mean", ch));
         expected.add(new KerasWeights.Expected("moving_variance", ch));
         List<Supplier<float[]>> w = weights.of(name, cls, expected);
@@ -572,20 +566,25 @@ public final class KerasGraphReader {
         int ch = s.channels();
         boolean scale = c.path("scale").asBoolean(true);
         boolean center = c.path("center").asBoolean(true);
-        List<KerasWeights.Expected> expected = new ArrayList<>();
-        if (scale) {
-            expected.add(new KerasWeights.Expected("gamma", ch));
-        }
-        if (center) {
-            expected.add(new KerasWeights.Expected("beta", ch));
-        }
-        List<Supplier<float[]>> w = weights.of(name, cls, expected);
+        List<Supplier<float[]>> w = weights.of(name, cls, gammaBeta(c, ch));
         float[] gamma = scale ? w.get(0).get() : ones(ch);
         float[] beta = center ? w.get(scale ? 1 : 0).get() : new float[ch];
         float eps = (float) c.path("epsilon").asDouble(1e-3);
         int positions = s.flat() ? 1 : s.height() * s.width();
         return host(name, new ChannelLayerNorm(gamma, beta, eps, ch, positions),
                 "LayerNormalization runs in plain Java until the compiler lowers it", in, s);
+    }
+
+    /** A normalisation's learned scale and shift, where its configuration has them ({@code scale}, {@code center}). */
+    private static List<KerasWeights.Expected> gammaBeta(JsonNode c, int channels) {
+        List<KerasWeights.Expected> expected = new ArrayList<>();
+        if (c.path("scale").asBoolean(true)) {
+            expected.add(new KerasWeights.Expected("gamma", channels));
+        }
+        if (c.path("center").asBoolean(true)) {
+            expected.add(new KerasWeights.Expected("beta", channels));
+        }
+        return expected;
     }
 
     private void requireChannelAxis(String name, String cls, JsonNode axis, Shape s) {
