@@ -40,6 +40,8 @@ public final class GraphModel implements InspectableModel {
     private final String name;
     private final Network network;
     private final Map<String, Layer> layers;
+    /** Other names of layers (an ONNX node's output tensor), by the layer's name. */
+    private final Map<String, String> aliases;
     private final ImageInput input;
     private final ClassLabels labels;
     private final WeightsInfo weights;
@@ -53,9 +55,10 @@ public final class GraphModel implements InspectableModel {
     private CompiledRuns compiled;
     private boolean closed;
 
-    GraphModel(String name, Network network, List<Layer> layers, ImageInput input, ClassLabels labels, WeightsInfo weights,
-               ConvolutionAlgorithm convolutions, LongFunction<GraphModel> randomTwin, AutoCloseable source) {
+    GraphModel(String name, Network network, List<Layer> layers, Map<String, String> aliases, ImageInput input, ClassLabels labels,
+               WeightsInfo weights, ConvolutionAlgorithm convolutions, LongFunction<GraphModel> randomTwin, AutoCloseable source) {
         this.name = name;
+        this.aliases = Map.copyOf(aliases);
         this.network = network;
         this.input = input;
         this.labels = labels;
@@ -138,6 +141,7 @@ public final class GraphModel implements InspectableModel {
     @Override
     public Tap tap(String layerName) {
         Objects.requireNonNull(layerName, "layerName");
+        layerName = aliases.getOrDefault(layerName, layerName);
         for (Tap t : spatial) {
             if (t.layerName().equals(layerName)) {
                 return t;
@@ -229,7 +233,7 @@ public final class GraphModel implements InspectableModel {
             throw new IllegalArgumentException("Class " + classIndex + " is not one of " + name + "'s classes 0 to " + (count - 1));
         }
         for (Tap t : Objects.requireNonNull(taps, "taps")) {
-            if (layers.get(t.layerName()) == null || layers.get(t.layerName()).shape().flat()) {
+            if (layer(t.layerName()) == null || layer(t.layerName()).shape().flat()) {
                 throw new IllegalArgumentException("Grad-CAM needs a convolutional layer; " + t.layerName()
                         + " is not a map: choose one of " + spatial.stream().map(Tap::layerName).toList());
             }
@@ -275,7 +279,7 @@ public final class GraphModel implements InspectableModel {
             CompiledRuns runs = compiled();
             int logits = classifier == null ? -1 : network.logits().get(layers.get(classifier.layerName()).node());
             List<CompiledRuns.Gradient> g = runs.inputGradients(inputs, objectives, t -> t.kind() == Objective.Kind.CLASS_LOGIT
-                    ? logits : layers.get(t.layer()).node());
+                    ? logits : layer(t.layer()).node());
             List<InputGradient> out = new ArrayList<>(g.size());
             for (int i = 0; i < g.size(); i++) {
                 out.add(new InputGradient(objectives.get(i), g.get(i).value(), input.shape(), g.get(i).gradient()));
@@ -306,7 +310,7 @@ public final class GraphModel implements InspectableModel {
     /** From the kernels, strides and paddings on the way from the picture to the tap, the widest where paths join. */
     @Override
     public Optional<ReceptiveField> receptiveField(Tap tap) {
-        Layer l = layers.get(Objects.requireNonNull(tap, "tap").layerName());
+        Layer l = layer(Objects.requireNonNull(tap, "tap").layerName());
         if (l == null || l.shape().flat()) {
             return Optional.empty();
         }
@@ -399,7 +403,7 @@ public final class GraphModel implements InspectableModel {
         int[] nodes = new int[taps.size()];
         for (int i = 0; i < taps.size(); i++) {
             Tap t = Objects.requireNonNull(taps.get(i), "tap");
-            Layer l = layers.get(t.layerName());
+            Layer l = layer(t.layerName());
             MapShape shape = l == null ? null : new MapShape(l.shape().channels(), l.shape().height(), l.shape().width());
             if (l == null || !t.shape().equals(shape)) {
                 throw new IllegalArgumentException("Tap " + t + " is not one of " + name + "'s: choose from taps(), allTaps() or tap(name)");
@@ -407,6 +411,12 @@ public final class GraphModel implements InspectableModel {
             nodes[i] = l.node();
         }
         return nodes;
+    }
+
+    /** The layer of that name or alias; null where there is none. */
+    private Layer layer(String name) {
+        Layer l = layers.get(name);
+        return l != null ? l : layers.get(aliases.get(name));
     }
 
     /** The network on oneDNN, compiled on first use; the caller holds the lock. */

@@ -99,7 +99,7 @@ class KerasApplicationsTest {
             KerasGraphReader.Result r = KerasGraphReader.read(k, KerasWeights.random(7, null), Shape.map(3, 224, 224));
             List<GraphModel.Layer> layers = r.layers().stream()
                     .map(l -> new GraphModel.Layer(l.name(), l.node(), l.shape(), l.convolution())).toList();
-            try (GraphModel model = new GraphModel(name, r.network(), layers, io.cnnsee.ImageInput.raw(224), ClassLabels.forClasses(1000),
+            try (GraphModel model = new GraphModel(name, r.network(), layers, Map.of(), io.cnnsee.ImageInput.raw(224), ClassLabels.forClasses(1000),
                     io.cnnsee.WeightsInfo.random(7), ConvolutionAlgorithm.WINOGRAD, s -> null, () -> { })) {
                 float[] picture = new float[3 * 224 * 224];
                 java.util.SplittableRandom random = new java.util.SplittableRandom(3);

@@ -9,7 +9,9 @@ import io.cnnsee.dl4j.Dl4jModels;
 import io.cnnsee.dl4j.Dl4jZoo;
 import io.cnnsee.dl4j.DownloadProgress;
 import io.cnnsee.dl4j.GraphModel;
+import io.cnnsee.dl4j.GraphModelBuilder;
 import io.cnnsee.dl4j.KerasModels;
+import io.cnnsee.dl4j.OnnxModels;
 import io.cnnsee.dl4j.Vgg16;
 import io.cnnsee.dl4j.Vgg16Weights;
 import io.cnnsee.dl4j.WeightsCache;
@@ -75,7 +77,7 @@ final class ModelChoice {
         Kind kind = kind();
         if (kind == Kind.FILE && !model.contains(".") && !model.contains("/") && !model.contains(java.io.File.separator)) {
             return "--model: '" + model + "' is neither a network cnnsee knows (vgg16, " + String.join(", ", Dl4jZoo.NAMES)
-                    + ") nor a file (.keras, .h5, .zip)";
+                    + ") nor a file (.onnx, .keras, .h5, .zip)";
         }
         if (kind == Kind.FILE && weights != null) {
             return "--weights: a model file brings its own weights; --weights is for vgg16 and the zoo's networks"
@@ -160,8 +162,16 @@ final class ModelChoice {
 
     private InspectableModel fileModel() {
         Path file = Path.of(model);
+        if (OnnxModels.isOnnx(file)) {
+            GraphModelBuilder onnx = OnnxModels.builder(file);
+            onnx.input(fileInput(onnx.declaredInput()));
+            if (labels != null) {
+                onnx.labels(labels);
+            }
+            return onnx.build();
+        }
         if (KerasModels.isKerasModel(file)) {
-            KerasModels.Builder keras = KerasModels.builder(file);
+            GraphModelBuilder keras = KerasModels.builder(file);
             keras.input(fileInput(keras.declaredInput()));
             if (labels != null) {
                 keras.labels(labels);

@@ -164,7 +164,7 @@ class ModelChoiceCliTest {
     @Test
     void choicesThatDoNotFitAreUsageErrorsBeforeAnythingLoads() {
         assertThat(cnnsee("inspect", "a.png", "--model", "mobilenet").err())
-                .contains("--model: 'mobilenet' is neither a network cnnsee knows (vgg16, vgg19, resnet50, squeezenet, darknet19) nor a file (.keras, .h5, .zip)");
+                .contains("--model: 'mobilenet' is neither a network cnnsee knows (vgg16, vgg19, resnet50, squeezenet, darknet19) nor a file (.onnx, .keras, .h5, .zip)");
         CnnseeCliTest.Run noInput = cnnsee("inspect", "a.png", "--model", zip.toString());
         assertThat(noInput.exitCode()).isEqualTo(2);
         assertThat(noInput.err()).contains("--model " + zip + " needs --input: how its training pictures were scaled");
