@@ -151,6 +151,20 @@ class ModelChoiceCliTest {
         assertThat(out.resolve("chelsea").resolve("se_excite.png")).exists();
     }
 
+    /** A file written by PyTorch's ONNX exporter (mobilenet-like blocks): its logits become probabilities, and Grad-CAM runs. */
+    @Test
+    void anOnnxFileFromPyTorchIsInspected() throws Exception {
+        Path onnx = Path.of(ModelChoiceCliTest.class.getResource("/onnx/mobilenet_like_opset17.onnx").toURI());
+        Path out = dir.resolve("onnx");
+        CnnseeCliTest.Run run = cnnsee("inspect", CHELSEA.toString(), "--model", onnx.toString(), "--input", "torch",
+                "--grad-cam", "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("Taps: /Relu_2 (16 x 16 x 16)", "sees class ");
+        String report = Files.readString(out.resolve("chelsea").resolve("report.md"));
+        assertThat(report).contains("weights from the ONNX \\(opset 17\\) model mobilenet\\_like\\_opset17.onnx",
+                "these run on plain Java, slower: /Mul\\_1", "Grad-CAM at /Relu\\_2 for class ");
+    }
+
     @Test
     void aKeras3H5FileIsReadToo() throws Exception {
         Path h5 = Path.of(ModelChoiceCliTest.class.getResource("/keras/depthwise_separable_k3.h5").toURI());
