@@ -208,8 +208,16 @@ public final class GraphModel implements InspectableModel {
         return out;
     }
 
-    /** The taps' values, channel-major, for one input given as the network takes it: what truth tests compare. */
-    float[][] forward(float[] values, List<Tap> taps) {
+    /**
+     * The taps' values, channel-major, for one input given as the network takes it (channel-major,
+     * already scaled, as {@link #networkInput} makes it): for tensors from a pipeline of one's own.
+     */
+    public float[][] forward(float[] values, List<Tap> taps) {
+        Objects.requireNonNull(values, "values");
+        if (values.length != input.shape().size()) {
+            throw new IllegalArgumentException("The input has " + values.length + " values; " + name + " takes " + input.shape()
+                    + " = " + input.shape().size());
+        }
         int[] nodes = nodes(taps);
         float[][] out = new float[taps.size()][];
         synchronized (this) {
