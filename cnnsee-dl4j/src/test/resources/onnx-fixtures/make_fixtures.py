@@ -105,10 +105,36 @@ class VggInceptionLike(nn.Module):
         return a, joined, c, self.fc2(F.dropout(F.relu(self.fc1(flat)), 0.5, self.training))
 
 
+class ShuffleNetLike(nn.Module):
+    """shufflenet_v2's unit: the channels split in halves (chunk), one half through 1x1, depthwise
+    and 1x1 convolutions, joined again (Concat) and shuffled (Reshape, Transpose, Reshape)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 8, 3, 2, 1)
+        self.b1 = nn.Conv2d(4, 4, 1)
+        self.bdw = nn.Conv2d(4, 4, 3, 1, 1, groups=4)
+        self.b2 = nn.Conv2d(4, 4, 1)
+        self.fc = nn.Linear(8, 4)
+
+    @staticmethod
+    def shuffle(x, groups):
+        n, c, h, w = x.size()
+        return x.view(n, groups, c // groups, h, w).transpose(1, 2).contiguous().view(n, -1, h, w)
+
+    def forward(self, x):
+        s = F.relu(self.stem(x))
+        keep, work = s.chunk(2, dim=1)
+        joined = torch.cat((keep, F.relu(self.b2(self.bdw(F.relu(self.b1(work)))))), 1)
+        shuffled = self.shuffle(joined, 2)
+        return joined, shuffled, self.fc(torch.flatten(F.adaptive_avg_pool2d(shuffled, 1), 1))
+
+
 MODELS = {
     "resnet_like": (ResNetLike, 32, ["stem", "block1", "block2", "logits"]),
     "mobilenet_like": (MobileNetLike, 32, ["stem", "excited", "block", "logits"]),
     "vgg_inception_like": (VggInceptionLike, 35, ["pooled", "joined", "features", "logits"]),
+    "shufflenet_like": (ShuffleNetLike, 16, ["joined", "shuffled", "logits"]),
 }
 
 

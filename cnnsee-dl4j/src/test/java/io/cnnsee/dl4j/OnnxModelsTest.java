@@ -36,7 +36,7 @@ class OnnxModelsTest {
         NativeBuild.select();
     }
 
-    static final List<String> FIXTURES = List.of("resnet_like", "mobilenet_like", "vgg_inception_like");
+    static final List<String> FIXTURES = List.of("resnet_like", "mobilenet_like", "vgg_inception_like", "shufflenet_like");
 
     static Stream<Arguments> files() {
         List<Arguments> out = new ArrayList<>();
@@ -107,7 +107,7 @@ class OnnxModelsTest {
 
     /** The gradient of a logit plus a map's channel mean, against PyTorch's autograd on the same model. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"resnet_like", "mobilenet_like", "vgg_inception_like"})
+    @ValueSource(strings = {"resnet_like", "mobilenet_like", "vgg_inception_like", "shufflenet_like"})
     void gradientsAgreeWithPyTorchsAutograd(String fixture) throws Exception {
         JsonNode json = new ObjectMapper().readTree(Files.readString(dir().resolve(fixture + ".json")));
         try (GraphModel model = open(dir().resolve(fixture + "_opset17.onnx"))) {

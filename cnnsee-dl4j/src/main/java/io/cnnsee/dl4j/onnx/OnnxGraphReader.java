@@ -37,8 +37,16 @@ public final class OnnxGraphReader {
     public record Result(Network network, List<Layer> layers, Map<String, String> aliases) {
     }
 
-    /** A tensor as read so far: a node's output, or a constant (then {@code node} is -1). */
-    private record Value(int node, Shape shape, long[] dims, float[] constant) {
+    /**
+     * A tensor as read so far: a node's output, or a constant (then {@code node} is -1); or a node's
+     * map seen as {@code groups} groups of channels ({@code [n, g, c / g, h, w]}), their two axes
+     * swapped where {@code swapped}: the halves of a channel shuffle.
+     */
+    private record Value(int node, Shape shape, long[] dims, float[] constant, int groups, boolean swapped) {
+        Value(int node, Shape shape, long[] dims, float[] constant) {
+            this(node, shape, dims, constant, 0, false);
+        }
+
         boolean isConstant() {
             return node < 0;
         }
@@ -165,6 +173,10 @@ public final class OnnxGraphReader {
         }
         String name = name(n);
         Shape s = x.shape();
+        if (x.groups() > 0 || op.equals("Transpose") || op.equals("Reshape") && in(n, 1).isConstant() && in(n, 1).constant().length == 5) {
+            shuffle(n, x);
+            return;
+        }
         int out = switch (op) {
             case "Conv" -> conv(n, x);
             case "BatchNormalization" -> {
@@ -224,6 +236,7 @@ public final class OnnxGraphReader {
                 yield id;
             }
             case "Dropout", "Identity" -> add(name, new Op.Identity(), List.of(x.node()), s);
+            case "Slice" -> slice(n, x);
             case "Pad" -> pad(n, x);
             default -> throw refuse(n, "cnnsee has no translation for it yet (docs/models.md lists the operators it reads)");
         };
@@ -272,6 +285,23 @@ public final class OnnxGraphReader {
                 }
                 switch (n.getOpType()) {
                     case "Cast", "Identity" -> constant(n, in(n, 0).dims(), in(n, 0).constant());
+                    case "Add", "Sub", "Mul", "Div" -> {
+                        float[] a = in(n, 0).constant();
+                        float[] b = in(n, 1).constant();
+                        float[] v = new float[Math.max(a.length, b.length)];
+                        for (int i = 0; i < v.length; i++) {
+                            float x = a[a.length == 1 ? 0 : i];
+                            float y = b[b.length == 1 ? 0 : i];
+                            v[i] = switch (n.getOpType()) {
+                                case "Add" -> x + y;
+                                case "Sub" -> x - y;
+                                case "Mul" -> x * y;
+                                // Shape arithmetic is on integers: ONNX's integer division truncates.
+                                default -> x == Math.rint(x) && y == Math.rint(y) ? (float) ((long) x / (long) y) : x / y;
+                            };
+                        }
+                        constant(n, a.length >= b.length ? in(n, 0).dims() : in(n, 1).dims(), v);
+                    }
                     case "Unsqueeze", "Squeeze" -> constant(n, new long[] {in(n, 0).constant().length}, in(n, 0).constant());
                     case "Gather" -> {
                         Value data = in(n, 0);
@@ -607,6 +637,75 @@ public final class OnnxGraphReader {
         }
         return add(name(n), new Op.ZeroPad((int) p[2], (int) p[6], (int) p[3], (int) p[7]), List.of(x.node()),
                 Shape.map(s.channels(), (int) (s.height() + p[2] + p[6]), (int) (s.width() + p[3] + p[7])));
+    }
+
+    /**
+     * ShuffleNet's channel shuffle, {@code [n, c, h, w]} seen as {@code [n, g, c / g, h, w]}, the two
+     * group axes swapped, seen as {@code [n, c, h, w]} again: a permutation of the channels, run
+     * as a 1x1 convolution whose kernel picks each output's input channel.
+     */
+    private void shuffle(Onnx.NodeProto n, Value x) {
+        Shape s = x.shape();
+        String op = n.getOpType();
+        if (op.equals("Reshape") && x.groups() == 0) {
+            float[] t = in(n, 1).constant();
+            if (s.flat() || t[0] != 1 || t[3] != s.height() || t[4] != s.width() || (long) t[1] * (long) t[2] != s.channels()) {
+                throw refuse(n, "it makes " + Arrays.toString(t) + " of " + s + ", a reshape cnnsee does not translate");
+            }
+            values.put(n.getOutput(0), new Value(x.node(), s, null, null, (int) t[1], false));
+            return;
+        }
+        if (op.equals("Transpose") && x.groups() > 0 && !x.swapped()
+                && Arrays.equals(longs(n, "perm"), new long[] {0, 2, 1, 3, 4})) {
+            values.put(n.getOutput(0), new Value(x.node(), s, null, null, x.groups(), true));
+            return;
+        }
+        if (op.equals("Reshape") && x.swapped()) {
+            float[] t = in(n, 1).constant();
+            if (t.length == 4 && (t[1] == s.channels() || t[1] == -1) && t[2] == s.height() && t[3] == s.width()) {
+                int c = s.channels();
+                int g = x.groups();
+                int perGroup = c / g;
+                float[] kernel = new float[c * c];
+                for (int a = 0; a < perGroup; a++) {
+                    for (int b = 0; b < g; b++) {
+                        kernel[(a * g + b) * c + b * perGroup + a] = 1f; // output a g + b reads input b (c / g) + a
+                    }
+                }
+                int id = add(name(n), Op.Conv.of(Tensor.of(new long[] {c, c, 1, 1}, kernel), null, 1, new int[] {1, 1},
+                        new int[] {1, 1}, new int[] {0, 0}, new int[] {0, 0}), List.of(x.node()), s);
+                values.put(n.getOutput(0), new Value(id, s, null, null));
+                layers.add(new Layer(name(n), id, s, false));
+                if (!n.getOutput(0).equals(name(n))) {
+                    aliases.put(n.getOutput(0), name(n));
+                }
+                return;
+            }
+        }
+        throw refuse(n, "it reshapes or transposes a map in a way cnnsee does not translate (a channel shuffle it does)");
+    }
+
+    /** Channels {@code start} to {@code end} of a map (ShuffleNet's split), as a 1x1 convolution that picks them. */
+    private int slice(Onnx.NodeProto n, Value x) {
+        requireMap(n, x.shape());
+        long[] starts = toLongs(in(n, 1).constant());
+        long[] ends = toLongs(in(n, 2).constant());
+        long[] axes = n.getInputCount() > 3 && !n.getInput(3).isEmpty() ? toLongs(in(n, 3).constant()) : new long[] {0};
+        long[] steps = n.getInputCount() > 4 && !n.getInput(4).isEmpty() ? toLongs(in(n, 4).constant()) : new long[] {1};
+        Shape s = x.shape();
+        if (axes.length != 1 || axes[0] != 1 || steps[0] != 1) {
+            throw refuse(n, "it slices axes " + Arrays.toString(axes) + "; cnnsee slices the channels (axis 1) in steps of 1");
+        }
+        int c = s.channels();
+        int from = (int) Math.max(0, Math.min(c, starts[0] < 0 ? starts[0] + c : starts[0]));
+        int to = (int) Math.max(from, Math.min(c, ends[0] < 0 ? ends[0] + c : ends[0]));
+        int count = to - from;
+        float[] kernel = new float[count * c];
+        for (int o = 0; o < count; o++) {
+            kernel[o * c + from + o] = 1f;
+        }
+        return add(name(n), Op.Conv.of(Tensor.of(new long[] {count, c, 1, 1}, kernel), null, 1, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {0, 0}, new int[] {0, 0}), List.of(x.node()), Shape.map(count, s.height(), s.width()));
     }
 
     private void requireMap(Onnx.NodeProto n, Shape s) {
