@@ -134,8 +134,8 @@ class ModelChoiceCliTest {
 
     /**
      * A file written by Keras 3 itself (an EfficientNet-like block of shared/fixtures/keras: Rescaling,
-     * Normalization, swish, squeeze-excitation): its size read from the file, run on the engine,
-     * Grad-CAM and the sanity check's random twin; the report says what ran outside oneDNN.
+     * Normalization, swish, squeeze-excitation): its size read from the file, run on oneDNN alone,
+     * Grad-CAM and the sanity check's random twin.
      */
     @Test
     void aKeras3FileIsInspectedWithItsDeclaredSize() throws Exception {
@@ -146,8 +146,8 @@ class ModelChoiceCliTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.err()).contains("Taps: se_excite (8 x 8 x 8)", "sees class ");
         String report = Files.readString(out.resolve("chelsea").resolve("report.md"));
-        assertThat(report).contains("Engine: oneDNN runs 9 of 10 layers, forward and backward; these run on plain Java, slower: "
-                + "se\\_excite", "Weights (random weights): random weights \\(seed 42\\)", "Grad-CAM at se\\_excite for class ");
+        assertThat(report).contains("Engine: oneDNN runs all 10 layers, forward and backward",
+                "Weights (random weights): random weights \\(seed 42\\)", "Grad-CAM at se\\_excite for class ");
         assertThat(out.resolve("chelsea").resolve("se_excite.png")).exists();
     }
 
@@ -162,7 +162,7 @@ class ModelChoiceCliTest {
         assertThat(run.err()).contains("Taps: /Relu_2 (16 x 16 x 16)", "sees class ");
         String report = Files.readString(out.resolve("chelsea").resolve("report.md"));
         assertThat(report).contains("weights from the ONNX \\(opset 17\\) model mobilenet\\_like\\_opset17.onnx",
-                "these run on plain Java, slower: /Mul\\_1", "Grad-CAM at /Relu\\_2 for class ");
+                "Engine: oneDNN runs all 22 layers, forward and backward", "Grad-CAM at /Relu\\_2 for class ");
     }
 
     @Test

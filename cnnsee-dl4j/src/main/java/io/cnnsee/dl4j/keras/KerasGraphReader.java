@@ -8,7 +8,6 @@ import io.cnnsee.dl4j.engine.graph.Node;
 import io.cnnsee.dl4j.engine.graph.Op;
 import io.cnnsee.dl4j.engine.graph.Shape;
 import io.cnnsee.dl4j.engine.graph.Tensor;
-import io.cnnsee.dl4j.engine.host.BroadcastProduct;
 import io.cnnsee.dl4j.engine.host.ChannelLayerNorm;
 import io.cnnsee.dl4j.engine.host.Crop;
 import io.cnnsee.dl4j.engine.host.NearestUpsampling;
@@ -713,9 +712,7 @@ public final class KerasGraphReader {
             Shape b = shape(in.get(1));
             int map = vectorLike(b, a) ? 0 : vectorLike(a, b) ? 1 : -1;
             if (map >= 0) {
-                Shape m = map == 0 ? a : b;
-                return host(name, new BroadcastProduct(m.channels(), m.height() * m.width(), map),
-                        "a product broadcast over the map runs in plain Java until the compiler lowers it", in, m);
+                return add(name, new Op.ChannelScale(map), in, map == 0 ? a : b);
             }
         }
         if (!same) {

@@ -8,7 +8,6 @@ import io.cnnsee.dl4j.engine.graph.Node;
 import io.cnnsee.dl4j.engine.graph.Op;
 import io.cnnsee.dl4j.engine.graph.Shape;
 import io.cnnsee.dl4j.engine.graph.Tensor;
-import io.cnnsee.dl4j.engine.host.BroadcastProduct;
 import onnx.Onnx;
 
 import java.util.ArrayList;
@@ -480,12 +479,7 @@ public final class OnnxGraphReader {
         if (op.equals("Mul")) {
             int map = perChannelOf(b.shape(), a.shape()) ? 0 : perChannelOf(a.shape(), b.shape()) ? 1 : -1;
             if (map >= 0) {
-                Shape m = map == 0 ? a.shape() : b.shape();
-                BroadcastProduct product = new BroadcastProduct(m.channels(), m.height() * m.width(), map);
-                int id = add(name(n), new Op.Host(product, "a product broadcast over the map runs in plain Java until the compiler lowers it"),
-                        List.of(a.node(), b.node()), m);
-                hosts.put(id, product);
-                return id;
+                return add(name(n), new Op.ChannelScale(map), List.of(a.node(), b.node()), map == 0 ? a.shape() : b.shape());
             }
         }
         throw refuse(n, "its inputs differ in shape (" + a.shape() + " and " + b.shape() + ")");

@@ -91,6 +91,13 @@ public sealed interface Op {
         }
     }
 
+    /**
+     * A map times one factor per channel that another node computes ({@code c x 1 x 1}), broadcast
+     * over the map: squeeze-and-excitation. {@code mapInput} says which input (0 or 1) is the map.
+     */
+    record ChannelScale(int mapInput) implements Op {
+    }
+
     /** Softmax over a flat vector. */
     record Softmax() implements Op {
     }

@@ -15,6 +15,7 @@ import org.bytedeco.dnnl.inner_product_backward_data;
 import org.bytedeco.dnnl.inner_product_forward;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.pooling_backward;
+import org.bytedeco.dnnl.reduction;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.softmax_backward;
 import org.bytedeco.dnnl.softmax_forward;
@@ -193,6 +194,8 @@ final class BackwardLowering {
             }
         } else if (op instanceof Op.Combine c) {
             combine(n, c, activation(n, c.activation(), g, true));
+        } else if (op instanceof Op.ChannelScale s) {
+            channelScale(n, s, g);
         } else if (op instanceof Op.Dense d) {
             dense(n, activation(n, d.activation(), g, true));
         } else if (op instanceof Op.Softmax) {
@@ -353,6 +356,30 @@ final class BackwardLowering {
                 }
             }
             case MAX -> max(n, g);
+        }
+    }
+
+    /**
+     * The way back through a map times its factors: to the map, the gradient times the factors
+     * (broadcast); to each factor, the sum over rows and columns of the gradient times the map.
+     */
+    private void channelScale(Node n, Op.ChannelScale s, memory g) {
+        int map = in(n, s.mapInput());
+        int vector = in(n, 1 - s.mapInput());
+        memory x = out.values.get(map);
+        memory diff = steps().conform(g, x.get_desc());
+        if (between.contains(map)) {
+            memory factors = steps().conform(out.values.get(vector), plain(dims(vector)));
+            contribute(map, binary(algorithm.binary_mul, diff, factors, n.name() + " backward to the map"));
+        }
+        if (between.contains(vector)) {
+            memory product = binary(algorithm.binary_mul, diff, x, n.name() + " backward to the factors");
+            memory.desc sums = plain(dims(vector));
+            reduction.primitive_desc pd = steps().own(new reduction.primitive_desc(steps().own(new reduction.desc(
+                    algorithm.reduction_sum, product.get_desc(), sums, 0f, 0f)), steps().attributes(false, null), cpu));
+            memory result = steps().memory(pd.dst_desc());
+            steps().add(new reduction(pd), pd, steps().args(DNNL_ARG_SRC, product, DNNL_ARG_DST, result), n.name() + " factor sums");
+            contribute(vector, result);
         }
     }
 

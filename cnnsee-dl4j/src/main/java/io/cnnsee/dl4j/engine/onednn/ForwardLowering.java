@@ -135,6 +135,8 @@ final class ForwardLowering {
             return concat(n);
         } else if (op instanceof Op.Combine c) {
             return combine(n, c);
+        } else if (op instanceof Op.ChannelScale s) {
+            return channelScale(n, s);
         } else if (op instanceof Op.Dense d) {
             return dense(n, d);
         } else if (op instanceof Op.Softmax) {
@@ -340,6 +342,17 @@ final class ForwardLowering {
             x = steps().linear(x, 1f / count, act, n.description() + " scale");
         }
         return x;
+    }
+
+    /** The map times its factors, broadcast over rows and columns by oneDNN's binary product. */
+    private memory channelScale(Node n, Op.ChannelScale s) {
+        memory x = value(n, s.mapInput());
+        memory factors = steps().conform(value(n, 1 - s.mapInput()), plain(dims(n.inputs().get(1 - s.mapInput()))));
+        binary.primitive_desc pd = steps().own(new binary.primitive_desc(steps().own(new binary.desc(algorithm.binary_mul,
+                x.get_desc(), factors.get_desc(), x.get_desc())), steps().attributes(false, null), cpu));
+        memory y = steps().memory(pd.dst_desc());
+        steps().add(new binary(pd), pd, steps().args(DNNL_ARG_SRC_0, x, DNNL_ARG_SRC_1, factors, DNNL_ARG_DST, y), n.description());
+        return y;
     }
 
     private memory dense(Node n, Op.Dense d) {
