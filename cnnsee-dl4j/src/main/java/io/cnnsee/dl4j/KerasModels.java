@@ -4,10 +4,12 @@ import io.cnnsee.dl4j.engine.graph.Shape;
 import io.cnnsee.dl4j.keras.KerasFile;
 import io.cnnsee.dl4j.keras.KerasGraphReader;
 import io.cnnsee.dl4j.keras.KerasWeights;
+import org.nd4j.shade.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Keras models from their files, read straight into the engine: Keras 3's {@code .keras} and
@@ -51,6 +53,46 @@ public final class KerasModels {
             return false;
         }
     }
+
+    /**
+     * The input preset a known architecture in {@code file} expects, with why: keras.applications'
+     * networks by their names (their {@code preprocess_input}), and any model whose first layer
+     * scales pixels itself ({@code Rescaling}, {@code Normalization}) takes them raw.
+     */
+    public static Optional<String> expectedInput(Path file) {
+        try (KerasFile k = KerasFile.open(file)) {
+            return expectedInput(k);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    static Optional<String> expectedInput(KerasFile k) {
+        JsonNode model = k.modelConfig();
+        for (JsonNode layer : model.path("layers")) {
+            String cls = layer.path("class_name").asText();
+            if (cls.equals("InputLayer")) {
+                continue;
+            }
+            if (cls.equals("Rescaling") || cls.equals("Normalization")) {
+                return Optional.of("raw (its first layer, " + cls + ", scales the pixels itself)");
+            }
+            break;
+        }
+        String name = model.path("name").asText("").toLowerCase(java.util.Locale.ROOT);
+        for (String[] known : PRESETS) {
+            if (name.matches(known[0])) {
+                return Optional.of(known[1] + " (as keras.applications' " + name + " was trained)");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** keras.applications' networks, by the names they save under, and their preprocess_input as a preset. */
+    private static final String[][] PRESETS = {
+            {"vgg(16|19)", "caffe"}, {"resnet(50|101|152)", "caffe"}, {"resnet(50|101|152)v2", "tensorflow"},
+            {"mobilenet(v2)?_[0-9.]+_[0-9]+", "tensorflow"}, {"inception_v3|inception_resnet_v2|xception|nasnet_(mobile|large)", "tensorflow"},
+            {"densenet(121|169|201)", "torch"}};
 
     /**
      * A builder for the model in {@code file}.

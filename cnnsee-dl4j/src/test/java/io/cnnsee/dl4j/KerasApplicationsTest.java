@@ -90,6 +90,20 @@ class KerasApplicationsTest {
                 .contains("(Keras TFOpLambda) cannot be read: it is Python code (");
     }
 
+    @Test
+    void theInputEachExpectsIsKnown() throws Exception {
+        Map<String, String> expected = Map.of("VGG16", "caffe", "ResNet50", "caffe", "ResNet50V2", "tensorflow", "MobileNetV2",
+                "tensorflow", "Xception", "tensorflow", "DenseNet121", "torch", "EfficientNetB0", "raw", "ConvNeXtTiny", "raw",
+                "MobileNetV3Small", "raw");
+        for (var e : expected.entrySet()) {
+            for (String writer : List.of(".keras3", ".tfkeras")) {
+                try (KerasFile k = configuration(dir().resolve(e.getKey() + writer + ".json.gz"))) {
+                    assertThat(KerasModels.expectedInput(k)).as(e.getKey() + writer).hasValueSatisfying(v -> assertThat(v).startsWith(e.getValue() + " ("));
+                }
+            }
+        }
+    }
+
     /** Two of them run end to end on oneDNN alone with random weights: 1000 probabilities that sum to 1. */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"EfficientNetB0.keras3", "MobileNetV3Small.keras3"})

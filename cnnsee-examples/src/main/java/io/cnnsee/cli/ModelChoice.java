@@ -86,7 +86,7 @@ final class ModelChoice {
         if (kind == Kind.FILE && inputPreset == null) {
             return "--model " + model + " needs --input: how its training pictures were scaled, one of "
                     + ImageInput.PRESETS + " (caffe: BGR minus ImageNet means; torch: RGB 0..1 then ImageNet mean/std; "
-                    + "tensorflow: -1..1; unit: 0..1; raw: RGB 0..255)";
+                    + "tensorflow: -1..1; unit: 0..1; raw: RGB 0..255)" + expectedInput();
         }
         if (kind == Kind.BUILT_IN && (inputPreset != null || inputSize != null)) {
             return "--input and --input-size describe another network's input; VGG16 takes 224 x 224 caffe-style";
@@ -95,6 +95,15 @@ final class ModelChoice {
             return "--labels names a model file's classes; " + model + " has ImageNet's";
         }
         return null;
+    }
+
+    /** What a known architecture in the file expects, as the end of a sentence; empty where nothing is known. */
+    private String expectedInput() {
+        Path file = Path.of(model);
+        if (OnnxModels.isOnnx(file)) {
+            return ". A PyTorch model from torchvision takes torch";
+        }
+        return KerasModels.isKerasModel(file) ? KerasModels.expectedInput(file).map(p -> ". This one takes " + p).orElse("") : "";
     }
 
     /** The model, loaded; downloads print their progress on {@code err}. */

@@ -166,6 +166,18 @@ class ModelChoiceCliTest {
     }
 
     @Test
+    void withoutInputTheCommandSaysWhatAKnownArchitectureTakes() throws Exception {
+        Path keras = Path.of(ModelChoiceCliTest.class.getResource("/keras/squeeze_excite_k3.keras").toURI());
+        CnnseeCliTest.Run run = cnnsee("inspect", CHELSEA.toString(), "--model", keras.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--model " + keras + " needs --input", "This one takes raw (its first layer, Rescaling, "
+                + "scales the pixels itself)");
+        Path onnx = Path.of(ModelChoiceCliTest.class.getResource("/onnx/mobilenet_like_opset17.onnx").toURI());
+        assertThat(cnnsee("inspect", CHELSEA.toString(), "--model", onnx.toString()).err())
+                .contains("A PyTorch model from torchvision takes torch");
+    }
+
+    @Test
     void aKeras3H5FileIsReadToo() throws Exception {
         Path h5 = Path.of(ModelChoiceCliTest.class.getResource("/keras/depthwise_separable_k3.h5").toURI());
         CnnseeCliTest.Run run = cnnsee("inspect", CHELSEA.toString(), "--model", h5.toString(), "--input", "tensorflow",
