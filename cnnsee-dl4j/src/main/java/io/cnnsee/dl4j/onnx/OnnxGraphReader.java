@@ -466,6 +466,13 @@ public final class OnnxGraphReader {
         if (a.isConstant() || b.isConstant()) {
             return affine(n, a.isConstant() ? b : a, a.isConstant() ? a : b, a.isConstant());
         }
+        if (op.equals("Mul") && a.shape().equals(b.shape())) {
+            Integer x = sigmoidOf(a, b) ? Integer.valueOf(b.node()) : sigmoidOf(b, a) ? Integer.valueOf(a.node()) : null;
+            if (x != null) {
+                // x * sigmoid(x), as PyTorch exports SiLU: one swish, not a sigmoid and a product.
+                return add(name(n), new Op.Eltwise(new Activation(Activation.Kind.SWISH, 1f, 0f)), List.of(x), a.shape());
+            }
+        }
         if (a.shape().equals(b.shape())) {
             Op.Combine.Kind kind = switch (op) {
                 case "Add", "Sum" -> Op.Combine.Kind.ADD;
@@ -483,6 +490,12 @@ public final class OnnxGraphReader {
             }
         }
         throw refuse(n, "its inputs differ in shape (" + a.shape() + " and " + b.shape() + ")");
+    }
+
+    /** Whether {@code s} is the sigmoid of {@code x}. */
+    private boolean sigmoidOf(Value s, Value x) {
+        Node node = node(s.node());
+        return node.op() instanceof Op.Eltwise e && e.activation().kind() == Activation.Kind.SIGMOID && node.inputs().get(0) == x.node();
     }
 
     /** {@code x op c} with a constant {@code c} of one value or one per channel, as a scale and shift per channel. */

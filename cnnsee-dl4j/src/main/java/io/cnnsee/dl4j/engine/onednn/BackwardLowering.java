@@ -302,7 +302,8 @@ final class BackwardLowering {
         memory.desc dst = forward.pd().dst_desc();
         if (n.shape().flat()) {
             memory flat = steps().conform(g, plain(dims(n.id())));
-            g = steps().own(new memory(dst, cpu, flat.get_data_handle()));
+            long[] pooled = {out.pictures, n.shape().channels(), 1, 1};
+            g = steps().own(new memory(plain(pooled), cpu, flat.get_data_handle()));
         }
         memory diff = steps().conform(g, dst);
         pooling_backward.primitive_desc pd = steps().own(new pooling_backward.primitive_desc(steps().own(new pooling_backward.desc(

@@ -273,10 +273,18 @@ final class ForwardLowering {
     private memory globalPool(Node n, Op.GlobalPool g) {
         long[] src = dims(n.inputs().get(0));
         long[] pooled = {src[0], src[1], 1, 1};
-        memory y = pooling(n, value(n, 0), g.max() ? algorithm.pooling_max : algorithm.pooling_avg_exclude_padding,
-                tagged(pooled, memory.format_tag.nchw), new long[] {1, 1}, new long[] {src[2], src[3]}, new long[] {0, 0},
-                new long[] {0, 0});
+        // oneDNN's fast kernels want the layout of the map; [n, c, 1, 1] is laid out alike channels-last and -first.
+        memory x = value(n, 0);
+        memory.format_tag tag = sameLayout(x.get_desc(), src, memory.format_tag.nhwc) ? memory.format_tag.nhwc : memory.format_tag.any;
+        memory y = pooling(n, x, g.max() ? algorithm.pooling_max : algorithm.pooling_avg_exclude_padding,
+                tagged(pooled, tag), new long[] {1, 1}, new long[] {src[2], src[3]}, new long[] {0, 0}, new long[] {0, 0});
+        y = steps().conform(y, tagged(pooled, memory.format_tag.nchw));
         return n.shape().flat() ? view(y, dims(n), memory.format_tag.nc) : y;
+    }
+
+    /** Whether {@code d} is laid out as {@code tag} says. */
+    private static boolean sameLayout(memory.desc d, long[] dims, memory.format_tag tag) {
+        return d.equals(tagged(dims, tag));
     }
 
     /** The same values seen with other dimensions: memory in {@code tag} over {@code m}'s buffer. */
@@ -344,10 +352,28 @@ final class ForwardLowering {
         return x;
     }
 
-    /** The map times its factors, broadcast over rows and columns by oneDNN's binary product. */
+    /**
+     * The map times its factors, broadcast over rows and columns by oneDNN's binary product. A
+     * channels-last map is seen as {@code [n, h w, c]} and its factors as {@code [n, 1, c]}: the
+     * broadcast oneDNN's fast kernels take for any number of channels.
+     */
     private memory channelScale(Node n, Op.ChannelScale s) {
         memory x = value(n, s.mapInput());
-        memory factors = steps().conform(value(n, 1 - s.mapInput()), plain(dims(n.inputs().get(1 - s.mapInput()))));
+        long[] d = dims(n.inputs().get(s.mapInput()));
+        long[] perChannel = dims(n.inputs().get(1 - s.mapInput()));
+        if (sameLayout(x.get_desc(), d, memory.format_tag.nhwc)) {
+            memory factors = steps().conform(value(n, 1 - s.mapInput()), tagged(perChannel, memory.format_tag.nhwc));
+            long[] rows = {d[0], d[2] * d[3], d[1]};
+            memory y = steps().memory(tagged(d, memory.format_tag.nhwc));
+            memory x3 = view(x, rows, memory.format_tag.abc);
+            memory f3 = view(factors, new long[] {d[0], 1, d[1]}, memory.format_tag.abc);
+            memory y3 = view(y, rows, memory.format_tag.abc);
+            binary.primitive_desc pd = steps().own(new binary.primitive_desc(steps().own(new binary.desc(algorithm.binary_mul,
+                    x3.get_desc(), f3.get_desc(), y3.get_desc())), steps().attributes(false, null), cpu));
+            steps().add(new binary(pd), pd, steps().args(DNNL_ARG_SRC_0, x3, DNNL_ARG_SRC_1, f3, DNNL_ARG_DST, y3), n.description());
+            return y;
+        }
+        memory factors = steps().conform(value(n, 1 - s.mapInput()), plain(perChannel));
         binary.primitive_desc pd = steps().own(new binary.primitive_desc(steps().own(new binary.desc(algorithm.binary_mul,
                 x.get_desc(), factors.get_desc(), x.get_desc())), steps().attributes(false, null), cpu));
         memory y = steps().memory(pd.dst_desc());
