@@ -79,15 +79,17 @@ class KerasApplicationsTest {
         }
         expected.put("MobileNetV3Large.keras3", "210 nodes, 0 outside oneDNN");
         expected.put("MobileNetV3Small.keras3", "182 nodes, 0 outside oneDNN");
-        for (String refused : List.of("ConvNeXtTiny.keras3", "ConvNeXtTiny.tfkeras", "MobileNetV3Large.tfkeras", "MobileNetV3Small.tfkeras")) {
+        // ConvNeXt's stem is a Sequential inside the model; its 23 layer normalisations run in plain Java.
+        expected.put("ConvNeXtTiny.keras3", "158 nodes, 23 outside oneDNN");
+        for (String refused : List.of("ConvNeXtTiny.tfkeras", "MobileNetV3Large.tfkeras", "MobileNetV3Small.tfkeras")) {
             expected.put(refused, outcomes.get(refused));
         }
         assertThat(outcomes).isEqualTo(expected);
-        assertThat(outcomes.get("ConvNeXtTiny.keras3")).isEqualTo("ConvNeXtTiny.keras3.json.gz: layer 'convnext_tiny_stem' (Keras "
-                + "Sequential) cannot be read: it is a model inside the model; cnnsee reads one level of layers: build the model "
-                + "without nesting (or save the inner model on its own)");
         assertThat(outcomes.get("MobileNetV3Small.tfkeras")).startsWith("MobileNetV3Small.tfkeras.json.gz: layer '")
                 .contains("(Keras TFOpLambda) cannot be read: it is Python code (");
+        assertThat(outcomes.get("ConvNeXtTiny.tfkeras")).isEqualTo("ConvNeXtTiny.tfkeras.json.gz: layer 'tf.__operators__.add' (Keras "
+                + "TFOpLambda) cannot be read: it is Python code (\"__operators__.add\"), not a layer a file can describe: save the "
+                + "model with Keras 3 (which writes built-in layers), or replace it with a built-in layer");
     }
 
     @Test
@@ -104,9 +106,9 @@ class KerasApplicationsTest {
         }
     }
 
-    /** Two of them run end to end on oneDNN alone with random weights: 1000 probabilities that sum to 1. */
+    /** Three of them run end to end with random weights: 1000 probabilities that sum to 1, on oneDNN but layer norms. */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"EfficientNetB0.keras3", "MobileNetV3Small.keras3"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"EfficientNetB0.keras3", "MobileNetV3Small.keras3", "ConvNeXtTiny.keras3"})
     void theyRun(String name) throws Exception {
         NativeBuild.select();
         try (KerasFile k = configuration(dir().resolve(name + ".json.gz"))) {
@@ -128,7 +130,7 @@ class KerasApplicationsTest {
                 }
                 assertThat(p).hasSize(1000);
                 assertThat(sum).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-4));
-                assertThat(model.fallbackLayers()).as(model.engineNote()).isEmpty();
+                assertThat(model.fallbackLayers()).as(model.engineNote()).allMatch(l -> l.contains("layernorm"));
             }
         }
     }

@@ -40,6 +40,8 @@ public final class KerasFile implements AutoCloseable {
     private final HdfFile hdf;
     /** Per layer name, the group holding its weights. */
     private final Map<String, Group> groups = new HashMap<>();
+    /** In a legacy file, the nested model each of its inner layers belongs to, by the inner layer's name. */
+    private final Map<String, String> nested = new HashMap<>();
     private final boolean native3;
 
     private KerasFile(Path path, JsonNode config, boolean keras3, HdfFile hdf, boolean native3) {
@@ -195,15 +197,7 @@ public final class KerasFile implements AutoCloseable {
             return;
         }
         Map<String, Group> byObject = new HashMap<>();
-        for (Node child : root.getChildren().values()) {
-            if (child instanceof Group g && g.getChild("vars") instanceof Group vars) {
-                byObject.put(g.getName(), vars);
-                Attribute name = vars.getAttribute("name");
-                if (name != null) {
-                    groups.put(String.valueOf(scalar(name)), vars);
-                }
-            }
-        }
+        indexNamed(root, byObject);
         if (!groups.isEmpty()) {
             return;
         }
@@ -214,6 +208,25 @@ public final class KerasFile implements AutoCloseable {
             Group vars = byObject.get(n == 0 ? object : object + "_" + n);
             if (vars != null) {
                 groups.put(layer.path("config").path("name").asText(layer.path("name").asText()), vars);
+            }
+        }
+    }
+
+    /** Every layer's {@code vars} below {@code group}, nested models' layers included, by the name each gives. */
+    private void indexNamed(Group group, Map<String, Group> byObject) {
+        for (Node child : group.getChildren().values()) {
+            if (!(child instanceof Group g)) {
+                continue;
+            }
+            if (g.getChild("vars") instanceof Group vars) {
+                byObject.putIfAbsent(g.getName(), vars);
+                Attribute name = vars.getAttribute("name");
+                if (name != null) {
+                    groups.put(String.valueOf(scalar(name)), vars);
+                }
+            }
+            if (g.getChild("layers") instanceof Group nested) {
+                indexNamed(nested, byObject);
             }
         }
     }
@@ -236,6 +249,15 @@ public final class KerasFile implements AutoCloseable {
             Node g = root.getByPath(layer);
             if (g instanceof Group group) {
                 groups.put(layer, group);
+                // A nested model's group lists its layers' weights as "<inner layer>/<weight>".
+                for (String weight : strings(group.getAttribute("weight_names"))) {
+                    int slash = weight.indexOf('/');
+                    String inner = slash < 0 ? "" : weight.substring(0, slash);
+                    if (!inner.isEmpty() && !weight.startsWith(layer + "/") && !groups.containsKey(inner)) {
+                        groups.put(inner, group);
+                        nested.put(inner, layer);
+                    }
+                }
             }
         }
     }
@@ -294,6 +316,9 @@ public final class KerasFile implements AutoCloseable {
             return out;
         }
         for (String name : strings(group.getAttribute("weight_names"))) {
+            if (nested.containsKey(layer) && !name.startsWith(layer + "/")) {
+                continue; // the outer model's group lists every inner layer's weights
+            }
             if (!(group.getByPath(name) instanceof Dataset d)) {
                 throw new IllegalArgumentException(path + ": layer " + layer + " lists weight " + name + " but has no such dataset");
             }

@@ -45,6 +45,8 @@ public final class KerasGraphReader {
     private final Map<Integer, Integer> logits = new HashMap<>();
     private final Map<String, Integer> outputs = new HashMap<>();
     private final List<Layer> layers = new ArrayList<>();
+    /** The names of the models inside the model. */
+    private final java.util.Set<String> nestedModels = new java.util.HashSet<>();
     private int nextId;
 
     private KerasGraphReader(KerasFile file, KerasWeights weights, Shape inputShape) {
@@ -131,6 +133,11 @@ public final class KerasGraphReader {
     }
 
     private void functional(List<JsonNode> all, JsonNode model) {
+        for (JsonNode layer : all) {
+            if ("Sequential".equals(layer.path("class_name").asText())) {
+                nestedModels.add(name(layer));
+            }
+        }
         List<String> inputs = tensorNames(model.path("input_layers"));
         if (inputs.size() != 1) {
             throw new IllegalArgumentException(file.path() + " has " + inputs.size() + " inputs " + inputs
@@ -201,7 +208,9 @@ public final class KerasGraphReader {
     }
 
     private String history(JsonNode h, String layer) {
-        if (h.path(1).asInt() != 0 || h.path(2).asInt() != 0) {
+        // tf-keras numbers a nested model's call in this model 1 (its call 0 built it on its own input).
+        boolean nestedCall = nestedModels.contains(h.path(0).asText()) && h.path(1).asInt() == 1;
+        if (h.path(1).asInt() != 0 && !nestedCall || h.path(2).asInt() != 0) {
             throw new IllegalArgumentException(file.path() + ": layer '" + layer + "' reads output " + h.path(2).asInt()
                     + " of call " + h.path(1).asInt() + " of '" + h.path(0).asText()
                     + "' (a shared or multi-output layer), which cnnsee does not translate");
@@ -282,13 +291,30 @@ public final class KerasGraphReader {
                 int scaled = node(name, new Op.ChannelAffine(f, new float[f.length]), List.of(in.get(1)), shape(in.get(1)));
                 yield add(name, new Op.Combine(Op.Combine.Kind.ADD, Activation.IDENTITY), List.of(in.get(0), scaled), s);
             }
-            case "Sequential", "Functional", "Model" -> throw refuse(name, cls, "it is a model inside the model; cnnsee reads "
-                    + "one level of layers: build the model without nesting (or save the inner model on its own)");
+            case "Sequential" -> {
+                // A Sequential inside the model (ConvNeXt's stem): its layers, in a chain, as the model's own.
+                String previous = from.get(0);
+                for (JsonNode inner : c.path("layers")) {
+                    if ("InputLayer".equals(inner.path("class_name").asText())) {
+                        continue;
+                    }
+                    String innerName = name(inner);
+                    layer(inner, innerName, List.of(previous));
+                    previous = innerName;
+                }
+                outputs.put(name, outputs.get(previous));
+                yield -1;
+            }
+            case "Functional", "Model" -> throw refuse(name, cls, "it is a functional model inside the model; cnnsee reads "
+                    + "Sequential ones nested: build the model without nesting (or save the inner model on its own)");
             case "TFOpLambda", "Lambda" -> throw refuse(name, cls, "it is Python code (" + c.path("function").toString()
                     + "), not a layer a file can describe: save the model with Keras 3 (which writes built-in layers), "
                     + "or replace it with a built-in layer");
             default -> throw refuse(name, cls, "cnnsee has no translation for it yet (docs/models.md lists the layers it reads)");
         };
+        if (out < 0) {
+            return; // a nested model: its layers are listed
+        }
         boolean convolution = cls.equals("Conv2D") || cls.equals("DepthwiseConv2D") || cls.equals("SeparableConv2D");
         outputs.put(name, out);
         layers.add(new Layer(name, cls, out, shape(out), convolution));
