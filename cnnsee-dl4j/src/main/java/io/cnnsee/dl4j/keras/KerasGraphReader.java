@@ -8,7 +8,6 @@ import io.cnnsee.dl4j.engine.graph.Node;
 import io.cnnsee.dl4j.engine.graph.Op;
 import io.cnnsee.dl4j.engine.graph.Shape;
 import io.cnnsee.dl4j.engine.graph.Tensor;
-import io.cnnsee.dl4j.engine.host.ChannelLayerNorm;
 import io.cnnsee.dl4j.engine.host.Crop;
 import io.cnnsee.dl4j.engine.host.NearestUpsampling;
 import org.nd4j.shade.jackson.databind.JsonNode;
@@ -595,9 +594,7 @@ public final class KerasGraphReader {
         float[] gamma = scale ? w.get(0).get() : ones(ch);
         float[] beta = center ? w.get(scale ? 1 : 0).get() : new float[ch];
         float eps = (float) c.path("epsilon").asDouble(1e-3);
-        int positions = s.flat() ? 1 : s.height() * s.width();
-        return host(name, new ChannelLayerNorm(gamma, beta, eps, ch, positions),
-                "LayerNormalization runs in plain Java until the compiler lowers it", in, s);
+        return add(name, new Op.LayerNorm(gamma, beta, eps), in, s);
     }
 
     /** A normalisation's learned scale and shift, where its configuration has them ({@code scale}, {@code center}). */

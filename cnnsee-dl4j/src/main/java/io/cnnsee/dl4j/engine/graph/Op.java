@@ -98,6 +98,13 @@ public sealed interface Op {
     record ChannelScale(int mapInput) implements Op {
     }
 
+    /**
+     * Layer normalisation over the channels at each position:
+     * {@code gamma (x - mean) / sqrt(variance + epsilon) + beta} (ConvNeXt's).
+     */
+    record LayerNorm(float[] gamma, float[] beta, float epsilon) implements Op {
+    }
+
     /** Softmax over a flat vector. */
     record Softmax() implements Op {
     }

@@ -13,6 +13,7 @@ import org.bytedeco.dnnl.eltwise_forward;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.inner_product_backward_data;
 import org.bytedeco.dnnl.inner_product_forward;
+import org.bytedeco.dnnl.layer_normalization_backward;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.pooling_backward;
 import org.bytedeco.dnnl.reduction;
@@ -32,8 +33,12 @@ import static io.cnnsee.dl4j.engine.onednn.Stages.plain;
 import static io.cnnsee.dl4j.engine.onednn.Stages.size;
 import static io.cnnsee.dl4j.engine.onednn.Stages.tagged;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SCALE_SHIFT;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCALE_SHIFT;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_VARIANCE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_MEAN;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_0;
@@ -43,6 +48,7 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
 import static org.bytedeco.dnnl.global.dnnl.algorithm;
 import static org.bytedeco.dnnl.global.dnnl.prop_kind;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_use_scaleshift;
 
 /**
  * Lowers the way back of a differentiated forward plan: from gradients given at some nodes'
@@ -196,6 +202,8 @@ final class BackwardLowering {
             combine(n, c, activation(n, c.activation(), g, true));
         } else if (op instanceof Op.ChannelScale s) {
             channelScale(n, s, g);
+        } else if (op instanceof Op.LayerNorm l) {
+            layerNorm(n, l, g);
         } else if (op instanceof Op.Dense d) {
             dense(n, activation(n, d.activation(), g, true));
         } else if (op instanceof Op.Softmax) {
@@ -358,6 +366,26 @@ final class BackwardLowering {
             }
             case MAX -> max(n, g);
         }
+    }
+
+    /** The way back through a layer normalisation, row by row as the way forward went. */
+    private void layerNorm(Node n, Op.LayerNorm l, memory g) {
+        ForwardLowering.NormStep forward = out.norms.get(n.id());
+        long[] d = dims(n.id());
+        long c = d[1];
+        memory diff = n.shape().flat() ? steps().conform(g, plain(d)) : steps().conform(g, tagged(d, memory.format_tag.nhwc));
+        memory diff2 = steps().own(new memory(forward.rows().get_desc(), cpu, diff.get_data_handle()));
+        layer_normalization_backward.primitive_desc pd = steps().own(new layer_normalization_backward.primitive_desc(
+                steps().own(new layer_normalization_backward.desc(prop_kind.backward.value, forward.rows().get_desc(),
+                        forward.rows().get_desc(), l.epsilon(), dnnl_use_scaleshift)), steps().attributes(false, null), cpu, forward.pd()));
+        // oneDNN computes the scale and shift's gradients along with the input's: kept, unread.
+        memory unread = steps().memory(pd.diff_weights_desc());
+        memory result = steps().memory(n.shape().flat() ? plain(d) : tagged(d, memory.format_tag.nhwc));
+        memory result2 = steps().own(new memory(forward.rows().get_desc(), cpu, result.get_data_handle()));
+        steps().add(new layer_normalization_backward(pd), pd, steps().args(DNNL_ARG_SRC, forward.rows(), DNNL_ARG_MEAN, forward.mean(),
+                DNNL_ARG_VARIANCE, forward.variance(), DNNL_ARG_DIFF_DST, diff2, DNNL_ARG_SCALE_SHIFT, forward.scaleShift(),
+                DNNL_ARG_DIFF_SRC, result2, DNNL_ARG_DIFF_SCALE_SHIFT, unread), n.description() + " backward");
+        contribute(in(n, 0), result);
     }
 
     /**

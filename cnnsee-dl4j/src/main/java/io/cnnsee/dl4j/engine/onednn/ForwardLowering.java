@@ -11,6 +11,7 @@ import org.bytedeco.dnnl.convolution_forward;
 import org.bytedeco.dnnl.eltwise_forward;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.inner_product_forward;
+import org.bytedeco.dnnl.layer_normalization_forward;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.pooling_forward;
 import org.bytedeco.dnnl.reorder;
@@ -137,6 +138,8 @@ final class ForwardLowering {
             return combine(n, c);
         } else if (op instanceof Op.ChannelScale s) {
             return channelScale(n, s);
+        } else if (op instanceof Op.LayerNorm l) {
+            return layerNorm(n, l);
         } else if (op instanceof Op.Dense d) {
             return dense(n, d);
         } else if (op instanceof Op.Softmax) {
@@ -381,6 +384,37 @@ final class ForwardLowering {
         return y;
     }
 
+    /**
+     * Layer normalisation over the channels: a channels-last map seen as {@code [n h w, c]} rows
+     * (a vector is already {@code [n, c]}), each row normalised by oneDNN, scaled and shifted.
+     */
+    private memory layerNorm(Node n, Op.LayerNorm l) {
+        long[] d = dims(n);
+        long c = d[1];
+        long rows = size(d) / c;
+        memory x = n.shape().flat() ? steps().conform(value(n, 0), plain(d)) : steps().conform(value(n, 0), tagged(d, memory.format_tag.nhwc));
+        memory x2 = view(x, new long[] {rows, c}, memory.format_tag.ab);
+        layer_normalization_forward.primitive_desc pd = steps().own(new layer_normalization_forward.primitive_desc(
+                steps().own(new layer_normalization_forward.desc(kind().value, x2.get_desc(), l.epsilon(), dnnl_use_scaleshift)),
+                steps().attributes(false, null), cpu));
+        float[] scaleShift = new float[(int) (2 * c)];
+        System.arraycopy(l.gamma(), 0, scaleShift, 0, (int) c);
+        System.arraycopy(l.beta(), 0, scaleShift, (int) c, (int) c);
+        memory weights = constant(l.gamma(), "layer norm scale shift", scaleShift, pd.weights_desc());
+        memory y = steps().memory(n.shape().flat() ? plain(d) : tagged(d, memory.format_tag.nhwc));
+        memory y2 = view(y, new long[] {rows, c}, memory.format_tag.ab);
+        IntMemoryMap a = steps().args(DNNL_ARG_SRC, x2, DNNL_ARG_SCALE_SHIFT, weights, DNNL_ARG_DST, y2);
+        if (out.training) {
+            memory mean = steps().memory(pd.mean_desc());
+            memory variance = steps().memory(pd.variance_desc());
+            a.put(DNNL_ARG_MEAN, mean);
+            a.put(DNNL_ARG_VARIANCE, variance);
+            out.norms.put(n.id(), new NormStep(pd, x2, weights, mean, variance));
+        }
+        steps().add(new layer_normalization_forward(pd), pd, a, n.description());
+        return y;
+    }
+
     private memory dense(Node n, Op.Dense d) {
         long[] src = dims(n.inputs().get(0));
         long outputs = d.weights().dims()[0];
@@ -477,6 +511,10 @@ final class ForwardLowering {
     }
 
     /** A forward pool as the way back needs it: its primitive's description, the hint, and its own settings. */
+    /** What the way back through a layer normalisation needs of the way forward. */
+    record NormStep(layer_normalization_forward.primitive_desc pd, memory rows, memory scaleShift, memory mean, memory variance) {
+    }
+
     record PoolStep(pooling_forward.primitive_desc pd, algorithm alg, long[] strides, long[] kernel, long[] padBegin, long[] padEnd) {
     }
 
@@ -493,6 +531,7 @@ final class ForwardLowering {
         final Map<Integer, inner_product_forward.primitive_desc> denses = new HashMap<>();
         final Map<Integer, memory> denseWeights = new HashMap<>();
         final Map<Integer, PoolStep> pools = new HashMap<>();
+        final Map<Integer, NormStep> norms = new HashMap<>();
         final Map<Integer, memory> workspaces = new HashMap<>();
         final Map<Integer, List<memory>> hostInputs = new HashMap<>();
         memory input;
