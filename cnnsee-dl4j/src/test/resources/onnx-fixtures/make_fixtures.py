@@ -130,11 +130,39 @@ class ShuffleNetLike(nn.Module):
         return joined, shuffled, self.fc(torch.flatten(F.adaptive_avg_pool2d(shuffled, 1), 1))
 
 
+class ConvNeXtLike(nn.Module):
+    """convnext_tiny's block: a 7x7 depthwise convolution, then channels-last (permute) layer norm,
+    Linear, GELU (exported as x * (1 + erf(x / sqrt 2)) / 2), Linear, back to channels-first, a
+    per-channel layer scale and the residual sum; its head's layer norm. LayerNormalization is an
+    ONNX operator from opset 17, so this one is exported at 17 only."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 8, 2, 2)
+        self.dw = nn.Conv2d(8, 8, 7, 1, 3, groups=8)
+        self.norm = nn.LayerNorm(8, eps=1e-6)
+        self.up = nn.Linear(8, 32)
+        self.down = nn.Linear(32, 8)
+        self.scale = nn.Parameter(torch.ones(8, 1, 1))
+        self.head_norm = nn.LayerNorm(8, eps=1e-6)
+        self.fc = nn.Linear(8, 5)
+
+    def forward(self, x):
+        s = self.stem(x)
+        y = self.dw(s).permute(0, 2, 3, 1)
+        y = self.down(F.gelu(self.up(self.norm(y)))).permute(0, 3, 1, 2)
+        block = s + self.scale * y
+        pooled = F.adaptive_avg_pool2d(block, 1)
+        normed = self.head_norm(pooled.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+        return s, block, self.fc(torch.flatten(normed, 1))
+
+
 MODELS = {
     "resnet_like": (ResNetLike, 32, ["stem", "block1", "block2", "logits"]),
     "mobilenet_like": (MobileNetLike, 32, ["stem", "excited", "block", "logits"]),
     "vgg_inception_like": (VggInceptionLike, 35, ["pooled", "joined", "features", "logits"]),
     "shufflenet_like": (ShuffleNetLike, 16, ["joined", "shuffled", "logits"]),
+    "convnext_like": (ConvNeXtLike, 16, ["stem", "block", "logits"]),
 }
 
 
@@ -150,6 +178,9 @@ def seeded(model, name, size):
                 m.momentum = None  # cumulative average over the calibration pass
         model(calib)
         for m in model.modules():
+            if isinstance(m, nn.LayerNorm):
+                m.weight.copy_(0.5 + torch.rand(m.normalized_shape, generator=g))
+                m.bias.copy_(0.3 * torch.randn(m.normalized_shape, generator=g))
             if isinstance(m, nn.BatchNorm2d):
                 m.running_mean += 0.3 * m.running_var.sqrt() * torch.randn(m.num_features, generator=g)
                 m.running_var *= 0.5 + 1.5 * torch.rand(m.num_features, generator=g)
@@ -171,7 +202,7 @@ def main(out):
         xg = x.clone().requires_grad_(True)
         outs = model(xg)
         (outs[-1][0, 1] + 0.5 * outs[-2][0, 0].mean()).backward()
-        for opset in (13, 17):
+        for opset in (17,) if name == "convnext_like" else (13, 17):
             torch.onnx.export(model, x, os.path.join(out, f"{name}_opset{opset}.onnx"), opset_version=opset,
                               input_names=["input"], output_names=outputs, do_constant_folding=True)
         ref = {"model": name, "torch": torch.__version__, "input": {"name": "input", "shape": list(x.shape),

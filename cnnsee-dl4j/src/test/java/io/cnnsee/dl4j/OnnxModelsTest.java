@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * ONNX files written by PyTorch's exporter ({@code onnx-fixtures/make_fixtures.py}: torchvision's
- * blocks at opsets 13 and 17) read straight into the engine ({@link OnnxModels}), against what
+ * blocks at opsets 13 and 17, ConvNeXt's channels-last layer norms and GELU among them) read straight into the engine ({@link OnnxModels}), against what
  * PyTorch computed: named maps and the logits to 1e-4 of their largest value; the softmax the
  * model gets; gradients against central differences.
  */
@@ -36,12 +36,13 @@ class OnnxModelsTest {
         NativeBuild.select();
     }
 
-    static final List<String> FIXTURES = List.of("resnet_like", "mobilenet_like", "vgg_inception_like", "shufflenet_like");
+    static final List<String> FIXTURES = List.of("resnet_like", "mobilenet_like", "vgg_inception_like", "shufflenet_like",
+            "convnext_like");
 
     static Stream<Arguments> files() {
         List<Arguments> out = new ArrayList<>();
         for (String f : FIXTURES) {
-            for (int opset : new int[] {13, 17}) {
+            for (int opset : f.equals("convnext_like") ? new int[] {17} : new int[] {13, 17}) { // LayerNormalization: opset 17
                 out.add(Arguments.of(f, f + "_opset" + opset + ".onnx"));
             }
         }
@@ -107,7 +108,7 @@ class OnnxModelsTest {
 
     /** The gradient of a logit plus a map's channel mean, against PyTorch's autograd on the same model. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"resnet_like", "mobilenet_like", "vgg_inception_like", "shufflenet_like"})
+    @ValueSource(strings = {"resnet_like", "mobilenet_like", "vgg_inception_like", "shufflenet_like", "convnext_like"})
     void gradientsAgreeWithPyTorchsAutograd(String fixture) throws Exception {
         JsonNode json = new ObjectMapper().readTree(Files.readString(dir().resolve(fixture + ".json")));
         try (GraphModel model = open(dir().resolve(fixture + "_opset17.onnx"))) {

@@ -39,15 +39,26 @@ public final class OnnxGraphReader {
     /**
      * A tensor as read so far: a node's output, or a constant (then {@code node} is -1); or a node's
      * map seen as {@code groups} groups of channels ({@code [n, g, c / g, h, w]}), their two axes
-     * swapped where {@code swapped}: the halves of a channel shuffle.
+     * swapped where {@code swapped}: the halves of a channel shuffle; or seen channels-last
+     * ({@code [n, h, w, c]}, where {@code channelsLast}); or a step of GELU's exported formula
+     * on the node's output ({@code pending}: "erf", "1+erf", "x(1+erf)").
      */
-    private record Value(int node, Shape shape, long[] dims, float[] constant, int groups, boolean swapped) {
+    private record Value(int node, Shape shape, long[] dims, float[] constant, int groups, boolean swapped, boolean channelsLast,
+                         String pending) {
         Value(int node, Shape shape, long[] dims, float[] constant) {
-            this(node, shape, dims, constant, 0, false);
+            this(node, shape, dims, constant, 0, false, false, null);
+        }
+
+        Value(int node, Shape shape, long[] dims, float[] constant, int groups, boolean swapped) {
+            this(node, shape, dims, constant, groups, swapped, false, null);
         }
 
         boolean isConstant() {
             return node < 0;
+        }
+
+        Value pending(String step) {
+            return new Value(node, shape, null, null, 0, false, channelsLast, step);
         }
     }
 
@@ -59,6 +70,8 @@ public final class OnnxGraphReader {
     private final Map<String, Value> values = new HashMap<>();
     private final List<Layer> layers = new ArrayList<>();
     private final Map<String, String> aliases = new LinkedHashMap<>();
+    /** Tensors that are some x divided by sqrt(2), by name: x. */
+    private final Map<String, Value> halves = new HashMap<>();
     private int nextId;
 
     private OnnxGraphReader(OnnxFile file, Long seed) {
@@ -167,13 +180,24 @@ public final class OnnxGraphReader {
             return;
         }
         Value x = in(n, 0);
+        if (x.isConstant() && n.getInputCount() > 1 && !n.getInput(1).isEmpty() && !in(n, 1).isConstant()) {
+            x = in(n, 1); // a constant first, as in bias + x
+        }
         if (x.isConstant() && !op.equals("Concat")) {
             throw refuse(n, "it computes on constants alone, which cnnsee does not fold for this operator");
         }
         String name = name(n);
         Shape s = x.shape();
-        if (x.groups() > 0 || op.equals("Transpose") || op.equals("Reshape") && in(n, 1).isConstant() && in(n, 1).constant().length == 5) {
+        if (op.equals("Div") && n.getInputCount() == 2 && in(n, 1).isConstant() && in(n, 1).constant().length == 1
+                && Math.abs(in(n, 1).constant()[0] - Math.sqrt(2)) < 1e-4) {
+            halves.put(n.getOutput(0), x); // perhaps GELU's x / sqrt(2), on its way to erf
+        }
+        if (x.groups() > 0 || op.equals("Reshape") && in(n, 1).isConstant() && in(n, 1).constant().length == 5
+                || op.equals("Transpose") && !nhwcPermutation(n)) {
             shuffle(n, x);
+            return;
+        }
+        if (channelsLastOrGelu(n)) {
             return;
         }
         int out = switch (op) {
@@ -505,6 +529,13 @@ public final class OnnxGraphReader {
         if (v.length != 1 && v.length != ch) {
             throw refuse(n, "it combines with a constant of " + v.length + " values; cnnsee translates one value or one per channel");
         }
+        long[] d = c.dims() == null ? new long[0] : c.dims();
+        boolean lastAxis = x.channelsLast() || x.shape().flat();
+        boolean alongChannels = v.length == 1 || (lastAxis ? d.length > 0 && d[d.length - 1] == ch
+                : d.length >= 3 && d[d.length - 3] == ch && d[d.length - 2] == 1 && d[d.length - 1] == 1);
+        if (!alongChannels) {
+            throw refuse(n, "its constant of shape " + Arrays.toString(d) + " does not run along the channels of " + x.shape());
+        }
         float[] scale = filled(ch, 1f);
         float[] shift = new float[ch];
         for (int i = 0; i < ch; i++) {
@@ -644,6 +675,139 @@ public final class OnnxGraphReader {
         }
         return add(name(n), new Op.ZeroPad((int) p[2], (int) p[6], (int) p[3], (int) p[7]), List.of(x.node()),
                 Shape.map(s.channels(), (int) (s.height() + p[2] + p[6]), (int) (s.width() + p[3] + p[7])));
+    }
+
+    private boolean nhwcPermutation(Onnx.NodeProto n) {
+        long[] perm = longs(n, "perm");
+        return Arrays.equals(perm, new long[] {0, 2, 3, 1}) || Arrays.equals(perm, new long[] {0, 3, 1, 2});
+    }
+
+    /**
+     * ConvNeXt's channels-last stretches ({@code Transpose} to {@code [n, h, w, c]}, layer norm,
+     * per-position {@code MatMul}, GELU, {@code Transpose} back) and GELU as PyTorch exports it
+     * ({@code x * (1 + erf(x / sqrt 2)) * 0.5}), followed on the engine's channel-major maps:
+     * a channels-last view is the same node, its last axis the channels. True where {@code n}
+     * was such a step.
+     */
+    private boolean channelsLastOrGelu(Onnx.NodeProto n) {
+        String op = n.getOpType();
+        Value x = in(n, 0);
+        String out = n.getOutput(0);
+        if (op.equals("Transpose")) {
+            boolean toLast = Arrays.equals(longs(n, "perm"), new long[] {0, 2, 3, 1});
+            if (x.shape().flat() || x.pending() != null || toLast == x.channelsLast()) {
+                throw refuse(n, "it transposes axes " + Arrays.toString(longs(n, "perm")) + "; cnnsee follows a map to channels-last "
+                        + "and back, and a channel shuffle");
+            }
+            values.put(out, new Value(x.node(), x.shape(), null, null, 0, false, toLast, null));
+            return true;
+        }
+        boolean involved = op.equals("Erf") || op.equals("LayerNormalization") || op.equals("MatMul");
+        for (int i = 0; i < n.getInputCount(); i++) {
+            Value v = n.getInput(i).isEmpty() ? null : in(n, i);
+            involved |= v != null && (v.channelsLast() || v.pending() != null);
+        }
+        if (!involved) {
+            return false;
+        }
+        String name = name(n);
+        Value b = n.getInputCount() > 1 ? in(n, 1) : null;
+        if (op.equals("Erf")) {
+            Value half = halves.get(n.getInput(0));
+            if (half == null) {
+                throw refuse(n, "erf alone has no translation; GELU's x * (1 + erf(x / sqrt 2)) / 2 has");
+            }
+            values.put(out, half.pending("erf"));
+            return true;
+        }
+        if (x.pending() != null || b != null && b.pending() != null) {
+            Value p = x.pending() != null ? x : b;
+            Value other = p == x ? b : x;
+            float[] c = other.isConstant() ? other.constant() : null;
+            if (op.equals("Add") && p.pending().equals("erf") && c != null && c.length == 1 && c[0] == 1f) {
+                values.put(out, p.pending("1+erf"));
+            } else if (op.equals("Mul") && p.pending().equals("1+erf") && !other.isConstant() && other.node() == p.node()
+                    && other.pending() == null) {
+                values.put(out, p.pending("x(1+erf)"));
+            } else if (op.equals("Mul") && p.pending().equals("x(1+erf)") && c != null && c.length == 1 && c[0] == 0.5f) {
+                int id = add(name, new Op.Eltwise(new Activation(Activation.Kind.GELU_ERF, 0f, 0f)), List.of(p.node()), p.shape());
+                output(n, id, p.channelsLast());
+            } else {
+                throw refuse(n, "it uses part of GELU's formula otherwise than GELU does");
+            }
+            return true;
+        }
+        Shape s = x.shape();
+        switch (op) {
+            case "LayerNormalization" -> {
+                long axis = attrI(n, "axis", -1);
+                if (!x.channelsLast() && !s.flat() || axis != -1 && axis != (s.flat() ? 1 : 3)) {
+                    throw refuse(n, "it normalises along axis " + axis + "; cnnsee normalises the channels (the last axis, channels-last)");
+                }
+                float[] gamma = in(n, 1).constant();
+                float[] beta = n.getInputCount() > 2 && !n.getInput(2).isEmpty() ? in(n, 2).constant() : new float[s.channels()];
+                if (seed != null) {
+                    gamma = filled(s.channels(), 1f);
+                    beta = new float[s.channels()];
+                }
+                output(n, add(name, new Op.LayerNorm(gamma, beta, attrF(n, "epsilon", 1e-5f)), List.of(x.node()), s), x.channelsLast());
+            }
+            case "MatMul" -> {
+                if (!x.channelsLast() || b == null || !b.isConstant() || b.dims().length != 2 || b.dims()[0] != s.channels()) {
+                    throw refuse(n, "a product with a computed tensor, or not along a channels-last map's channels, has no translation");
+                }
+                int cin = s.channels();
+                int cout = (int) b.dims()[1];
+                float[] src = random(b.constant(), cin, "kernel");
+                float[] kernel = new float[cin * cout];
+                for (int i = 0; i < cin; i++) {
+                    for (int o = 0; o < cout; o++) {
+                        kernel[o * cin + i] = src[i * cout + o];
+                    }
+                }
+                int id = add(name, Op.Conv.of(Tensor.of(new long[] {cout, cin, 1, 1}, kernel), null, 1, new int[] {1, 1},
+                        new int[] {1, 1}, new int[] {0, 0}, new int[] {0, 0}), List.of(x.node()), Shape.map(cout, s.height(), s.width()));
+                output(n, id, true);
+            }
+            case "Add", "Sub", "Mul", "Div" -> {
+                Value a = x;
+                if (a.isConstant() || b.isConstant()) {
+                    Value map = a.isConstant() ? b : a;
+                    output(n, affine(n, map, a.isConstant() ? a : b, a.isConstant()), map.channelsLast());
+                } else if (a.channelsLast() == b.channelsLast() && a.shape().equals(b.shape()) && !op.equals("Div")) {
+                    Op.Combine.Kind kind = op.equals("Add") ? Op.Combine.Kind.ADD : op.equals("Sub") ? Op.Combine.Kind.SUBTRACT
+                            : Op.Combine.Kind.PRODUCT;
+                    output(n, add(name, new Op.Combine(kind, Activation.IDENTITY), List.of(a.node(), b.node()), a.shape()), a.channelsLast());
+                } else {
+                    throw refuse(n, "it combines a channels-last map with a map of another layout or shape");
+                }
+            }
+            case "Relu", "Sigmoid", "Tanh", "HardSwish", "Gelu", "Identity", "Dropout" -> {
+                Activation a = switch (op) {
+                    case "Relu" -> Activation.RELU;
+                    case "Sigmoid" -> new Activation(Activation.Kind.SIGMOID, 0f, 0f);
+                    case "Tanh" -> new Activation(Activation.Kind.TANH, 0f, 0f);
+                    case "HardSwish" -> new Activation(Activation.Kind.HARD_SWISH, 0f, 0f);
+                    case "Gelu" -> new Activation("tanh".equals(attrS(n, "approximate", "none")) ? Activation.Kind.GELU_TANH
+                            : Activation.Kind.GELU_ERF, 0f, 0f);
+                    default -> Activation.IDENTITY;
+                };
+                output(n, add(name, a.identity() ? new Op.Identity() : new Op.Eltwise(a), List.of(x.node()), s), x.channelsLast());
+            }
+            default -> throw refuse(n, "it works on a channels-last map, which cnnsee follows through layer norms, per-position "
+                    + "products, additions and activations only");
+        }
+        return true;
+    }
+
+    /** Records {@code id} as node {@code n}'s output, a layer of the model, seen channels-last where {@code channelsLast}. */
+    private void output(Onnx.NodeProto n, int id, boolean channelsLast) {
+        Shape shape = node(id).shape();
+        values.put(n.getOutput(0), new Value(id, shape, null, null, 0, false, channelsLast, null));
+        layers.add(new Layer(name(n), id, shape, false));
+        if (!n.getOutput(0).equals(name(n))) {
+            aliases.put(n.getOutput(0), name(n));
+        }
     }
 
     /**
