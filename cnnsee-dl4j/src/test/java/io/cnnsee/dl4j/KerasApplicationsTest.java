@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every keras.applications network's configuration, as Keras 3 and tf-keras write it
  * ({@code shared/fixtures/keras-applications}, no weights), read into the engine's graph: which
- * read, with how many layers outside oneDNN, and what the others are refused for.
+ * read, and with how many layers outside oneDNN: all 42 read.
  */
 class KerasApplicationsTest {
 
@@ -81,15 +81,11 @@ class KerasApplicationsTest {
         expected.put("MobileNetV3Small.keras3", "182 nodes, 0 outside oneDNN");
         // ConvNeXt's stem is a Sequential inside the model.
         expected.put("ConvNeXtTiny.keras3", "158 nodes, 0 outside oneDNN");
-        for (String refused : List.of("ConvNeXtTiny.tfkeras", "MobileNetV3Large.tfkeras", "MobileNetV3Small.tfkeras")) {
-            expected.put(refused, outcomes.get(refused));
-        }
+        // tf-keras writes MobileNetV3's hard sigmoid and ConvNeXt's residual sums as TFOpLambda: x + y, x * y.
+        expected.put("MobileNetV3Large.tfkeras", "273 nodes, 0 outside oneDNN");
+        expected.put("MobileNetV3Small.tfkeras", "239 nodes, 0 outside oneDNN");
+        expected.put("ConvNeXtTiny.tfkeras", "158 nodes, 0 outside oneDNN");
         assertThat(outcomes).isEqualTo(expected);
-        assertThat(outcomes.get("MobileNetV3Small.tfkeras")).startsWith("MobileNetV3Small.tfkeras.json.gz: layer '")
-                .contains("(Keras TFOpLambda) cannot be read: it is Python code (");
-        assertThat(outcomes.get("ConvNeXtTiny.tfkeras")).isEqualTo("ConvNeXtTiny.tfkeras.json.gz: layer 'tf.__operators__.add' (Keras "
-                + "TFOpLambda) cannot be read: it is Python code (\"__operators__.add\"), not a layer a file can describe: save the "
-                + "model with Keras 3 (which writes built-in layers), or replace it with a built-in layer");
     }
 
     @Test
@@ -106,9 +102,10 @@ class KerasApplicationsTest {
         }
     }
 
-    /** Three of them run end to end on oneDNN alone with random weights: 1000 probabilities that sum to 1. */
+    /** Some of them run end to end on oneDNN alone with random weights: 1000 probabilities that sum to 1. */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"EfficientNetB0.keras3", "MobileNetV3Small.keras3", "ConvNeXtTiny.keras3"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"EfficientNetB0.keras3", "MobileNetV3Small.keras3", "MobileNetV3Small.tfkeras",
+            "ConvNeXtTiny.keras3"})
     void theyRun(String name) throws Exception {
         NativeBuild.select();
         try (KerasFile k = configuration(dir().resolve(name + ".json.gz"))) {

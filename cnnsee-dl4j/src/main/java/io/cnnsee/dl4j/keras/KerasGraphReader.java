@@ -188,6 +188,10 @@ public final class KerasGraphReader {
         List<String> names = new ArrayList<>();
         if (call.isArray() && call.size() > 0 && call.get(0).isTextual()) {
             names.add(history(call, name)); // Keras 2's TFOpLambda: one tensor, not a list of them
+            JsonNode y = call.path(3).path("y");
+            if (y.isArray() && y.size() > 0 && y.get(0).isTextual()) {
+                names.add(history(y, name)); // its second operand, when a tensor
+            }
         } else if (call.isArray()) {
             for (JsonNode t : call) {
                 names.add(history(t, name));
@@ -306,7 +310,8 @@ public final class KerasGraphReader {
             }
             case "Functional", "Model" -> throw refuse(name, cls, "it is a functional model inside the model; cnnsee reads "
                     + "Sequential ones nested: build the model without nesting (or save the inner model on its own)");
-            case "TFOpLambda", "Lambda" -> throw refuse(name, cls, "it is Python code (" + c.path("function").toString()
+            case "TFOpLambda" -> tfOp(layer, name, cls, c, in, s);
+            case "Lambda" -> throw refuse(name, cls, "it is Python code (" + c.path("function").toString()
                     + "), not a layer a file can describe: save the model with Keras 3 (which writes built-in layers), "
                     + "or replace it with a built-in layer");
             default -> throw refuse(name, cls, "cnnsee has no translation for it yet (docs/models.md lists the layers it reads)");
@@ -317,6 +322,36 @@ public final class KerasGraphReader {
         boolean convolution = cls.equals("Conv2D") || cls.equals("DepthwiseConv2D") || cls.equals("SeparableConv2D");
         outputs.put(name, out);
         layers.add(new Layer(name, cls, out, shape(out), convolution));
+    }
+
+    /**
+     * tf-keras's record of an operator applied to a tensor: {@code x + y} and {@code x * y}, with
+     * {@code y} a tensor or a number (MobileNetV3's hard sigmoid, ConvNeXt's residual sums).
+     */
+    private int tfOp(JsonNode layer, String name, String cls, JsonNode c, List<Integer> in, Shape s) {
+        String function = c.path("function").asText();
+        JsonNode y = layer.path("inbound_nodes").path(0).path(3).path("y");
+        boolean add = function.equals("__operators__.add") || function.equals("math.add");
+        boolean multiply = function.equals("math.multiply") || function.equals("__operators__.mul");
+        if (!add && !multiply) {
+            throw refuse(name, cls, "it is Python code (\"" + function + "\"), not a layer a file can describe: save the model "
+                    + "with Keras 3 (which writes built-in layers), or replace it with a built-in layer");
+        }
+        if (in.size() == 2) {
+            if (!shape(in.get(0)).equals(shape(in.get(1)))) {
+                throw refuse(name, cls, "its operands differ in shape (" + shape(in.get(0)) + " and " + shape(in.get(1)) + ")");
+            }
+            return add(name, new Op.Combine(add ? Op.Combine.Kind.ADD : Op.Combine.Kind.PRODUCT, Activation.IDENTITY), in, s);
+        }
+        if (!y.isNumber()) {
+            throw refuse(name, cls, "its second operand " + y + " is neither a tensor nor a number");
+        }
+        float v = (float) y.asDouble();
+        float[] scale = new float[s.channels()];
+        float[] shift = new float[s.channels()];
+        java.util.Arrays.fill(scale, add ? 1f : v);
+        java.util.Arrays.fill(shift, add ? v : 0f);
+        return add(name, new Op.ChannelAffine(scale, shift), in, s);
     }
 
     private IllegalArgumentException refuse(String name, String cls, String why) {
