@@ -2,14 +2,11 @@ package io.cnnsee.dl4j.keras;
 
 import io.cnnsee.dl4j.engine.graph.Activation;
 import io.cnnsee.dl4j.engine.graph.Graph;
-import io.cnnsee.dl4j.engine.graph.HostLayer;
 import io.cnnsee.dl4j.engine.graph.Network;
 import io.cnnsee.dl4j.engine.graph.Node;
 import io.cnnsee.dl4j.engine.graph.Op;
 import io.cnnsee.dl4j.engine.graph.Shape;
 import io.cnnsee.dl4j.engine.graph.Tensor;
-import io.cnnsee.dl4j.engine.host.Crop;
-import io.cnnsee.dl4j.engine.host.NearestUpsampling;
 import org.nd4j.shade.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
@@ -40,7 +37,6 @@ public final class KerasGraphReader {
     private final KerasWeights weights;
     private final Shape inputShape;
     private final List<Node> nodes = new ArrayList<>();
-    private final Map<Integer, HostLayer> hosts = new HashMap<>();
     private final Map<Integer, Integer> logits = new HashMap<>();
     private final Map<String, Integer> outputs = new HashMap<>();
     private final List<Layer> layers = new ArrayList<>();
@@ -102,7 +98,7 @@ public final class KerasGraphReader {
             throw new IllegalArgumentException(file.path() + " holds a " + kind + " model, whose layers are Python code rather than "
                     + "a configuration: save a functional or Sequential model (keras.Model(inputs, outputs)) instead");
         }
-        return new Result(new Network(new Graph(r.nodes), r.hosts, r.logits), List.copyOf(r.layers));
+        return new Result(new Network(new Graph(r.nodes), Map.of(), r.logits), List.copyOf(r.layers));
     }
 
     private void sequential(List<JsonNode> all) {
@@ -387,12 +383,6 @@ public final class KerasGraphReader {
     /** The layer's output node. */
     private int add(String name, Op op, List<Integer> inputs, Shape out) {
         return node(name, op, inputs, out);
-    }
-
-    private int host(String name, HostLayer layer, String why, List<Integer> inputs, Shape out) {
-        int id = node(name, new Op.Host(layer, why), inputs, out);
-        hosts.put(id, layer);
-        return id;
     }
 
     // ---- convolutions -------------------------------------------------------------------------
@@ -729,8 +719,7 @@ public final class KerasGraphReader {
         requireMap(name, cls, s);
         int[] p = pairs(c.path("cropping"));
         Shape out = Shape.map(s.channels(), s.height() - p[0] - p[1], s.width() - p[2] - p[3]);
-        return host(name, new Crop(s.channels(), s.height(), s.width(), p[0], p[1], p[2], p[3]),
-                "Cropping2D runs in plain Java until the compiler lowers it", in, out);
+        return add(name, new Op.Crop(p[0], p[1], p[2], p[3]), in, out);
     }
 
     private int upsample(String name, String cls, JsonNode c, List<Integer> in, Shape s) {
@@ -739,9 +728,7 @@ public final class KerasGraphReader {
             throw refuse(name, cls, "interpolation '" + c.path("interpolation").asText() + "' has no translation (nearest has)");
         }
         int[] size = ints(c.path("size"));
-        return host(name, new NearestUpsampling(s.channels(), s.height(), s.width(), size[0], size[1]),
-                "UpSampling2D runs in plain Java until the compiler lowers it", in,
-                Shape.map(s.channels(), s.height() * size[0], s.width() * size[1]));
+        return add(name, new Op.Upsample(size[0], size[1]), in, Shape.map(s.channels(), s.height() * size[0], s.width() * size[1]));
     }
 
     private int concat(String name, String cls, JsonNode c, List<Integer> in) {

@@ -2,7 +2,6 @@ package io.cnnsee.dl4j.onnx;
 
 import io.cnnsee.dl4j.engine.graph.Activation;
 import io.cnnsee.dl4j.engine.graph.Graph;
-import io.cnnsee.dl4j.engine.graph.HostLayer;
 import io.cnnsee.dl4j.engine.graph.Network;
 import io.cnnsee.dl4j.engine.graph.Node;
 import io.cnnsee.dl4j.engine.graph.Op;
@@ -65,7 +64,6 @@ public final class OnnxGraphReader {
     private final OnnxFile file;
     private final Long seed;
     private final List<Node> nodes = new ArrayList<>();
-    private final Map<Integer, HostLayer> hosts = new HashMap<>();
     private final Map<Integer, Integer> logits = new HashMap<>();
     private final Map<String, Value> values = new HashMap<>();
     private final List<Layer> layers = new ArrayList<>();
@@ -124,7 +122,7 @@ public final class OnnxGraphReader {
             r.node(n);
         }
         r.classifier();
-        return new Result(new Network(new Graph(r.nodes), r.hosts, r.logits), List.copyOf(r.layers), Map.copyOf(r.aliases));
+        return new Result(new Network(new Graph(r.nodes), Map.of(), r.logits), List.copyOf(r.layers), Map.copyOf(r.aliases));
     }
 
     /** Where the model's output is a vector of scores not yet a softmax, the softmax of them: its probabilities. */

@@ -72,6 +72,14 @@ public sealed interface Op {
     record ZeroPad(int top, int bottom, int left, int right) implements Op {
     }
 
+    /** The map with rows and columns cut off its edges. */
+    record Crop(int top, int bottom, int left, int right) implements Op {
+    }
+
+    /** Each value repeated over a block of {@code rows x columns} (nearest-neighbour upsampling). */
+    record Upsample(int rows, int columns) implements Op {
+    }
+
     /** The inputs side by side along their channels. */
     record Concat() implements Op {
     }

@@ -18,6 +18,8 @@ import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.pooling_backward;
 import org.bytedeco.dnnl.reduction;
 import org.bytedeco.dnnl.reorder;
+import org.bytedeco.dnnl.resampling_backward;
+import org.bytedeco.dnnl.resampling_forward;
 import org.bytedeco.dnnl.softmax_backward;
 import org.bytedeco.dnnl.softmax_forward;
 import org.bytedeco.javacpp.Pointer;
@@ -185,6 +187,10 @@ final class BackwardLowering {
             contribute(in(n, 0), activation(n, e.activation(), g, false));
         } else if (op instanceof Op.Pool || op instanceof Op.GlobalPool) {
             pool(n, g);
+        } else if (op instanceof Op.Crop c) {
+            contribute(in(n, 0), padded(n, g, c));
+        } else if (op instanceof Op.Upsample) {
+            upsample(n, g);
         } else if (op instanceof Op.ZeroPad z) {
             contribute(in(n, 0), cut(n, g, dims(in(n, 0)), new long[] {0, 0, z.top(), z.left()}));
         } else if (op instanceof Op.Concat) {
@@ -324,6 +330,32 @@ final class BackwardLowering {
             args.put(DNNL_ARG_WORKSPACE, chosen);
         }
         steps().add(new pooling_backward(pd), pd, args, n.description() + " backward");
+        contribute(in(n, 0), result);
+    }
+
+    /** The way back through a crop: the gradient where the crop took the map, zero where it cut. */
+    private memory padded(Node n, memory g, Op.Crop c) {
+        long[] whole = dims(in(n, 0));
+        memory result = steps().memory(plain(whole));
+        Pointer.memset(new Pointer(result.get_data_handle()), 0, size(whole) * Float.BYTES);
+        memory part = steps().own(new memory(result.get_desc().submemory_desc(dims(n.id()), new long[] {0, 0, c.top(), c.left()}), cpu,
+                result.get_data_handle()));
+        memory diff = steps().conform(g, plain(dims(n.id())));
+        steps().add(steps().own(new reorder(diff, part)), null, steps().args(DNNL_ARG_FROM, diff, DNNL_ARG_TO, part),
+                n.name() + " backward");
+        return result;
+    }
+
+    /** The way back through nearest-neighbour upsampling: each value the sum of the gradients it was copied to. */
+    private void upsample(Node n, memory g) {
+        resampling_forward.primitive_desc forward = out.resamplings.get(n.id());
+        memory diff = steps().conform(g, forward.dst_desc());
+        resampling_backward.primitive_desc pd = steps().own(new resampling_backward.primitive_desc(steps().own(
+                new resampling_backward.desc(algorithm.resampling_nearest.value, forward.src_desc(), forward.dst_desc())),
+                steps().attributes(false, null), cpu, forward));
+        memory result = steps().memory(pd.diff_src_desc());
+        steps().add(new resampling_backward(pd), pd, steps().args(DNNL_ARG_DIFF_DST, diff, DNNL_ARG_DIFF_SRC, result),
+                n.description() + " backward");
         contribute(in(n, 0), result);
     }
 

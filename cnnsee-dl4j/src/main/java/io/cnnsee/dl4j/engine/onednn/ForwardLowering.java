@@ -15,6 +15,7 @@ import org.bytedeco.dnnl.layer_normalization_forward;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.pooling_forward;
 import org.bytedeco.dnnl.reorder;
+import org.bytedeco.dnnl.resampling_forward;
 import org.bytedeco.dnnl.softmax_forward;
 import org.bytedeco.javacpp.Pointer;
 
@@ -132,6 +133,10 @@ final class ForwardLowering {
             return globalPool(n, g);
         } else if (op instanceof Op.ZeroPad z) {
             return zeroPad(n, z);
+        } else if (op instanceof Op.Crop c) {
+            return crop(n, c);
+        } else if (op instanceof Op.Upsample u) {
+            return upsample(n);
         } else if (op instanceof Op.Concat) {
             return concat(n);
         } else if (op instanceof Op.Combine c) {
@@ -298,6 +303,28 @@ final class ForwardLowering {
     private memory zeroPad(Node n, Op.ZeroPad z) {
         memory y = zeroed(dims(n));
         into(value(n, 0), y, dims(n.inputs().get(0)), new long[] {0, 0, z.top(), z.left()}, n.description());
+        return y;
+    }
+
+    /** The part of the input inside the crop, copied out channel-major. */
+    private memory crop(Node n, Op.Crop c) {
+        memory whole = steps().conform(value(n, 0), plain(dims(n.inputs().get(0))));
+        memory part = steps().own(new memory(whole.get_desc().submemory_desc(dims(n), new long[] {0, 0, c.top(), c.left()}), cpu,
+                whole.get_data_handle()));
+        memory y = steps().memory(plain(dims(n)));
+        steps().add(steps().own(new reorder(part, y)), null, steps().args(DNNL_ARG_FROM, part, DNNL_ARG_TO, y), n.description());
+        return y;
+    }
+
+    /** oneDNN's nearest-neighbour resampling, to the node's size. */
+    private memory upsample(Node n) {
+        memory x = value(n, 0);
+        resampling_forward.primitive_desc pd = steps().own(new resampling_forward.primitive_desc(steps().own(new resampling_forward.desc(
+                kind().value, algorithm.resampling_nearest.value, x.get_desc(), tagged(dims(n), memory.format_tag.any))),
+                steps().attributes(false, null), cpu));
+        memory y = steps().memory(pd.dst_desc());
+        steps().add(new resampling_forward(pd), pd, steps().args(DNNL_ARG_SRC, x, DNNL_ARG_DST, y), n.description());
+        out.resamplings.put(n.id(), pd);
         return y;
     }
 
@@ -532,6 +559,7 @@ final class ForwardLowering {
         final Map<Integer, memory> denseWeights = new HashMap<>();
         final Map<Integer, PoolStep> pools = new HashMap<>();
         final Map<Integer, NormStep> norms = new HashMap<>();
+        final Map<Integer, resampling_forward.primitive_desc> resamplings = new HashMap<>();
         final Map<Integer, memory> workspaces = new HashMap<>();
         final Map<Integer, List<memory>> hostInputs = new HashMap<>();
         memory input;
