@@ -48,6 +48,8 @@ public final class GraphModel implements InspectableModel {
     private final ConvolutionAlgorithm convolutions;
     private final LongFunction<GraphModel> randomTwin;
     private final AutoCloseable source;
+    /** What reports should add of how the network was read, or nothing. */
+    private final String remark;
     private final int planThreads;
     private final List<Tap> spatial;
     private final List<Tap> defaults;
@@ -56,8 +58,10 @@ public final class GraphModel implements InspectableModel {
     private boolean closed;
 
     GraphModel(String name, Network network, List<Layer> layers, Map<String, String> aliases, ImageInput input, ClassLabels labels,
-               WeightsInfo weights, ConvolutionAlgorithm convolutions, LongFunction<GraphModel> randomTwin, AutoCloseable source) {
+               WeightsInfo weights, ConvolutionAlgorithm convolutions, LongFunction<GraphModel> randomTwin, AutoCloseable source,
+               String remark) {
         this.name = name;
+        this.remark = Objects.requireNonNull(remark, "remark");
         this.aliases = Map.copyOf(aliases);
         this.network = network;
         this.input = input;
@@ -392,7 +396,7 @@ public final class GraphModel implements InspectableModel {
     @Override
     public String engineNote() {
         synchronized (this) {
-            return closed ? "" : compiled().note();
+            return closed ? "" : compiled().note() + (remark.isEmpty() ? "" : "; " + remark);
         }
     }
 

@@ -36,9 +36,10 @@ public final class GraphModelBuilder {
 
     /**
      * A front-end's network, the layers people see (in order), other names of those layers
-     * (tensor names, by layer name's alias), and what to close with the model.
+     * (tensor names, by layer name's alias), what to close with the model, and what reports
+     * should say of how the front-end read it (or nothing).
      */
-    record Read(Network network, List<GraphModel.Layer> layers, Map<String, String> aliases, AutoCloseable source) {
+    record Read(Network network, List<GraphModel.Layer> layers, Map<String, String> aliases, AutoCloseable source, String remark) {
     }
 
     private final Path file;
@@ -117,7 +118,7 @@ public final class GraphModelBuilder {
             WeightsInfo info = seed == null ? new WeightsInfo("weights from the " + front.kind() + " model " + file.getFileName(), "", false)
                     : WeightsInfo.random(seed);
             GraphModel model = new GraphModel(name, read.network(), layers, read.aliases(), chosen, names, info, convolutions,
-                    s -> make(chosen, s), read.source());
+                    s -> make(chosen, s), read.source(), read.remark());
             LOG.info("{} ({}): input {}, default taps {}{}", name, front.kind(), chosen,
                     model.taps().stream().map(t -> t.layerName()).toList(), classes > 0 ? ", " + classes + " classes" : "");
             return model;

@@ -126,7 +126,7 @@ public final class KerasModels {
                     KerasGraphReader.Result r = KerasGraphReader.read(k, seed == null ? fromFile : KerasWeights.random(seed, fromFile), input);
                     List<GraphModel.Layer> layers = r.layers().stream()
                             .map(l -> new GraphModel.Layer(l.name(), l.node(), l.shape(), l.convolution())).toList();
-                    return new GraphModelBuilder.Read(r.network(), layers, Map.of(), k);
+                    return new GraphModelBuilder.Read(r.network(), layers, Map.of(), k, "");
                 } catch (RuntimeException e) {
                     k.close();
                     throw e;

@@ -59,7 +59,8 @@ public final class OnnxModels {
                 OnnxGraphReader.Result r = OnnxGraphReader.read(onnx, input, seed);
                 List<GraphModel.Layer> layers = r.layers().stream()
                         .map(l -> new GraphModel.Layer(l.name(), l.node(), l.shape(), l.convolution())).toList();
-                return new GraphModelBuilder.Read(r.network(), layers, r.aliases(), () -> { });
+                return new GraphModelBuilder.Read(r.network(), layers, r.aliases(), () -> { }, r.addedSoftmax()
+                        ? "the model ends in logits: its probabilities are their softmax, which cnnsee adds" : "");
             }
         });
     }

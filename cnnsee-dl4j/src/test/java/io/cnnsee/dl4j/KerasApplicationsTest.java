@@ -113,7 +113,7 @@ class KerasApplicationsTest {
             List<GraphModel.Layer> layers = r.layers().stream()
                     .map(l -> new GraphModel.Layer(l.name(), l.node(), l.shape(), l.convolution())).toList();
             try (GraphModel model = new GraphModel(name, r.network(), layers, Map.of(), io.cnnsee.ImageInput.raw(224), ClassLabels.forClasses(1000),
-                    io.cnnsee.WeightsInfo.random(7), ConvolutionAlgorithm.WINOGRAD, s -> null, () -> { })) {
+                    io.cnnsee.WeightsInfo.random(7), ConvolutionAlgorithm.WINOGRAD, s -> null, () -> { }, "")) {
                 float[] picture = new float[3 * 224 * 224];
                 java.util.SplittableRandom random = new java.util.SplittableRandom(3);
                 for (int i = 0; i < picture.length; i++) {

@@ -103,6 +103,7 @@ class OnnxModelsTest {
                 assertThat((double) p[i]).as("p " + i).isCloseTo(Math.exp(logits[i] - max) / sum, within(1e-5));
             }
             assertThat(model.fallbackLayers()).as(model.engineNote()).isEmpty();
+            assertThat(model.engineNote()).endsWith("; the model ends in logits: its probabilities are their softmax, which cnnsee adds");
         }
     }
 

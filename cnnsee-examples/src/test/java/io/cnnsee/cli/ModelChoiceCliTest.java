@@ -162,7 +162,8 @@ class ModelChoiceCliTest {
         assertThat(run.err()).contains("Taps: /Relu_2 (16 x 16 x 16)", "sees class ");
         String report = Files.readString(out.resolve("chelsea").resolve("report.md"));
         assertThat(report).contains("weights from the ONNX \\(opset 17\\) model mobilenet\\_like\\_opset17.onnx",
-                "Engine: oneDNN runs all 22 layers, forward and backward", "Grad-CAM at /Relu\\_2 for class ");
+                "Engine: oneDNN runs all 22 layers, forward and backward; the model ends in logits: its probabilities are their "
+                        + "softmax, which cnnsee adds", "Grad-CAM at /Relu\\_2 for class ");
     }
 
     @Test

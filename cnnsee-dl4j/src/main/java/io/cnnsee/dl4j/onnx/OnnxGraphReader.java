@@ -31,8 +31,11 @@ public final class OnnxGraphReader {
     public record Layer(String name, int node, Shape shape, boolean convolution) {
     }
 
-    /** The graph, the model's layers in order, and each layer's output tensor name where it differs. */
-    public record Result(Network network, List<Layer> layers, Map<String, String> aliases) {
+    /**
+     * The graph, the model's layers in order, each layer's output tensor name where it differs,
+     * and whether cnnsee added the softmax of the model's logits.
+     */
+    public record Result(Network network, List<Layer> layers, Map<String, String> aliases, boolean addedSoftmax) {
     }
 
     /**
@@ -121,26 +124,27 @@ public final class OnnxGraphReader {
         for (Onnx.NodeProto n : file.graph().getNodeList()) {
             r.node(n);
         }
-        r.classifier();
-        return new Result(new Network(new Graph(r.nodes), Map.of(), r.logits), List.copyOf(r.layers), Map.copyOf(r.aliases));
+        boolean added = r.classifier();
+        return new Result(new Network(new Graph(r.nodes), Map.of(), r.logits), List.copyOf(r.layers), Map.copyOf(r.aliases), added);
     }
 
-    /** Where the model's output is a vector of scores not yet a softmax, the softmax of them: its probabilities. */
-    private void classifier() {
+    /** Where the model's output is a vector of scores not yet a softmax, the softmax of them (then true): its probabilities. */
+    private boolean classifier() {
         int outputs = file.graph().getOutputCount();
         Value out = values.get(file.graph().getOutput(outputs - 1).getName());
         if (out == null || out.isConstant() || !out.shape().flat()) {
-            return;
+            return false;
         }
         Node last = node(out.node());
         if (last.op() instanceof Op.Softmax) {
             logits.put(last.id(), last.inputs().get(0));
-            return;
+            return false;
         }
         String name = "softmax(" + file.graph().getOutput(outputs - 1).getName() + ")";
         int id = add(name, new Op.Softmax(), List.of(out.node()), out.shape());
         logits.put(id, out.node());
         layers.add(new Layer(name, id, out.shape(), false));
+        return true;
     }
 
     private Node node(int id) {
