@@ -22,15 +22,8 @@ public final class GraphModelBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(GraphModelBuilder.class);
 
-    /** A front-end's view of one file: what it is, what input it declares, and its graph for an input. */
+    /** A front-end reading one file: its network for pictures of {@code input}; with {@code seed}, untrained weights. */
     interface FrontEnd {
-        /** "Keras 3 .keras", "ONNX opset 17" ..., for reports. */
-        String kind();
-
-        /** {@code {channels, height, width}}, 0 where any size goes. */
-        int[] declaredInput();
-
-        /** The file's network for pictures of {@code input}; with {@code seed}, untrained weights drawn from it. */
         Read read(Shape input, Long seed);
     }
 
@@ -43,14 +36,20 @@ public final class GraphModelBuilder {
     }
 
     private final Path file;
+    /** "Keras 3 .keras", "ONNX (opset 17)" ..., for reports. */
+    private final String kind;
+    /** {@code {channels, height, width}}, 0 where any size goes. */
+    private final int[] declared;
     private final FrontEnd front;
     private String name;
     private ImageInput input;
     private Path labels;
     private ConvolutionAlgorithm convolutions = ConvolutionAlgorithm.WINOGRAD;
 
-    GraphModelBuilder(Path file, FrontEnd front) {
+    GraphModelBuilder(Path file, String kind, int[] declared, FrontEnd front) {
         this.file = file;
+        this.kind = kind;
+        this.declared = declared.clone();
         this.front = front;
         this.name = String.valueOf(file.getFileName());
     }
@@ -81,7 +80,7 @@ public final class GraphModelBuilder {
 
     /** The picture size the file declares, channels x height x width, when it declares one. */
     public Optional<MapShape> declaredInput() {
-        int[] d = front.declaredInput();
+        int[] d = declared;
         return d[1] > 0 && d[2] > 0 ? Optional.of(new MapShape(d[0], d[1], d[2])) : Optional.empty();
     }
 
@@ -96,7 +95,7 @@ public final class GraphModelBuilder {
                     + "or another preset " + ImageInput.PRESETS + " at the size the network was trained on"
                     + declaredInput().map(s -> " (it declares " + s + ")").orElse(""));
         }
-        int channels = front.declaredInput()[0];
+        int channels = declared[0];
         ImageInput chosen = input;
         if (channels == 1 && chosen.channels() == 3) {
             chosen = chosen.grey();
@@ -115,11 +114,11 @@ public final class GraphModelBuilder {
             int classes = last.shape().flat() && read.network().logits().containsKey(last.node()) ? last.shape().channels() : -1;
             ClassLabels names = labels != null ? ClassLabels.read(labels, classes)
                     : classes > 0 ? ClassLabels.forClasses(classes) : ClassLabels.none();
-            WeightsInfo info = seed == null ? new WeightsInfo("weights from the " + front.kind() + " model " + file.getFileName(), "", false)
+            WeightsInfo info = seed == null ? new WeightsInfo("weights from the " + kind + " model " + file.getFileName(), "", false)
                     : WeightsInfo.random(seed);
             GraphModel model = new GraphModel(name, read.network(), layers, read.aliases(), chosen, names, info, convolutions,
                     s -> make(chosen, s), read.source(), read.remark());
-            LOG.info("{} ({}): input {}, default taps {}{}", name, front.kind(), chosen,
+            LOG.info("{} ({}): input {}, default taps {}{}", name, kind, chosen,
                     model.taps().stream().map(t -> t.layerName()).toList(), classes > 0 ? ", " + classes + " classes" : "");
             return model;
         } catch (RuntimeException e) {

@@ -1,6 +1,5 @@
 package io.cnnsee.dl4j;
 
-import io.cnnsee.dl4j.engine.graph.Shape;
 import io.cnnsee.dl4j.keras.KerasFile;
 import io.cnnsee.dl4j.keras.KerasGraphReader;
 import io.cnnsee.dl4j.keras.KerasWeights;
@@ -107,30 +106,17 @@ public final class KerasModels {
             declared = KerasGraphReader.declaredInput(k);
             kind = k.kind();
         }
-        return new GraphModelBuilder(file, new GraphModelBuilder.FrontEnd() {
-            @Override
-            public String kind() {
-                return kind;
-            }
-
-            @Override
-            public int[] declaredInput() {
-                return declared.clone();
-            }
-
-            @Override
-            public GraphModelBuilder.Read read(Shape input, Long seed) {
-                KerasFile k = KerasFile.open(file); // open while the model lives: weights are read as plans need them
-                try {
-                    KerasWeights fromFile = KerasWeights.of(k);
-                    KerasGraphReader.Result r = KerasGraphReader.read(k, seed == null ? fromFile : KerasWeights.random(seed, fromFile), input);
-                    List<GraphModel.Layer> layers = r.layers().stream()
-                            .map(l -> new GraphModel.Layer(l.name(), l.node(), l.shape(), l.convolution())).toList();
-                    return new GraphModelBuilder.Read(r.network(), layers, Map.of(), k, "");
-                } catch (RuntimeException e) {
-                    k.close();
-                    throw e;
-                }
+        return new GraphModelBuilder(file, kind, declared, (input, seed) -> {
+            KerasFile k = KerasFile.open(file); // open while the model lives: weights are read as plans need them
+            try {
+                KerasWeights fromFile = KerasWeights.of(k);
+                KerasGraphReader.Result r = KerasGraphReader.read(k, seed == null ? fromFile : KerasWeights.random(seed, fromFile), input);
+                List<GraphModel.Layer> layers = r.layers().stream()
+                        .map(l -> new GraphModel.Layer(l.name(), l.node(), l.shape(), l.convolution())).toList();
+                return new GraphModelBuilder.Read(r.network(), layers, Map.of(), k, "");
+            } catch (RuntimeException e) {
+                k.close();
+                throw e;
             }
         });
     }

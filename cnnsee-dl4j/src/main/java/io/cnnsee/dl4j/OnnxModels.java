@@ -1,6 +1,5 @@
 package io.cnnsee.dl4j;
 
-import io.cnnsee.dl4j.engine.graph.Shape;
 import io.cnnsee.dl4j.onnx.OnnxFile;
 import io.cnnsee.dl4j.onnx.OnnxGraphReader;
 
@@ -41,27 +40,12 @@ public final class OnnxModels {
     public static GraphModelBuilder builder(Path file) {
         Objects.requireNonNull(file, "file");
         OnnxFile onnx = OnnxFile.open(file);
-        int[] declared = OnnxGraphReader.declaredInput(onnx);
-        String kind = "ONNX (opset " + onnx.opset() + ")";
-        return new GraphModelBuilder(file, new GraphModelBuilder.FrontEnd() {
-            @Override
-            public String kind() {
-                return kind;
-            }
-
-            @Override
-            public int[] declaredInput() {
-                return declared.clone();
-            }
-
-            @Override
-            public GraphModelBuilder.Read read(Shape input, Long seed) {
-                OnnxGraphReader.Result r = OnnxGraphReader.read(onnx, input, seed);
-                List<GraphModel.Layer> layers = r.layers().stream()
-                        .map(l -> new GraphModel.Layer(l.name(), l.node(), l.shape(), l.convolution())).toList();
-                return new GraphModelBuilder.Read(r.network(), layers, r.aliases(), () -> { }, r.addedSoftmax()
-                        ? "the model ends in logits: its probabilities are their softmax, which cnnsee adds" : "");
-            }
+        return new GraphModelBuilder(file, "ONNX (opset " + onnx.opset() + ")", OnnxGraphReader.declaredInput(onnx), (input, seed) -> {
+            OnnxGraphReader.Result r = OnnxGraphReader.read(onnx, input, seed);
+            List<GraphModel.Layer> layers = r.layers().stream()
+                    .map(l -> new GraphModel.Layer(l.name(), l.node(), l.shape(), l.convolution())).toList();
+            return new GraphModelBuilder.Read(r.network(), layers, r.aliases(), () -> { }, r.addedSoftmax()
+                    ? "the model ends in logits: its probabilities are their softmax, which cnnsee adds" : "");
         });
     }
 }
