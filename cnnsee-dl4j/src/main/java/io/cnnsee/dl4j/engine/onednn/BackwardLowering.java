@@ -427,21 +427,29 @@ final class BackwardLowering {
     private void channelScale(Node n, Op.ChannelScale s, memory g) {
         int map = in(n, s.mapInput());
         int vector = in(n, 1 - s.mapInput());
-        memory x = out.values.get(map);
-        memory diff = steps().conform(g, x.get_desc());
+        long[] d = dims(map);
+        long[] rows = {d[0], d[2] * d[3], d[1]};
+        memory diff3 = rows(steps().conform(g, tagged(d, memory.format_tag.nhwc)), rows);
         if (between.contains(map)) {
-            memory factors = steps().conform(out.values.get(vector), plain(dims(vector)));
-            contribute(map, binary(algorithm.binary_mul, diff, factors, n.name() + " backward to the map"));
+            memory factors = steps().conform(out.values.get(vector), tagged(dims(vector), memory.format_tag.nhwc));
+            memory scaled = binary(algorithm.binary_mul, diff3, rows(factors, new long[] {d[0], 1, d[1]}), n.name() + " backward to the map");
+            contribute(map, steps().own(new memory(tagged(d, memory.format_tag.nhwc), cpu, scaled.get_data_handle())));
         }
         if (between.contains(vector)) {
-            memory product = binary(algorithm.binary_mul, diff, x, n.name() + " backward to the factors");
-            memory.desc sums = plain(dims(vector));
+            memory x3 = rows(steps().conform(out.values.get(map), tagged(d, memory.format_tag.nhwc)), rows);
+            memory product = binary(algorithm.binary_mul, diff3, x3, n.name() + " backward to the factors");
+            memory.desc sums = tagged(new long[] {d[0], 1, d[1]}, memory.format_tag.abc);
             reduction.primitive_desc pd = steps().own(new reduction.primitive_desc(steps().own(new reduction.desc(
                     algorithm.reduction_sum, product.get_desc(), sums, 0f, 0f)), steps().attributes(false, null), cpu));
             memory result = steps().memory(pd.dst_desc());
             steps().add(new reduction(pd), pd, steps().args(DNNL_ARG_SRC, product, DNNL_ARG_DST, result), n.name() + " factor sums");
-            contribute(vector, result);
+            contribute(vector, steps().own(new memory(tagged(dims(vector), memory.format_tag.nhwc), cpu, result.get_data_handle())));
         }
+    }
+
+    /** A channels-last map's memory seen as rows of channels, {@code [n, h w, c]}. */
+    private memory rows(memory nhwc, long[] rows) {
+        return steps().own(new memory(tagged(rows, memory.format_tag.abc), cpu, nhwc.get_data_handle()));
     }
 
     /**

@@ -383,31 +383,23 @@ final class ForwardLowering {
     }
 
     /**
-     * The map times its factors, broadcast over rows and columns by oneDNN's binary product. A
-     * channels-last map is seen as {@code [n, h w, c]} and its factors as {@code [n, 1, c]}: the
-     * broadcast oneDNN's fast kernels take for any number of channels.
+     * The map times its factors, broadcast over rows and columns by oneDNN's binary product: the
+     * map channels-last, seen as {@code [n, h w, c]}, its factors as {@code [n, 1, c]}, the
+     * broadcast oneDNN's fast kernels take for any layout the map came in and any channel count.
      */
     private memory channelScale(Node n, Op.ChannelScale s) {
-        memory x = value(n, s.mapInput());
         long[] d = dims(n.inputs().get(s.mapInput()));
-        long[] perChannel = dims(n.inputs().get(1 - s.mapInput()));
-        if (sameLayout(x.get_desc(), d, memory.format_tag.nhwc)) {
-            memory factors = steps().conform(value(n, 1 - s.mapInput()), tagged(perChannel, memory.format_tag.nhwc));
-            long[] rows = {d[0], d[2] * d[3], d[1]};
-            memory y = steps().memory(tagged(d, memory.format_tag.nhwc));
-            memory x3 = view(x, rows, memory.format_tag.abc);
-            memory f3 = view(factors, new long[] {d[0], 1, d[1]}, memory.format_tag.abc);
-            memory y3 = view(y, rows, memory.format_tag.abc);
-            binary.primitive_desc pd = steps().own(new binary.primitive_desc(steps().own(new binary.desc(algorithm.binary_mul,
-                    x3.get_desc(), f3.get_desc(), y3.get_desc())), steps().attributes(false, null), cpu));
-            steps().add(new binary(pd), pd, steps().args(DNNL_ARG_SRC_0, x3, DNNL_ARG_SRC_1, f3, DNNL_ARG_DST, y3), n.description());
-            return y;
-        }
-        memory factors = steps().conform(value(n, 1 - s.mapInput()), plain(perChannel));
+        memory x = steps().conform(value(n, s.mapInput()), tagged(d, memory.format_tag.nhwc));
+        memory factors = steps().conform(value(n, 1 - s.mapInput()), tagged(dims(n.inputs().get(1 - s.mapInput())),
+                memory.format_tag.nhwc));
+        memory y = steps().memory(tagged(d, memory.format_tag.nhwc));
+        long[] rows = {d[0], d[2] * d[3], d[1]};
+        memory x3 = view(x, rows, memory.format_tag.abc);
+        memory f3 = view(factors, new long[] {d[0], 1, d[1]}, memory.format_tag.abc);
+        memory y3 = view(y, rows, memory.format_tag.abc);
         binary.primitive_desc pd = steps().own(new binary.primitive_desc(steps().own(new binary.desc(algorithm.binary_mul,
-                x.get_desc(), factors.get_desc(), x.get_desc())), steps().attributes(false, null), cpu));
-        memory y = steps().memory(pd.dst_desc());
-        steps().add(new binary(pd), pd, steps().args(DNNL_ARG_SRC_0, x, DNNL_ARG_SRC_1, factors, DNNL_ARG_DST, y), n.description());
+                x3.get_desc(), f3.get_desc(), y3.get_desc())), steps().attributes(false, null), cpu));
+        steps().add(new binary(pd), pd, steps().args(DNNL_ARG_SRC_0, x3, DNNL_ARG_SRC_1, f3, DNNL_ARG_DST, y3), n.description());
         return y;
     }
 
