@@ -120,6 +120,41 @@ class OnnxModelsTest {
         }
     }
 
+    /** A known answer: Split the channels [0] and [1, 2], Concat them the other way round: channels 1, 2, 0. */
+    @Test
+    void splitTakesChannelsApart() throws Exception {
+        onnx.Onnx.TensorShapeProto.Builder shape = onnx.Onnx.TensorShapeProto.newBuilder();
+        for (long d : new long[] {1, 3, 2, 2}) {
+            shape.addDim(onnx.Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        onnx.Onnx.ValueInfoProto input = onnx.Onnx.ValueInfoProto.newBuilder().setName("x").setType(onnx.Onnx.TypeProto.newBuilder()
+                .setTensorType(onnx.Onnx.TypeProto.Tensor.newBuilder().setElemType(1).setShape(shape))).build();
+        onnx.Onnx.GraphProto graph = onnx.Onnx.GraphProto.newBuilder().setName("split").addInput(input)
+                .addInitializer(onnx.Onnx.TensorProto.newBuilder().setName("sizes").setDataType(7).addDims(2).addInt64Data(1).addInt64Data(2))
+                .addNode(onnx.Onnx.NodeProto.newBuilder().setName("parts").setOpType("Split").addInput("x").addInput("sizes")
+                        .addOutput("a").addOutput("b").addAttribute(onnx.Onnx.AttributeProto.newBuilder().setName("axis").setI(1)
+                                .setType(onnx.Onnx.AttributeProto.AttributeType.INT)))
+                .addNode(onnx.Onnx.NodeProto.newBuilder().setName("joined").setOpType("Concat").addInput("b").addInput("a")
+                        .addOutput("y").addAttribute(onnx.Onnx.AttributeProto.newBuilder().setName("axis").setI(1)
+                                .setType(onnx.Onnx.AttributeProto.AttributeType.INT)))
+                .addOutput(onnx.Onnx.ValueInfoProto.newBuilder().setName("y")).build();
+        onnx.Onnx.ModelProto model = onnx.Onnx.ModelProto.newBuilder().setIrVersion(8).setGraph(graph)
+                .addOpsetImport(onnx.Onnx.OperatorSetIdProto.newBuilder().setVersion(13)).build();
+        Path file = Files.createTempFile("split", ".onnx");
+        try {
+            Files.write(file, model.toByteArray());
+            try (GraphModel m = open(file)) {
+                float[] x = {0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23};
+                float[][] got = m.forward(x, List.of(Tap.of("y", new MapShape(3, 2, 2)), Tap.of("a", new MapShape(1, 2, 2))));
+                assertThat(got[0]).containsExactly(10, 11, 12, 13, 20, 21, 22, 23, 0, 1, 2, 3);
+                assertThat(got[1]).containsExactly(0, 1, 2, 3);
+                assertThat(m.tap("b").layerName()).isEqualTo("parts:1");
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
     @Test
     void anOperatorWithoutATranslationIsNamedWithItsTypeAndWhatToDo() throws Exception {
         byte[] bytes = Files.readAllBytes(dir().resolve("resnet_like_opset13.onnx"));

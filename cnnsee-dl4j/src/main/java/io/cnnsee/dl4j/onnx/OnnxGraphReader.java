@@ -202,6 +202,10 @@ public final class OnnxGraphReader {
         if (channelsLastOrGelu(n)) {
             return;
         }
+        if (op.equals("Split")) {
+            split(n, x);
+            return;
+        }
         int out = switch (op) {
             case "Conv" -> conv(n, x);
             case "BatchNormalization" -> {
@@ -856,6 +860,48 @@ public final class OnnxGraphReader {
             }
         }
         throw refuse(n, "it reshapes or transposes a map in a way cnnsee does not translate (a channel shuffle it does)");
+    }
+
+    /**
+     * A map split along its channels into parts (PyTorch's {@code chunk} and {@code split}, as newer
+     * exporters write them): each output its channels, picked by a 1x1 convolution.
+     */
+    private void split(Onnx.NodeProto n, Value x) {
+        requireMap(n, x.shape());
+        long axis = attrI(n, "axis", 0);
+        if (axis != 1 && axis != -3) {
+            throw refuse(n, "it splits along axis " + axis + "; cnnsee splits the channels (axis 1)");
+        }
+        int c = x.shape().channels();
+        int parts = n.getOutputCount();
+        long[] sizes;
+        if (n.getInputCount() > 1 && !n.getInput(1).isEmpty()) {
+            sizes = toLongs(in(n, 1).constant());
+        } else if (attr(n, "split") != null) {
+            sizes = longs(n, "split");
+        } else {
+            sizes = new long[parts];
+            long each = (c + parts - 1) / parts; // opset 18's num_outputs: equal parts, the last smaller
+            for (int i = 0; i < parts; i++) {
+                sizes[i] = Math.min(each, c - each * i);
+            }
+        }
+        int from = 0;
+        for (int i = 0; i < parts; i++) {
+            int count = (int) sizes[i];
+            float[] kernel = new float[count * c];
+            for (int o = 0; o < count; o++) {
+                kernel[o * c + from + o] = 1f;
+            }
+            Shape out = Shape.map(count, x.shape().height(), x.shape().width());
+            String name = name(n) + (parts > 1 ? ":" + i : "");
+            int id = add(name, Op.Conv.of(Tensor.of(new long[] {count, c, 1, 1}, kernel), null, 1, new int[] {1, 1},
+                    new int[] {1, 1}, new int[] {0, 0}, new int[] {0, 0}), List.of(x.node()), out);
+            values.put(n.getOutput(i), new Value(id, out, null, null));
+            layers.add(new Layer(name, id, out, false));
+            aliases.put(n.getOutput(i), name);
+            from += count;
+        }
     }
 
     /** Channels {@code start} to {@code end} of a map (ShuffleNet's split), as a 1x1 convolution that picks them. */
