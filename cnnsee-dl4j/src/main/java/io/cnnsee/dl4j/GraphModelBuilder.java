@@ -41,16 +41,23 @@ public final class GraphModelBuilder {
     /** {@code {channels, height, width}}, 0 where any size goes. */
     private final int[] declared;
     private final FrontEnd front;
+    private final Long untrained;
     private String name;
     private ImageInput input;
     private Path labels;
     private ConvolutionAlgorithm convolutions = ConvolutionAlgorithm.WINOGRAD;
 
     GraphModelBuilder(Path file, String kind, int[] declared, FrontEnd front) {
+        this(file, kind, declared, front, null);
+    }
+
+    /** With {@code untrained}, a builder of the architecture alone, its weights drawn from that seed. */
+    GraphModelBuilder(Path file, String kind, int[] declared, FrontEnd front, Long untrained) {
         this.file = file;
         this.kind = kind;
         this.declared = declared.clone();
         this.front = front;
+        this.untrained = untrained;
         this.name = String.valueOf(file.getFileName());
     }
 
@@ -103,7 +110,7 @@ public final class GraphModelBuilder {
             throw new IllegalArgumentException(name + " reads " + channels + " channels, but the input gives "
                     + chosen.channels() + ": cnnsee makes pictures of 1 (grey) or 3 (colour) channels");
         }
-        return make(chosen, null);
+        return make(chosen, untrained);
     }
 
     private GraphModel make(ImageInput chosen, Long seed) {

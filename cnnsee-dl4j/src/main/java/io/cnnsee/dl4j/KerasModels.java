@@ -54,6 +54,41 @@ public final class KerasModels {
     }
 
     /**
+     * A model's architecture alone, from its configuration as Keras writes it ({@code config.json}
+     * of a {@code .keras} zip, or {@code model.to_json()}; gzipped or not), with untrained weights
+     * drawn from {@code seed} and labelled random: to look at an architecture, or to time it.
+     */
+    public static GraphModelBuilder untrained(Path configuration, long seed) {
+        Objects.requireNonNull(configuration, "configuration");
+        JsonNode config;
+        try (java.io.InputStream raw = java.nio.file.Files.newInputStream(configuration);
+             java.io.InputStream in = configuration.toString().endsWith(".gz") ? new java.util.zip.GZIPInputStream(raw) : raw) {
+            config = new org.nd4j.shade.jackson.databind.ObjectMapper().readTree(in);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("Cannot read the Keras configuration " + configuration + ": " + e.getMessage(), e);
+        }
+        if (config.has("config") && !config.has("class_name")) {
+            config = config.get("config"); // a wrapper around the configuration
+        }
+        if (config.isTextual()) {
+            try {
+                config = new org.nd4j.shade.jackson.databind.ObjectMapper().readTree(config.asText());
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException(configuration + " holds a configuration that is not JSON: " + e.getMessage(), e);
+            }
+        }
+        boolean keras3 = config.has("module") || config.path("config").has("build_input_shape") || config.toString().contains("__keras_tensor__");
+        KerasFile k = KerasFile.ofConfiguration(configuration, config, keras3);
+        int[] declared = KerasGraphReader.declaredInput(k);
+        return new GraphModelBuilder(configuration, keras3 ? "Keras 3 configuration" : "Keras 2 configuration", declared, (input, s) -> {
+            KerasGraphReader.Result r = KerasGraphReader.read(k, KerasWeights.random(s, null), input);
+            List<GraphModel.Layer> layers = r.layers().stream()
+                    .map(l -> new GraphModel.Layer(l.name(), l.node(), l.shape(), l.convolution())).toList();
+            return new GraphModelBuilder.Read(r.network(), layers, Map.of(), () -> { }, "");
+        }, seed);
+    }
+
+    /**
      * The input preset a known architecture in {@code file} expects, with why: keras.applications'
      * networks by their names (their {@code preprocess_input}), and any model whose first layer
      * scales pixels itself ({@code Rescaling}, {@code Normalization}) takes them raw.

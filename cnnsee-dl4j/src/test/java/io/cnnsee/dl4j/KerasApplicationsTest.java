@@ -107,28 +107,23 @@ class KerasApplicationsTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"EfficientNetB0.keras3", "MobileNetV3Small.keras3", "MobileNetV3Small.tfkeras",
             "ConvNeXtTiny.keras3"})
     void theyRun(String name) throws Exception {
-        NativeBuild.select();
-        try (KerasFile k = configuration(dir().resolve(name + ".json.gz"))) {
-            KerasGraphReader.Result r = KerasGraphReader.read(k, KerasWeights.random(7, null), Shape.map(3, 224, 224));
-            List<GraphModel.Layer> layers = r.layers().stream()
-                    .map(l -> new GraphModel.Layer(l.name(), l.node(), l.shape(), l.convolution())).toList();
-            try (GraphModel model = new GraphModel(name, r.network(), layers, Map.of(), io.cnnsee.ImageInput.raw(224), ClassLabels.forClasses(1000),
-                    io.cnnsee.WeightsInfo.random(7), ConvolutionAlgorithm.WINOGRAD, s -> null, () -> { }, "")) {
-                float[] picture = new float[3 * 224 * 224];
-                java.util.SplittableRandom random = new java.util.SplittableRandom(3);
-                for (int i = 0; i < picture.length; i++) {
-                    picture[i] = (float) random.nextDouble(255);
-                }
-                float[] p = model.forward(picture, List.of(model.classifier().orElseThrow()))[0];
-                double sum = 0;
-                for (float v : p) {
-                    assertThat(Float.isFinite(v)).isTrue();
-                    sum += v;
-                }
-                assertThat(p).hasSize(1000);
-                assertThat(sum).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-4));
-                assertThat(model.fallbackLayers()).as(model.engineNote()).isEmpty();
+        GraphModelBuilder builder = KerasModels.untrained(dir().resolve(name + ".json.gz"), 7);
+        try (GraphModel model = builder.input(io.cnnsee.ImageInput.raw(224)).build()) {
+            assertThat(model.weights().random()).isTrue();
+            float[] picture = new float[3 * 224 * 224];
+            java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+            for (int i = 0; i < picture.length; i++) {
+                picture[i] = (float) random.nextDouble(255);
             }
+            float[] p = model.forward(picture, List.of(model.classifier().orElseThrow()))[0];
+            double sum = 0;
+            for (float v : p) {
+                assertThat(Float.isFinite(v)).isTrue();
+                sum += v;
+            }
+            assertThat(p).hasSize(1000);
+            assertThat(sum).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-4));
+            assertThat(model.fallbackLayers()).as(model.engineNote()).isEmpty();
         }
     }
 }
