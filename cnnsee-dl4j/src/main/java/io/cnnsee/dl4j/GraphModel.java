@@ -11,6 +11,7 @@ import io.cnnsee.Objective;
 import io.cnnsee.ReceptiveField;
 import io.cnnsee.Tap;
 import io.cnnsee.WeightsInfo;
+import io.cnnsee.dl4j.engine.graph.Layer;
 import io.cnnsee.dl4j.engine.graph.Network;
 import io.cnnsee.dl4j.engine.graph.Node;
 import io.cnnsee.dl4j.engine.graph.Op;
@@ -32,10 +33,6 @@ import java.util.function.LongFunction;
  * the last output before each down-sampling. Thread-safe: passes are serialised.
  */
 public final class GraphModel implements InspectableModel {
-
-    /** A layer of the network: its name, the node of its output, whether it is a convolution. */
-    record Layer(String name, int node, Shape shape, boolean convolution) {
-    }
 
     private final String name;
     private final Network network;

@@ -3,6 +3,7 @@ package io.cnnsee.dl4j;
 import io.cnnsee.ImageInput;
 import io.cnnsee.MapShape;
 import io.cnnsee.WeightsInfo;
+import io.cnnsee.dl4j.engine.graph.Layer;
 import io.cnnsee.dl4j.engine.graph.Network;
 import io.cnnsee.dl4j.engine.graph.Shape;
 import org.slf4j.Logger;
@@ -32,7 +33,7 @@ public final class GraphModelBuilder {
      * (tensor names, by layer name's alias), what to close with the model, and what reports
      * should say of how the front-end read it (or nothing).
      */
-    record Read(Network network, List<GraphModel.Layer> layers, Map<String, String> aliases, AutoCloseable source, String remark) {
+    record Read(Network network, List<Layer> layers, Map<String, String> aliases, AutoCloseable source, String remark) {
     }
 
     private final Path file;
@@ -116,8 +117,8 @@ public final class GraphModelBuilder {
     private GraphModel make(ImageInput chosen, Long seed) {
         Read read = front.read(Shape.map(chosen.channels(), chosen.height(), chosen.width()), seed);
         try {
-            List<GraphModel.Layer> layers = read.layers();
-            GraphModel.Layer last = layers.get(layers.size() - 1);
+            List<Layer> layers = read.layers();
+            Layer last = layers.get(layers.size() - 1);
             int classes = last.shape().flat() && read.network().logits().containsKey(last.node()) ? last.shape().channels() : -1;
             ClassLabels names = labels != null ? ClassLabels.read(labels, classes)
                     : classes > 0 ? ClassLabels.forClasses(classes) : ClassLabels.none();

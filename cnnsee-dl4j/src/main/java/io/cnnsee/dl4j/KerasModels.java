@@ -5,7 +5,6 @@ import io.cnnsee.dl4j.keras.KerasGraphReader;
 import io.cnnsee.dl4j.keras.KerasWeights;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -82,9 +81,7 @@ public final class KerasModels {
         int[] declared = KerasGraphReader.declaredInput(k);
         return new GraphModelBuilder(configuration, keras3 ? "Keras 3 configuration" : "Keras 2 configuration", declared, (input, s) -> {
             KerasGraphReader.Result r = KerasGraphReader.read(k, KerasWeights.random(s, null), input);
-            List<GraphModel.Layer> layers = r.layers().stream()
-                    .map(l -> new GraphModel.Layer(l.name(), l.node(), l.shape(), l.convolution())).toList();
-            return new GraphModelBuilder.Read(r.network(), layers, Map.of(), () -> { }, "");
+            return new GraphModelBuilder.Read(r.network(), r.layers(), Map.of(), () -> { }, "");
         }, seed);
     }
 
@@ -146,9 +143,7 @@ public final class KerasModels {
             try {
                 KerasWeights fromFile = KerasWeights.of(k);
                 KerasGraphReader.Result r = KerasGraphReader.read(k, seed == null ? fromFile : KerasWeights.random(seed, fromFile), input);
-                List<GraphModel.Layer> layers = r.layers().stream()
-                        .map(l -> new GraphModel.Layer(l.name(), l.node(), l.shape(), l.convolution())).toList();
-                return new GraphModelBuilder.Read(r.network(), layers, Map.of(), k, "");
+                return new GraphModelBuilder.Read(r.network(), r.layers(), Map.of(), k, "");
             } catch (RuntimeException e) {
                 k.close();
                 throw e;

@@ -4,7 +4,6 @@ import io.cnnsee.dl4j.onnx.OnnxFile;
 import io.cnnsee.dl4j.onnx.OnnxGraphReader;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -42,9 +41,7 @@ public final class OnnxModels {
         OnnxFile onnx = OnnxFile.open(file);
         return new GraphModelBuilder(file, "ONNX (opset " + onnx.opset() + ")", OnnxGraphReader.declaredInput(onnx), (input, seed) -> {
             OnnxGraphReader.Result r = OnnxGraphReader.read(onnx, input, seed);
-            List<GraphModel.Layer> layers = r.layers().stream()
-                    .map(l -> new GraphModel.Layer(l.name(), l.node(), l.shape(), l.convolution())).toList();
-            return new GraphModelBuilder.Read(r.network(), layers, r.aliases(), () -> { }, r.addedSoftmax()
+            return new GraphModelBuilder.Read(r.network(), r.layers(), r.aliases(), () -> { }, r.addedSoftmax()
                     ? "the model ends in logits: its probabilities are their softmax, which cnnsee adds" : "");
         });
     }

@@ -2,6 +2,7 @@ package io.cnnsee.dl4j.keras;
 
 import io.cnnsee.dl4j.engine.graph.Activation;
 import io.cnnsee.dl4j.engine.graph.Graph;
+import io.cnnsee.dl4j.engine.graph.Layer;
 import io.cnnsee.dl4j.engine.graph.Network;
 import io.cnnsee.dl4j.engine.graph.Node;
 import io.cnnsee.dl4j.engine.graph.Op;
@@ -24,10 +25,6 @@ import java.util.function.Supplier;
  * them. A layer with no translation is refused with its name, its Keras class and what to do.
  */
 public final class KerasGraphReader {
-
-    /** A layer of the model: its name, Keras class, the node of its output and that node's shape. */
-    public record Layer(String name, String kerasClass, int node, Shape shape, boolean convolution) {
-    }
 
     /** The graph, and the model's layers in order. */
     public record Result(Network network, List<Layer> layers) {
@@ -317,7 +314,7 @@ public final class KerasGraphReader {
         }
         boolean convolution = cls.equals("Conv2D") || cls.equals("DepthwiseConv2D") || cls.equals("SeparableConv2D");
         outputs.put(name, out);
-        layers.add(new Layer(name, cls, out, shape(out), convolution));
+        layers.add(new Layer(name, out, shape(out), convolution));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.cnnsee.dl4j.onnx;
 
 import io.cnnsee.dl4j.engine.graph.Activation;
 import io.cnnsee.dl4j.engine.graph.Graph;
+import io.cnnsee.dl4j.engine.graph.Layer;
 import io.cnnsee.dl4j.engine.graph.Network;
 import io.cnnsee.dl4j.engine.graph.Node;
 import io.cnnsee.dl4j.engine.graph.Op;
@@ -26,10 +27,6 @@ import java.util.SplittableRandom;
  * with its name, its type and what to do.
  */
 public final class OnnxGraphReader {
-
-    /** A layer of the model: its name, the node of its output, that node's shape, whether it convolves. */
-    public record Layer(String name, int node, Shape shape, boolean convolution) {
-    }
 
     /**
      * The graph, the model's layers in order, each layer's output tensor name where it differs,
