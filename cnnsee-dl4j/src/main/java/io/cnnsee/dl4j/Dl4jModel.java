@@ -560,7 +560,8 @@ public final class Dl4jModel implements InspectableModel {
         return false;
     }
 
-    private static float[] swapFirstAndThirdPlane(float[] values, int kernels, int k) {
+    /** Square kernels over 3 planes with the first and third swapped (BGR to RGB); {@code k} their side. */
+    static float[] swapFirstAndThirdPlane(float[] values, int kernels, int k) {
         float[] out = values.clone();
         int plane = k * k;
         for (int i = 0; i < kernels; i++) {

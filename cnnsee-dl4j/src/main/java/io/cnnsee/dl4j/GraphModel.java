@@ -71,16 +71,20 @@ public final class GraphModel implements InspectableModel {
         Map<String, Layer> byName = new LinkedHashMap<>();
         layers.forEach(l -> byName.put(l.name(), l));
         this.layers = byName;
-        this.spatial = layers.stream().filter(l -> !l.shape().flat())
-                .map(l -> Tap.of(l.name(), new MapShape(l.shape().channels(), l.shape().height(), l.shape().width()))).toList();
+        this.spatial = layers.stream().filter(l -> !l.shape().flat()).map(GraphModel::tap).toList();
         if (spatial.isEmpty()) {
             throw new IllegalArgumentException(name + " has no layer whose output is a map (channels x height x width): "
                     + "cnnsee inspects convolutional networks");
         }
         this.defaults = defaults(layers);
+        this.classifier = classifier(layers, network).orElse(null);
+    }
+
+    /** The last layer as a tap, where it is a softmax over classes whose scores before it the graph holds. */
+    static Optional<Tap> classifier(List<Layer> layers, Network network) {
         Layer last = layers.get(layers.size() - 1);
         boolean classifies = last.shape().flat() && network.logits().containsKey(last.node());
-        this.classifier = classifies ? Tap.of(last.name(), new MapShape(last.shape().channels(), 1, 1)) : null;
+        return classifies ? Optional.of(Tap.of(last.name(), new MapShape(last.shape().channels(), 1, 1))) : Optional.empty();
     }
 
     /**
@@ -365,13 +369,7 @@ public final class GraphModel implements InspectableModel {
                 }
                 float[] values = c.weights().values();
                 if (input.order() == ImageInput.ChannelOrder.BGR) {
-                    int plane = (int) (d[2] * d[3]);
-                    float[] swapped = values.clone();
-                    for (int k = 0; k < d[0]; k++) {
-                        System.arraycopy(values, (k * 3 + 2) * plane, swapped, k * 3 * plane, plane);
-                        System.arraycopy(values, k * 3 * plane, swapped, (k * 3 + 2) * plane, plane);
-                    }
-                    values = swapped;
+                    values = Dl4jModel.swapFirstAndThirdPlane(values, (int) d[0], (int) d[2]);
                 }
                 return Optional.of(new FirstLayerKernels(n.name(), (int) d[0], (int) d[2], values));
             }

@@ -118,8 +118,7 @@ public final class GraphModelBuilder {
         Read read = front.read(Shape.map(chosen.channels(), chosen.height(), chosen.width()), seed);
         try {
             List<Layer> layers = read.layers();
-            Layer last = layers.get(layers.size() - 1);
-            int classes = last.shape().flat() && read.network().logits().containsKey(last.node()) ? last.shape().channels() : -1;
+            int classes = GraphModel.classifier(layers, read.network()).map(t -> t.shape().channels()).orElse(-1);
             ClassLabels names = labels != null ? ClassLabels.read(labels, classes)
                     : classes > 0 ? ClassLabels.forClasses(classes) : ClassLabels.none();
             WeightsInfo info = seed == null ? new WeightsInfo("weights from the " + kind + " model " + file.getFileName(), "", false)

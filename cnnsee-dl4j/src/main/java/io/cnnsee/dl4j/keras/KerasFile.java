@@ -37,19 +37,23 @@ public final class KerasFile implements AutoCloseable {
     private final Path path;
     private final JsonNode config;
     private final boolean keras3;
-    private final HdfFile hdf;
+    /** The weights; for a {@code .keras} zip, extracted when first asked for. */
+    private HdfFile hdf;
+    /** Whether there are weights to read (not a configuration alone). */
+    private final boolean weighted;
     /** Per layer name, the group holding its weights. */
     private final Map<String, Group> groups = new HashMap<>();
     /** In a legacy file, the nested model each of its inner layers belongs to, by the inner layer's name. */
     private final Map<String, String> nested = new HashMap<>();
     private final boolean native3;
 
-    private KerasFile(Path path, JsonNode config, boolean keras3, HdfFile hdf, boolean native3) {
+    private KerasFile(Path path, JsonNode config, boolean keras3, HdfFile hdf, boolean native3, boolean weighted) {
         this.path = path;
         this.config = config;
         this.keras3 = keras3;
         this.hdf = hdf;
         this.native3 = native3;
+        this.weighted = weighted;
     }
 
     /**
@@ -57,7 +61,7 @@ public final class KerasFile implements AutoCloseable {
      * zip's {@code config.json} holds it): to build an architecture with random weights.
      */
     public static KerasFile ofConfiguration(Path name, JsonNode config, boolean keras3) {
-        return new KerasFile(name, config, keras3, null, keras3);
+        return new KerasFile(name, config, keras3, null, keras3, false);
     }
 
     /** Whether {@code file} looks like a Keras model: a zip with {@code config.json}, or an HDF5 file. */
@@ -119,13 +123,8 @@ public final class KerasFile implements AutoCloseable {
                         + "metadata.json and model.weights.h5; save it with model.save('model.keras'))");
             }
             JsonNode json = parse(read(zip, config), file, "config.json");
-            HdfFile hdf;
-            try (InputStream in = zip.getInputStream(weights)) {
-                hdf = HdfFile.fromInputStream(in); // a temporary file, deleted on close
-            }
-            KerasFile k = new KerasFile(file, json, true, hdf, true);
-            k.indexNative();
-            return k;
+            // The weights (VGG16's are 528 MB) are extracted only when a model reads them, not to look at the file.
+            return new KerasFile(file, json, true, null, true, true);
         } catch (IOException e) {
             throw new IllegalArgumentException("Cannot read the zip " + file + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -152,7 +151,7 @@ public final class KerasFile implements AutoCloseable {
             Attribute version = hdf.getAttribute("keras_version");
             boolean keras3 = version != null && String.valueOf(scalar(version)).startsWith("3");
             JsonNode json = parse(String.valueOf(scalar(config)).getBytes(StandardCharsets.UTF_8), file, "model_config");
-            KerasFile k = new KerasFile(file, json, keras3, hdf, false);
+            KerasFile k = new KerasFile(file, json, keras3, hdf, false, true);
             k.indexH5();
             return k;
         } catch (RuntimeException e) {
@@ -184,6 +183,24 @@ public final class KerasFile implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalArgumentException("The " + what + " of " + file + " is not valid JSON: " + e.getMessage(), e);
         }
+    }
+
+    /** Whether there are weights, extracting a {@code .keras} zip's on first use. */
+    private synchronized boolean weights() {
+        if (!weighted) {
+            return false;
+        }
+        if (hdf == null) {
+            try (ZipFile zip = new ZipFile(path.toFile()); InputStream in = zip.getInputStream(zip.getEntry("model.weights.h5"))) {
+                hdf = HdfFile.fromInputStream(in); // a temporary file, deleted on close
+                indexNative();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("Cannot read the weights in " + path + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                throw damaged(path, e);
+            }
+        }
+        return true;
     }
 
     /**
@@ -304,7 +321,7 @@ public final class KerasFile implements AutoCloseable {
 
     /** The weights of {@code layer}, in Keras's order; none for a layer without any. */
     public List<Weight> weights(String layer) {
-        Group group = hdf == null ? null : groups.get(layer);
+        Group group = weights() ? groups.get(layer) : null;
         List<Weight> out = new ArrayList<>();
         if (group == null) {
             return out;
@@ -363,7 +380,7 @@ public final class KerasFile implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (hdf != null) {
             hdf.close();
         }
