@@ -29,15 +29,11 @@ public interface ChannelRanker {
     /** Share of positive activations, from 0 to 1. */
     ChannelRanker ACTIVE_FRACTION = named("active", c -> c.stats().activeFraction());
     /**
-     * Grad-CAM weight of each channel for the class being explained (the most probable one unless
-     * chosen): the channels that mattered for the class come first. It needs the class gradient
-     * of each picture, which {@link FeatureMapInspector} computes when given this ranker (the model
-     * must classify); scoring a channel directly fails: use {@link GradCam#ranker()} for that.
+     * Grad-CAM ranking, which needs the class gradient of each picture and so is not a
+     * {@code ChannelRanker}: {@link GradientRanker#GRAD_CAM}, here so that
+     * {@code builder.ranker(ChannelRanker.GRAD_CAM)} reads as the other rankers do.
      */
-    ChannelRanker GRAD_CAM = named("grad-cam", c -> {
-        throw new UnsupportedOperationException("Grad-CAM ranking needs the class gradient of the picture: "
-                + "give ChannelRanker.GRAD_CAM to a FeatureMapInspector, or rank with GradCam.ranker()");
-    });
+    GradientRanker GRAD_CAM = GradientRanker.GRAD_CAM;
 
     /** The score of one channel; higher ranks first. */
     double score(Channel channel);
@@ -92,8 +88,7 @@ public interface ChannelRanker {
     }
 
     /**
-     * The built-in rankers that score a channel from its values alone, in the order documented
-     * ({@link #GRAD_CAM} is not among them: it needs the class gradient).
+     * The built-in rankers, which score a channel from its values alone, in the order documented.
      */
     static List<ChannelRanker> builtIns() {
         return List.of(SUM, MEAN, MAX, L2, VARIANCE, ACTIVE_FRACTION);
@@ -101,21 +96,23 @@ public interface ChannelRanker {
 
     /**
      * The built-in ranker called {@code name} ({@code sum}, {@code mean}, {@code max},
-     * {@code l2}, {@code variance}, {@code active}, or {@code grad-cam}, which only an inspector
-     * can use), ignoring case.
+     * {@code l2}, {@code variance}, {@code active}), ignoring case.
      *
      * @throws IllegalArgumentException naming the known rankers if there is none by that name
      */
     static ChannelRanker builtIn(String name) {
         Objects.requireNonNull(name, "name");
-        List<ChannelRanker> known = new ArrayList<>(builtIns());
-        known.add(GRAD_CAM);
-        for (ChannelRanker r : known) {
+        for (ChannelRanker r : builtIns()) {
             if (r.name().equalsIgnoreCase(name.strip())) {
                 return r;
             }
         }
-        throw new IllegalArgumentException("Unknown ranker '" + name + "': choose one of "
-                + known.stream().map(ChannelRanker::name).toList());
+        if (GRAD_CAM.name().equalsIgnoreCase(name.strip())) {
+            throw new IllegalArgumentException("'" + name.strip() + "' ranks by the class gradient, which a channel"
+                    + " alone does not carry: give GradientRanker.GRAD_CAM to FeatureMapInspector.Builder.ranker");
+        }
+        List<String> known = new ArrayList<>(builtIns().stream().map(ChannelRanker::name).toList());
+        known.add(GRAD_CAM.name());
+        throw new IllegalArgumentException("Unknown ranker '" + name + "': choose one of " + known);
     }
 }

@@ -6,11 +6,11 @@ import java.util.Objects;
 /**
  * How one class score of a classifying model depends on some of its layers, for one picture:
  * each layer's output and the gradient of the class score (before softmax) with respect to it.
- * What {@link GradCam} is made from; computed by {@link InspectableModel#classGradient}.
+ * What {@link GradCam} is made from; computed by {@link ClassGradients#classGradient}.
  *
  * @param classIndex    the class whose score was differentiated
  * @param score         that class's score before softmax (its logit)
- * @param probabilities the class probabilities for the picture, as {@link InspectableModel#classifier()} gives them
+ * @param probabilities the class probabilities for the picture, as {@link Classifying#classifier()} gives them
  * @param activations   the outputs of the layers asked for, in the order asked
  * @param gradients     the gradient of {@code score} with respect to each of them, same taps and shapes
  */

@@ -52,36 +52,37 @@ public final class FeatureMapInspector {
 
     private final InspectableModel model;
     private final ChannelRanker ranker;
+    private final GradientRanker gradientRanker;
     private final int channels;
     private final GridRenderer renderer;
     private final List<Tap> taps;
     private final ImageLoader loader;
-    private final int predictions;
+    private final Classifying classes;
+    private final ClassGradients differentiable;
     private final Tap gradCamTap;
     private final int explainedClass;
     private final int overlays;
-    private final boolean firstLayerFilters;
-    private final SaliencyMethod saliency;
-    private final int visualized;
-    private final int visualizationSteps;
+    private final List<Step> steps;
+
+    /** An explanation added to an inspection after its maps are ranked: Grad-CAM, saliency, ... */
+    @FunctionalInterface
+    private interface Step {
+        Inspection apply(Inspection inspection, Picture picture);
+    }
+
+    /** The picture of one run, what the model saw of it, and what its passes gave. */
+    private record Picture(BufferedImage image, BufferedImage view, Passes passes, List<Prediction> predicted) {
+    }
 
     private FeatureMapInspector(Builder b, InspectableModel model) {
         this.model = model;
         this.ranker = b.ranker;
+        this.gradientRanker = b.gradientRanker;
         this.channels = b.channels;
         this.renderer = b.renderer;
         this.loader = b.loader;
-        this.predictions = b.predictions;
         this.explainedClass = b.explainedClass;
         this.overlays = b.overlays;
-        this.firstLayerFilters = b.firstLayerFilters;
-        this.saliency = b.saliency;
-        this.visualized = b.visualized;
-        this.visualizationSteps = b.visualizationSteps;
-        if (visualized > 0 && model.imageInput().isEmpty()) {
-            throw new IllegalStateException(model.name() + " does not say how it makes a picture its input, which"
-                    + " feature visualisation needs");
-        }
         if (b.layerNames == null) {
             this.taps = List.copyOf(model.taps());
         } else {
@@ -94,23 +95,51 @@ public final class FeatureMapInspector {
         if (taps.isEmpty()) {
             throw new IllegalArgumentException("Model " + model.name() + " has no taps to inspect");
         }
-        boolean gradients = b.gradCam || ranker == ChannelRanker.GRAD_CAM || b.saliency != null;
-        if (gradients && model.classifier().isEmpty()) {
-            throw new IllegalStateException((b.saliency != null && !b.gradCam && ranker != ChannelRanker.GRAD_CAM ? "Saliency"
-                    : "Grad-CAM" + (b.gradCam ? "" : " ranking")) + " explains a class, and "
-                    + model.name() + " does not classify: use a model with its top (VGG16: includeTop(true),"
-                    + " on the command line --include-top)");
+        List<Step> chosen = new ArrayList<>();
+        if (b.gradCam || gradientRanker != null) {
+            this.differentiable = model.require(ClassGradients.class, b.gradCam ? "Grad-CAM" : gradientRanker.name() + " ranking");
+        } else {
+            this.differentiable = null;
         }
         if (b.gradCam) {
             List<Tap> modelTaps = model.taps();
             this.gradCamTap = b.gradCamLayer != null ? model.tap(b.gradCamLayer) : modelTaps.get(modelTaps.size() - 1);
+            if (gradCamTap.shape().channelSize() == 1) {
+                throw new IllegalArgumentException("Grad-CAM needs a layer with a spatial map; " + gradCamTap.layerName()
+                        + " puts out " + gradCamTap.shape() + ": choose a convolutional layer, such as "
+                        + modelTaps.get(modelTaps.size() - 1).layerName());
+            }
+            chosen.add(this::gradCam);
         } else {
             this.gradCamTap = null;
         }
-        if (firstLayerFilters && model.firstLayerKernels().isEmpty()) {
-            throw new IllegalStateException(model.name() + " does not expose its first-layer kernels");
+        if (b.firstLayerFilters) {
+            FirstLayerKernels kernels = model.require(FirstLayerFilters.class, "Showing the first-layer filters").firstLayerKernels();
+            chosen.add((inspection, picture) -> inspection.withFirstLayerKernels(kernels));
+        }
+        if (b.visualized > 0) {
+            model.require(InputGradients.class, "Feature visualisation");
+            int visualized = b.visualized;
+            int visualizationSteps = b.visualizationSteps;
+            chosen.add((inspection, picture) -> visualize(inspection, visualized, visualizationSteps));
+        }
+        if (b.saliency != null) {
+            model.require(Classifying.class, "Saliency");
+            model.require(InputGradients.class, "Saliency");
+            SaliencyMethod method = b.saliency;
+            chosen.add((inspection, picture) -> saliency(inspection, picture, method));
+        }
+        this.classes = b.predictions > 0 || b.saliency != null || differentiable != null
+                ? model.capability(Classifying.class).orElse(null) : null;
+        this.predictions = b.predictions;
+        this.steps = List.copyOf(chosen);
+        if (explainedClass != ClassGradient.MOST_PROBABLE_CLASS && classes != null && explainedClass >= classes.classCount()) {
+            throw new IllegalArgumentException("The explained class " + explainedClass + " is not one of " + model.name()
+                    + "'s classes, 0 to " + (classes.classCount() - 1));
         }
     }
+
+    private final int predictions;
 
     /** Inspects {@code image} with the default inspector. */
     public static Inspection inspect(BufferedImage image) {
@@ -170,41 +199,20 @@ public final class FeatureMapInspector {
             throw new IllegalArgumentException("Picture " + source + " has no pixels");
         }
         long start = System.nanoTime();
-        Optional<Tap> classifier = predictions > 0 ? model.classifier() : Optional.empty();
-        boolean rankByGradCam = ranker == ChannelRanker.GRAD_CAM;
-        List<FeatureMap> maps;
-        FeatureMap probabilities = null;
-        ClassGradient gradient = null;
-        if (rankByGradCam) {
-            // One forward and one backward pass give every tap's output and its gradient.
-            List<Tap> differentiated = gradCamTap == null || taps.contains(gradCamTap) ? taps : concat(taps, gradCamTap);
-            gradient = model.classGradient(image, explainedClass, differentiated);
-            check(gradient.activations(), differentiated);
-            maps = gradient.activations().subList(0, taps.size());
-            probabilities = gradient.probabilities();
-        } else {
-            List<Tap> read = classifier.isPresent() ? concat(taps, classifier.get()) : taps;
-            List<FeatureMap> all = model.forward(image, read);
-            check(all, read);
-            maps = all.subList(0, taps.size());
-            if (classifier.isPresent()) {
-                probabilities = all.get(taps.size());
-            }
-            if (gradCamTap != null) {
-                gradient = model.classGradient(image, explainedClass, List.of(gradCamTap));
-                check(gradient.activations(), List.of(gradCamTap));
-            }
-        }
-        List<Prediction> predicted = classifier.isPresent()
-                ? Prediction.top(probabilities, predictions, model::classLabel) : List.of();
+        Tap classifier = predictions > 0 && classes != null ? classes.classifier() : null;
+        Passes passes = Passes.run(model, image, taps, classifier, differentiable, gradCamTap, gradientRanker != null,
+                explainedClass);
+        List<Prediction> predicted = classifier != null
+                ? Prediction.top(passes.probabilities(), predictions, classes::classLabel) : List.of();
         long forward = System.nanoTime();
-        String explained = gradient == null ? null : model.classLabel(gradient.classIndex());
-        BufferedImage view = overlays > 0 || gradCamTap != null || saliency != null ? model.inputView(image) : null;
+        String explained = passes.gradient() == null ? null : classes.classLabel(passes.gradient().classIndex());
+        BufferedImage view = overlays > 0 || !steps.isEmpty() ? model.inputView(image) : null;
         BufferedImage overlayPicture = overlays > 0 ? Resize.fit(view, OVERLAY_SIDE) : null;
         List<TapInspection> results = new ArrayList<>(taps.size());
-        for (int i = 0; i < taps.size(); i++) {
-            FeatureMap map = maps.get(i);
-            Ranking ranking = (rankByGradCam ? gradient.gradCam(map.tap(), explained).ranker() : ranker).top(map, channels);
+        for (FeatureMap map : passes.maps()) {
+            ChannelRanker rankBy = gradientRanker != null
+                    ? gradientRanker.forClass(passes.gradient(), map.tap(), explained) : ranker;
+            Ranking ranking = rankBy.top(map, channels);
             List<BufferedImage> shown = new ArrayList<>();
             for (int r = 0; r < Math.min(overlays, ranking.size()); r++) {
                 shown.add(Overlay.blend(overlayPicture, map.channel(ranking.channels().get(r).channel()),
@@ -214,62 +222,67 @@ public final class FeatureMapInspector {
         }
         LOG.debug("Inspected {}: forward pass {} ms, ranking and rendering {} ms", source,
                 (forward - start) / 1_000_000, (System.nanoTime() - forward) / 1_000_000);
-        Inspection inspection = new Inspection(source, image, model.name(), model.weights(), ranker.name(),
+        Inspection inspection = new Inspection(source, image, model.name(), model.weights(), rankerName(),
                 renderer.colormap(), renderer.normalization(), results, predicted).withEngine(model.engineNote());
-        if (gradCamTap != null) {
-            GradCam cam = gradient.gradCam(gradCamTap, explained);
-            inspection = inspection.withGradCam(cam, cam.overlay(Resize.fit(view, GRAD_CAM_SIDE), Colormap.TURBO, OVERLAY_ALPHA));
-        }
-        if (firstLayerFilters) {
-            inspection = inspection.withFirstLayerKernels(model.firstLayerKernels().orElseThrow());
-        }
-        if (visualized > 0) {
-            List<io.cnnsee.visualize.Visualization> pictures = new ArrayList<>();
-            for (TapInspection t : results) {
-                List<Integer> best = t.ranking().channels().stream().limit(visualized).map(RankedChannel::channel).toList();
-                pictures.addAll(io.cnnsee.visualize.FeatureVisualizer.builder(model).layer(t.tap().layerName()).channels(best)
-                        .steps(visualizationSteps).seed(1).build().run());
-            }
-            inspection = inspection.withVisualizations(pictures);
-        }
-        if (saliency != null) {
-            int explainedIndex = gradient != null ? gradient.classIndex() : explainedClass != ClassGradient.MOST_PROBABLE_CLASS
-                    ? explainedClass : !predicted.isEmpty() ? predicted.get(0).classIndex()
-                    : Prediction.top(model.forward(image, List.of(model.classifier().orElseThrow())).get(0), 1,
-                    model::classLabel).get(0).classIndex();
-            SaliencyMap map = saliency.compute(model, image, Objective.classLogit(explainedIndex), 0);
-            inspection = inspection.withSaliency(map, Overlay.blend(Resize.fit(view, GRAD_CAM_SIDE),
-                    map.asFeatureMap().channel(0), Colormap.INFERNO, OVERLAY_ALPHA));
+        Picture picture = new Picture(image, view, passes, predicted);
+        for (Step step : steps) {
+            inspection = step.apply(inspection, picture);
         }
         return inspection;
     }
 
-    /** The model must answer what was asked, in order: a wrong engine is caught here, not in a grid. */
-    private void check(List<FeatureMap> maps, List<Tap> asked) {
-        if (maps.size() != asked.size()) {
-            throw new IllegalStateException("Model " + model.name() + " returned " + maps.size()
-                    + " feature maps for " + asked.size() + " taps");
-        }
-        for (int i = 0; i < asked.size(); i++) {
-            if (!maps.get(i).tap().equals(asked.get(i))) {
-                throw new IllegalStateException("Model " + model.name() + " returned the output of "
-                        + maps.get(i).tap() + " where " + asked.get(i) + " was asked for");
-            }
-        }
+    private Inspection gradCam(Inspection inspection, Picture picture) {
+        ClassGradient gradient = picture.passes().gradient();
+        GradCam cam = gradient.gradCam(gradCamTap, classes.classLabel(gradient.classIndex()));
+        return inspection.withGradCam(cam, cam.overlay(Resize.fit(picture.view(), GRAD_CAM_SIDE), Colormap.TURBO,
+                OVERLAY_ALPHA));
     }
 
-    private static List<Tap> concat(List<Tap> taps, Tap extra) {
-        List<Tap> all = new ArrayList<>(taps);
-        all.add(extra);
-        return all;
+    private Inspection visualize(Inspection inspection, int visualized, int steps) {
+        List<io.cnnsee.visualize.Visualization> pictures = new ArrayList<>();
+        for (TapInspection t : inspection.taps()) {
+            List<Integer> best = t.ranking().channels().stream().limit(visualized).map(RankedChannel::channel).toList();
+            pictures.addAll(io.cnnsee.visualize.FeatureVisualizer.builder(model).layer(t.tap().layerName()).channels(best)
+                    .steps(steps).seed(1).build().run());
+        }
+        return inspection.withVisualizations(pictures);
+    }
+
+    private Inspection saliency(Inspection inspection, Picture picture, SaliencyMethod method) {
+        SaliencyMap map = method.compute(model, picture.image(), Objective.classLogit(explainedIndex(picture)), 0);
+        return inspection.withSaliency(map, Overlay.blend(Resize.fit(picture.view(), GRAD_CAM_SIDE),
+                map.asFeatureMap().channel(0), Colormap.INFERNO, OVERLAY_ALPHA));
+    }
+
+    /** The class saliency explains: Grad-CAM's if it ran, else the one asked for, else the most probable. */
+    private int explainedIndex(Picture picture) {
+        if (picture.passes().gradient() != null) {
+            return picture.passes().gradient().classIndex();
+        } else if (explainedClass != ClassGradient.MOST_PROBABLE_CLASS) {
+            return explainedClass;
+        } else if (!picture.predicted().isEmpty()) {
+            return picture.predicted().get(0).classIndex();
+        }
+        FeatureMap probabilities = model.forward(picture.image(), List.of(classes.classifier())).get(0);
+        return Prediction.top(probabilities, 1, classes::classLabel).get(0).classIndex();
+    }
+
+    private String rankerName() {
+        return gradientRanker != null ? gradientRanker.name() : ranker.name();
     }
 
     public InspectableModel model() {
         return model;
     }
 
-    public ChannelRanker ranker() {
-        return ranker;
+    /** How channels are ranked from their values; empty when they are ranked by gradient ({@link #gradientRanker()}). */
+    public Optional<ChannelRanker> ranker() {
+        return Optional.ofNullable(ranker);
+    }
+
+    /** How channels are ranked by the class gradient, when they are. */
+    public Optional<GradientRanker> gradientRanker() {
+        return Optional.ofNullable(gradientRanker);
     }
 
     /** Channels shown per tap (fewer where a tap has fewer). */
@@ -300,6 +313,7 @@ public final class FeatureMapInspector {
     public static final class Builder {
         private InspectableModel model;
         private ChannelRanker ranker = ChannelRanker.SUM;
+        private GradientRanker gradientRanker;
         private int channels = DEFAULT_CHANNELS;
         private int predictions = DEFAULT_PREDICTIONS;
         private GridRenderer renderer = GridRenderer.defaults();
@@ -384,7 +398,6 @@ public final class FeatureMapInspector {
             return this;
         }
 
-        /** The model to inspect; by default the one of the provider found on the classpath. */
         /**
          * Adds, under each tap's grid, the pictures its best {@code channels} look for (feature
          * visualisation, {@link io.cnnsee.visualize.FeatureVisualizer}, seed 1), found in
@@ -401,14 +414,26 @@ public final class FeatureMapInspector {
             return this;
         }
 
+        /** The model to inspect; by default the one of the provider found on the classpath. */
         public Builder model(InspectableModel model) {
             this.model = Objects.requireNonNull(model, "model");
             return this;
         }
 
-        /** How channels are ranked; {@link ChannelRanker#SUM} by default. */
+        /** How channels are ranked from their values; {@link ChannelRanker#SUM} by default. */
         public Builder ranker(ChannelRanker ranker) {
             this.ranker = Objects.requireNonNull(ranker, "ranker");
+            this.gradientRanker = null;
+            return this;
+        }
+
+        /**
+         * Ranks channels by what they did for the explained class ({@link #explainedClass(int)}),
+         * e.g. {@link GradientRanker#GRAD_CAM}: the model must have {@link ClassGradients}.
+         */
+        public Builder ranker(GradientRanker ranker) {
+            this.gradientRanker = Objects.requireNonNull(ranker, "ranker");
+            this.ranker = null;
             return this;
         }
 
@@ -487,8 +512,10 @@ public final class FeatureMapInspector {
          * The inspector. Without a model set, this finds the provider on the classpath and makes
          * its default model, which may load (or download) weights.
          *
-         * @throws IllegalArgumentException if a named tap is not a layer of the model
-         * @throws IllegalStateException    if no model is set and no provider is on the classpath
+         * @throws UnknownLayerException          if a named tap is not a layer of the model
+         * @throws UnsupportedCapabilityException if an option needs what the model cannot do (Grad-CAM
+         *                                        needs {@link ClassGradients}, saliency {@link InputGradients}, ...)
+         * @throws IllegalStateException          if no model is set and no provider is on the classpath
          */
         public FeatureMapInspector build() {
             InspectableModel m = model != null ? model : ModelProviders.find().defaultModel();

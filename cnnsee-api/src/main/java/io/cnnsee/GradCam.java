@@ -138,7 +138,7 @@ public final class GradCam {
      * @throws IllegalArgumentException when asked to score a channel of another layer
      */
     public ChannelRanker ranker() {
-        return ChannelRanker.named(ChannelRanker.GRAD_CAM.name(), channel -> {
+        return ChannelRanker.named(GradientRanker.GRAD_CAM.name(), channel -> {
             if (!channel.tap().equals(tap)) {
                 throw new IllegalArgumentException("Grad-CAM weights of " + tap.layerName()
                         + " cannot rank channels of " + channel.tap().layerName());

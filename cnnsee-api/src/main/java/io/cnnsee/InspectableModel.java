@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * A network whose layers can be observed: the model side of cnnsee, implemented by an engine
- * module such as {@code cnnsee-dl4j}.
+ * module such as {@code cnnsee-dl4j}. What a model can do beyond showing its layers (classify,
+ * differentiate, ...) are {@link Capability capabilities}, asked for with {@link #capability}.
  *
  * <p>Implementations must allow {@link #forward} from several threads at once (by locking or by
  * copies of the network); the facade relies on it.
@@ -35,7 +36,7 @@ public interface InspectableModel extends AutoCloseable {
     /**
      * The tap of any layer, by its name in the model.
      *
-     * @throws IllegalArgumentException naming the model's layers if there is no such layer
+     * @throws UnknownLayerException naming the model's layers if there is no such layer
      */
     Tap tap(String layerName);
 
@@ -63,95 +64,6 @@ public interface InspectableModel extends AutoCloseable {
     }
 
     /**
-     * The layer whose output is the class probabilities, when the model classifies (VGG16 built
-     * with its top); empty otherwise. The inspector reads it in the same pass as the taps.
-     */
-    default java.util.Optional<Tap> classifier() {
-        return java.util.Optional.empty();
-    }
-
-    /** The name of class {@code index} of the {@link #classifier()}, e.g. "tabby, tabby cat". */
-    default String classLabel(int index) {
-        return "class " + index;
-    }
-
-    /**
-     * The gradient of one class score (before softmax) with respect to the outputs of
-     * {@code taps}, with those outputs and the class probabilities, from one forward and one
-     * backward pass: what {@link GradCam} is made of. Models that cannot differentiate keep this
-     * default, which throws.
-     *
-     * @param classIndex the class, or {@link ClassGradient#MOST_PROBABLE_CLASS} for the picture's most probable
-     * @param taps       the layers, at least one; convolutional layers for Grad-CAM
-     * @throws UnsupportedOperationException if the model does not classify or cannot compute gradients
-     * @throws IllegalArgumentException      if the class is not one of the model's, or a tap cannot be differentiated
-     */
-    default ClassGradient classGradient(BufferedImage image, int classIndex, List<Tap> taps) {
-        throw new UnsupportedOperationException(name() + " cannot compute class gradients, which Grad-CAM needs");
-    }
-
-    /**
-     * The input pixels a unit of {@code tap} sees, computed from the network's strides and
-     * kernels; empty when the model does not say (the atlas then shows whole pictures).
-     */
-    default java.util.Optional<ReceptiveField> receptiveField(Tap tap) {
-        return java.util.Optional.empty();
-    }
-
-    /**
-     * How the model makes a picture its input, when it says: what feature visualisation needs to
-     * turn a picture it optimises into the network's input and back.
-     */
-    default java.util.Optional<ImageInput> imageInput() {
-        return java.util.Optional.empty();
-    }
-
-    /**
-     * {@code image} as the network's input: resized and scaled as the model does it, channel after
-     * channel ({@link #inputShape()}), the input {@link #inputGradient} differentiates at.
-     *
-     * @throws UnsupportedOperationException if the model does not expose its input
-     */
-    default float[] networkInput(BufferedImage image) {
-        throw new UnsupportedOperationException(name() + " does not expose its network input");
-    }
-
-    /**
-     * {@code objective}'s value at {@code input} (as {@link #networkInput} makes it, or any values
-     * of {@link #inputShape()}) and its gradient with respect to the input, from one forward and
-     * one backward pass.
-     *
-     * @throws UnsupportedOperationException if the model cannot differentiate with respect to its input
-     * @throws IllegalArgumentException      naming the layers, channels or classes there are, when the
-     *                                       objective reads one the model does not have
-     */
-    default InputGradient inputGradient(float[] input, Objective objective) {
-        throw new UnsupportedOperationException(name() + " cannot compute gradients with respect to its input");
-    }
-
-    /**
-     * {@link #inputGradient} for several inputs, each with its own objective: element i is input
-     * i's. Engines that can run them as one batch, which costs less per input, override this
-     * (VGG16 does for objectives that read one convolution or pooling layer); by default they go
-     * one by one.
-     *
-     * @throws IllegalArgumentException if the lists differ in length or are empty
-     */
-    default java.util.List<InputGradient> inputGradients(java.util.List<float[]> inputs, java.util.List<Objective> objectives) {
-        java.util.Objects.requireNonNull(inputs, "inputs");
-        java.util.Objects.requireNonNull(objectives, "objectives");
-        if (inputs.isEmpty() || inputs.size() != objectives.size()) {
-            throw new IllegalArgumentException("One objective per input, and at least one: got " + inputs.size()
-                    + " inputs and " + objectives.size() + " objectives");
-        }
-        java.util.List<InputGradient> out = new java.util.ArrayList<>(inputs.size());
-        for (int i = 0; i < inputs.size(); i++) {
-            out.add(inputGradient(inputs.get(i), objectives.get(i)));
-        }
-        return out;
-    }
-
-    /**
      * The part of {@code image} the model looks at, before it is resized to {@link #inputShape()}:
      * the whole picture unless the model crops it (VGG16 built with {@code centerCrop}). Overlays
      * and Grad-CAM maps are drawn over it, so that they line up with what the model saw.
@@ -161,19 +73,32 @@ public interface InspectableModel extends AutoCloseable {
     }
 
     /**
-     * The kernels of the first convolution, for {@link io.cnnsee.render.Filters}: empty when the
-     * model does not expose them.
-     */
-    default java.util.Optional<FirstLayerKernels> firstLayerKernels() {
-        return java.util.Optional.empty();
-    }
-
-    /**
      * How the engine runs this model, for a report's settings: which layers take a slower path,
      * for instance. Empty when there is nothing to say.
      */
     default String engineNote() {
         return "";
+    }
+
+    /**
+     * This model as {@code capability} when it has it: {@link Classifying}, {@link ClassGradients},
+     * {@link InputGradients}, {@link ReceptiveFields}, {@link FirstLayerFilters}. By default a model
+     * has the capabilities its class implements; a model whose instances differ (VGG16 with or
+     * without its top) overrides this, with {@link Capability#when}.
+     */
+    default <C extends Capability> java.util.Optional<C> capability(Class<C> capability) {
+        return Capability.when(true, this, capability);
+    }
+
+    /**
+     * This model as {@code capability}, which {@code purpose} needs.
+     *
+     * @throws UnsupportedCapabilityException naming the model, the capability, the purpose and what to use instead
+     */
+    default <C extends Capability> C require(Class<C> capability, String purpose) {
+        return capability(capability).orElseThrow(() -> new UnsupportedCapabilityException(name(),
+                capability == ClassGradients.class && capability(Classifying.class).isEmpty() ? Classifying.class
+                        : capability, purpose));
     }
 
     /** Frees what the model holds (native memory); the model cannot be used afterwards. */

@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * A number computed from one pass through a network, whose gradient with respect to the input
- * picture an engine can give ({@link InspectableModel#inputGradient}): what feature visualisation
+ * picture an engine can give ({@link InputGradients#inputGradient}): what feature visualisation
  * maximises and saliency explains. A weighted sum of terms, each a channel's mean over a tap, a
  * channel's centre unit, or a class's score before softmax. Immutable.
  * <pre>{@code

@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * Saliency on the input picture, from any model that gives {@link InspectableModel#inputGradient}:
+ * Saliency on the input picture, from any model that gives {@link InputGradients#inputGradient}:
  * <ul>
  * <li>{@link #vanilla}: the gradient of the objective (Simonyan et al. 2014);
  * <li>{@link #smoothGrad}: the gradient averaged over copies of the input with Gaussian noise
@@ -24,7 +24,8 @@ public final class Saliency {
     }
 
     /** The gradient of {@code objective} at {@code image}. */
-    public static SaliencyMap vanilla(InspectableModel model, BufferedImage image, Objective objective) {
+    public static SaliencyMap vanilla(InspectableModel network, BufferedImage image, Objective objective) {
+        InputGradients model = network.require(InputGradients.class, "Saliency");
         InputGradient g = model.inputGradient(model.networkInput(image), objective);
         return gradientMap("vanilla gradient", objective, g.shape(), g.gradient(), Double.NaN);
     }
@@ -33,8 +34,9 @@ public final class Saliency {
      * The gradient averaged over {@code samples} copies of the input, each with Gaussian noise of
      * standard deviation {@code noise} times the input's range (0.1 to 0.2 in the paper).
      */
-    public static SaliencyMap smoothGrad(InspectableModel model, BufferedImage image, Objective objective, int samples,
+    public static SaliencyMap smoothGrad(InspectableModel network, BufferedImage image, Objective objective, int samples,
                                          double noise, long seed) {
+        InputGradients model = network.require(InputGradients.class, "SmoothGrad");
         if (samples < 1) {
             throw new IllegalArgumentException("SmoothGrad needs at least 1 sample, was " + samples);
         }
@@ -79,8 +81,9 @@ public final class Saliency {
      * Integrated Gradients from {@code baseline} (network input values; null for all zeros) to the
      * picture, the path's integral by the midpoint rule in {@code steps} steps.
      */
-    public static SaliencyMap integratedGradients(InspectableModel model, BufferedImage image, Objective objective,
+    public static SaliencyMap integratedGradients(InspectableModel network, BufferedImage image, Objective objective,
                                                   float[] baseline, int steps) {
+        InputGradients model = network.require(InputGradients.class, "Integrated Gradients");
         if (steps < 1) {
             throw new IllegalArgumentException("Integrated Gradients needs at least 1 step, was " + steps);
         }

@@ -125,12 +125,22 @@ class ChannelRankerTest {
     }
 
     @Test
-    void gradCamRankingIsFoundByNameButCannotScoreAChannelAlone() {
-        assertThat(ChannelRanker.builtIn(" Grad-CAM ")).isSameAs(ChannelRanker.GRAD_CAM);
-        assertThat(ChannelRanker.builtIns()).doesNotContain(ChannelRanker.GRAD_CAM);
-        FeatureMap map = FeatureMap.copyOf(Tap.of("conv", new MapShape(1, 1, 2)), new float[] {1, 2});
-        assertThatThrownBy(() -> ChannelRanker.GRAD_CAM.rank(map))
-                .isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("give ChannelRanker.GRAD_CAM to a FeatureMapInspector, or rank with GradCam.ranker()");
+    void gradCamRankingIsAGradientRankerNotAChannelRanker() {
+        assertThat(ChannelRanker.GRAD_CAM).isSameAs(GradientRanker.GRAD_CAM);
+        assertThat(ChannelRanker.GRAD_CAM.name()).isEqualTo("grad-cam");
+        assertThatThrownBy(() -> ChannelRanker.builtIn(" Grad-CAM "))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("'Grad-CAM' ranks by the class gradient, which a channel alone does not carry: give"
+                        + " GradientRanker.GRAD_CAM to FeatureMapInspector.Builder.ranker");
+        Tap conv = Tap.of("conv", new MapShape(3, 1, 2));
+        FeatureMap activations = FeatureMap.copyOf(conv, new float[] {1, 2, 5, 5, 1, 1});
+        FeatureMap gradients = FeatureMap.copyOf(conv, new float[] {0.5f, 0.5f, -1, -3, 2, 4});
+        FeatureMap probabilities = FeatureMap.copyOf(Tap.of("probs", new MapShape(2, 1, 1)), new float[] {0.25f, 0.75f});
+        ClassGradient gradient = new ClassGradient(1, 3f, probabilities, List.of(activations), List.of(gradients));
+        // Grad-CAM weights: each channel's mean gradient, 0.5, -2 and 3.
+        Ranking ranking = ChannelRanker.GRAD_CAM.forClass(gradient, conv, "class 1").rank(activations);
+        assertThat(ranking.rankerName()).isEqualTo("grad-cam");
+        assertThat(ranking.channels()).extracting(RankedChannel::channel).containsExactly(2, 0, 1);
+        assertThat(ranking.channels()).extracting(RankedChannel::score).containsExactly(3.0, 0.5, -2.0);
     }
 }

@@ -28,7 +28,7 @@ class ExplanationsTest {
     static final FirstLayerKernels KERNELS = new FirstLayerKernels("conv_a", 2, 1, new float[] {1, 0, 0, 0, 0.5f, 1});
 
     /** The classifier of PredictionTest that also differentiates, and shows its first-layer kernels. */
-    static final class Differentiable implements InspectableModel {
+    static final class Differentiable implements InspectableModel, ClassGradients, FirstLayerFilters {
         final PredictionTest.Classifier classifier = new PredictionTest.Classifier();
         final List<String> calls = new ArrayList<>();
         final boolean random;
@@ -63,7 +63,7 @@ class ExplanationsTest {
         }
 
         @Override
-        public Optional<Tap> classifier() {
+        public Tap classifier() {
             return classifier.classifier();
         }
 
@@ -73,8 +73,8 @@ class ExplanationsTest {
         }
 
         @Override
-        public Optional<FirstLayerKernels> firstLayerKernels() {
-            return Optional.of(KERNELS);
+        public FirstLayerKernels firstLayerKernels() {
+            return KERNELS;
         }
 
         @Override
@@ -180,21 +180,35 @@ class ExplanationsTest {
     @Test
     void withoutAClassifierThereIsNothingToExplain() {
         FakeModel plain = new FakeModel();
+        String instead = ": use a model with its classifier: VGG16 or a zoo network with includeTop(true)"
+                + " (--include-top on the command line), or a Keras or ONNX file that ends in class scores";
         assertThatThrownBy(() -> FeatureMapInspector.builder().model(plain).gradCam(true).build())
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("Grad-CAM explains a class, and FakeNet does not classify: use a model with its top"
-                        + " (VGG16: includeTop(true), on the command line --include-top)");
+                .isInstanceOf(UnsupportedCapabilityException.class)
+                .hasMessage("Grad-CAM needs a model that classifies, and FakeNet does not classify (it has no layer of"
+                        + " class probabilities)" + instead)
+                .extracting(e -> ((UnsupportedCapabilityException) e).capability()).isEqualTo(Classifying.class);
         assertThatThrownBy(() -> FeatureMapInspector.builder().model(plain).ranker(ChannelRanker.GRAD_CAM).build())
-                .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("Grad-CAM ranking explains a class");
+                .isInstanceOf(UnsupportedCapabilityException.class).hasMessageStartingWith("grad-cam ranking needs a model"
+                        + " that classifies, and FakeNet does not classify");
+        assertThatThrownBy(() -> FeatureMapInspector.builder().model(plain).saliency(SaliencyMethod.VANILLA).build())
+                .isInstanceOf(UnsupportedCapabilityException.class).hasMessageStartingWith("Saliency needs a model"
+                        + " that classifies, and FakeNet does not classify");
         assertThatThrownBy(() -> FeatureMapInspector.builder().model(plain).firstLayerFilters(true).build())
-                .isInstanceOf(IllegalStateException.class).hasMessage("FakeNet does not expose its first-layer kernels");
+                .isInstanceOf(UnsupportedCapabilityException.class)
+                .hasMessage("Showing the first-layer filters needs a model that shows its first-layer kernels, and FakeNet does"
+                        + " not start with a convolution of the picture's 3 colour channels: leave out the first-layer"
+                        + " filters (firstLayerFilters(false), no --filters)");
+        assertThatThrownBy(() -> FeatureMapInspector.builder().model(new PredictionTest.Classifier()).gradCam(true).build())
+                .isInstanceOf(UnsupportedCapabilityException.class)
+                .hasMessage("Grad-CAM needs a model that differentiates its class scores, and FakeClassifier cannot"
+                        + " differentiate its class scores: use a model of cnnsee-dl4j, whose engine differentiates every"
+                        + " network it runs");
         assertThatThrownBy(() -> FeatureMapInspector.builder().explainedClass(-2))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("A class index is 0 or more (or -1 for the most probable), was -2");
         assertThatThrownBy(() -> FeatureMapInspector.builder().overlays(-1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> plain.classGradient(picture(), 0, plain.taps()))
-                .isInstanceOf(UnsupportedOperationException.class)
-                .hasMessage("FakeNet cannot compute class gradients, which Grad-CAM needs");
+        assertThat(plain.capability(ClassGradients.class)).isEmpty();
+        assertThat(new Differentiable(false).capability(ClassGradients.class)).isPresent();
     }
 
     @Test

@@ -22,7 +22,7 @@ class PredictionTest {
     static final Tap PROBS = new Tap("classes", "probs", new MapShape(7, 1, 1));
 
     /** The fake model of the other tests, plus a classifier layer. */
-    static final class Classifier implements InspectableModel {
+    static final class Classifier implements InspectableModel, Classifying {
         final FakeModel net = new FakeModel();
         final List<List<Tap>> passes = new ArrayList<>();
 
@@ -52,8 +52,8 @@ class PredictionTest {
         }
 
         @Override
-        public Optional<Tap> classifier() {
-            return Optional.of(PROBS);
+        public Tap classifier() {
+            return PROBS;
         }
 
         @Override

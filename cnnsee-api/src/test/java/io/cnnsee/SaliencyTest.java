@@ -19,7 +19,7 @@ class SaliencyTest {
     static final MapShape SHAPE = new MapShape(3, 4, 5);
 
     /** The quadratic model; its input is the picture's RGB over 255, channel after channel. */
-    static final class Quadratic implements InspectableModel {
+    static final class Quadratic implements InspectableModel, InputGradients {
         final float[] a = new float[SHAPE.size()];
         final float[] b = new float[SHAPE.size()];
 
@@ -52,6 +52,11 @@ class SaliencyTest {
 
         public List<FeatureMap> forward(BufferedImage image, List<Tap> taps) {
             throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ImageInput imageInput() {
+            return ImageInput.preset("unit", 4, 5);
         }
 
         @Override
@@ -173,6 +178,9 @@ class SaliencyTest {
         assertThatThrownBy(() -> Saliency.integratedGradients(model, picture(), Objective.classLogit(0), new float[3], 4))
                 .hasMessage("The baseline has 3 values, the input 60");
         assertThatThrownBy(() -> Saliency.vanilla(new FakeModel(), picture(), Objective.classLogit(0)))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("does not expose its network input");
+                .isInstanceOf(UnsupportedCapabilityException.class)
+                .hasMessage("Saliency needs a model that differentiates with respect to its input, and FakeNet cannot"
+                        + " differentiate with respect to its input: use a model of cnnsee-dl4j, whose engine"
+                        + " differentiates every network it runs");
     }
 }

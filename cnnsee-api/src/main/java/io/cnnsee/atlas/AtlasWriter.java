@@ -1,5 +1,6 @@
 package io.cnnsee.atlas;
 
+import io.cnnsee.ReceptiveFields;
 import io.cnnsee.FeatureMap;
 import io.cnnsee.ImageLoader;
 import io.cnnsee.InspectableModel;
@@ -137,7 +138,8 @@ public final class AtlasWriter {
                 Tap tap = taps.get(w[0]);
                 Example ex = atlas.channels(tap.layerName()).get(w[1]).examples().get(w[2]);
                 Path folder = Files.createDirectories(dir.resolve(folderOf(tap)));
-                BufferedImage patch = patch(view, input, tap, ex, model.receptiveField(tap));
+                BufferedImage patch = patch(view, input, tap, ex,
+                        model.capability(ReceptiveFields.class).flatMap(r -> r.receptiveField(tap)));
                 AtomicFiles.write(folder.resolve(w[1] + "-" + w[2] + ".png"), Png.encode(Resize.fit(patch, PATCH)));
                 BufferedImage overlay = Overlay.blend(overlayBase, maps.get(w[0]).channel(w[1]), Colormap.VIRIDIS, 0.5);
                 AtomicFiles.write(folder.resolve(w[1] + "-" + w[2] + "-map.png"), Png.encode(overlay));

@@ -1,6 +1,9 @@
 package io.cnnsee.explore;
 
 import io.cnnsee.ChannelRanker;
+import io.cnnsee.UnsupportedCapabilityException;
+import io.cnnsee.ClassGradients;
+import io.cnnsee.Classifying;
 import io.cnnsee.ClassGradient;
 import io.cnnsee.FeatureMap;
 import io.cnnsee.FeatureMapInspector;
@@ -52,9 +55,15 @@ public final class Explorer {
     private final InspectableModel model;
     private final List<Tap> taps;
     private final List<ChannelRanker> rankers;
+    /** The model's classes, or null: then there are no predictions and no Grad-CAM. */
+    private final Classifying classes;
+    /** The model's class gradients, or null: then there is no Grad-CAM. */
+    private final ClassGradients differentiable;
 
     private Explorer(InspectableModel model, List<ChannelRanker> rankers) {
         this.model = model;
+        this.classes = model.capability(Classifying.class).orElse(null);
+        this.differentiable = model.capability(ClassGradients.class).orElse(null);
         this.taps = List.copyOf(model.allTaps());
         if (taps.isEmpty()) {
             throw new IllegalArgumentException("Model " + model.name() + " has no layers with spatial outputs to explore");
@@ -115,16 +124,17 @@ public final class Explorer {
         if (Math.max(view.getWidth(), view.getHeight()) > PICTURE_SIDE) {
             view = Resize.fit(view, PICTURE_SIDE);
         }
-        Optional<Tap> classifier = model.classifier();
         List<Tap> read = new ArrayList<>(taps);
-        classifier.ifPresent(read::add);
+        if (classes != null) {
+            read.add(classes.classifier());
+        }
         List<FeatureMap> all = model.forward(view, read);
         if (all.size() != read.size()) {
             throw new IllegalStateException("Model " + model.name() + " returned " + all.size() + " maps for "
                     + read.size() + " layers");
         }
-        List<Prediction> predicted = classifier.isPresent()
-                ? Prediction.top(all.get(taps.size()), PREDICTIONS, model::classLabel) : List.of();
+        List<Prediction> predicted = classes != null
+                ? Prediction.top(all.get(taps.size()), PREDICTIONS, classes::classLabel) : List.of();
         return new Exploration(HexFormat.of().formatHex(randomId()),
                 source, view, image.getWidth(), image.getHeight(), all.subList(0, taps.size()),
                 new HashSet<>(model.taps()), predicted, rankers, TILE_SIDE);
@@ -138,29 +148,29 @@ public final class Explorer {
 
     /** The number of classes, 0 when the model does not classify. */
     public int classCount() {
-        return model.classifier().map(t -> t.shape().channels()).orElse(0);
+        return classes == null ? 0 : classes.classCount();
     }
 
     /**
      * Grad-CAM of class {@code classIndex} at layer {@code layer} of {@code exploration}, over its
      * picture: one forward and one backward pass.
      *
-     * @throws UnsupportedOperationException if the model does not classify or cannot differentiate
-     * @throws IllegalArgumentException      if there is no such class or layer
+     * @throws UnsupportedCapabilityException if the model does not classify or cannot differentiate
+     * @throws IllegalArgumentException        if there is no such class or layer
      */
     public GradCamView gradCam(Exploration exploration, int classIndex, int layer) {
         Objects.requireNonNull(exploration, "exploration");
-        int classes = classCount();
-        if (classes == 0) {
-            throw new UnsupportedOperationException(model.name() + " does not classify, so it has no Grad-CAM");
+        if (differentiable == null) {
+            model.require(ClassGradients.class, "Grad-CAM");
         }
-        if (classIndex < 0 || classIndex >= classes) {
+        int count = differentiable.classCount();
+        if (classIndex < 0 || classIndex >= count) {
             throw new IllegalArgumentException("No class " + classIndex + ": " + model.name() + " has classes 0 to "
-                    + (classes - 1));
+                    + (count - 1));
         }
         Tap tap = exploration.map(layer).tap();
-        ClassGradient gradient = model.classGradient(exploration.picture(), classIndex, List.of(tap));
-        GradCam cam = gradient.gradCam(tap, model.classLabel(classIndex));
+        ClassGradient gradient = differentiable.classGradient(exploration.picture(), classIndex, List.of(tap));
+        GradCam cam = gradient.gradCam(tap, differentiable.classLabel(classIndex));
         BufferedImage overlay = cam.overlay(Resize.fit(exploration.picture(), GRAD_CAM_SIDE), Colormap.TURBO,
                 FeatureMapInspector.OVERLAY_ALPHA);
         return new GradCamView(cam, Png.encode(overlay));
@@ -182,17 +192,17 @@ public final class Explorer {
      */
     public Inspection inspection(Exploration exploration) {
         Objects.requireNonNull(exploration, "exploration");
-        FeatureMapInspector inspector = FeatureMapInspector.builder().model(model).gradCam(classCount() > 0).build();
+        FeatureMapInspector inspector = FeatureMapInspector.builder().model(model).gradCam(differentiable != null).build();
         return inspector.run(exploration.picture(), exploration.source());
     }
 
     /** What the page shows of the model before any picture: name, weights, classes, rankers, colormaps. */
     public String modelJson() {
-        List<String> classes = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
         for (int c = 0, n = classCount(); c < n; c++) {
-            classes.add(model.classLabel(c));
+            labels.add(this.classes.classLabel(c));
         }
-        return modelJson(model.name(), model.weights(), classes, rankers);
+        return modelJson(model.name(), model.weights(), labels, rankers);
     }
 
     /** The model's description as the page reads it, from the server or from a report's offline data. */

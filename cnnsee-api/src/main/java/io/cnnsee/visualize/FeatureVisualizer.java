@@ -2,6 +2,7 @@ package io.cnnsee.visualize;
 
 import io.cnnsee.ImageInput;
 import io.cnnsee.InputGradient;
+import io.cnnsee.InputGradients;
 import io.cnnsee.InspectableModel;
 import io.cnnsee.Objective;
 import io.cnnsee.Tap;
@@ -19,7 +20,7 @@ import java.util.stream.IntStream;
  * 1/f-scaled Fourier space ({@link FourierImage}); at every step the network sees a random
  * shifted, scaled and rotated view of it ({@link RandomTransform}), and Adam climbs the gradient
  * of the channel's mean (or centre unit), less optional total-variation and L2 penalties. Any model
- * that gives {@link InspectableModel#inputGradient} and {@link InspectableModel#imageInput} works.
+ * that gives {@link io.cnnsee.InputGradients} works.
  * <pre>{@code
  * List<Visualization> v = FeatureVisualizer.builder(model).layer("block4_conv3").channels(0, 1, 2).steps(256).seed(1)
  *         .build().run();
@@ -29,7 +30,7 @@ import java.util.stream.IntStream;
  */
 public final class FeatureVisualizer {
 
-    private final InspectableModel model;
+    private final InputGradients model;
     private final Tap tap;
     private final List<Integer> channels;
     private final int steps;
@@ -44,7 +45,7 @@ public final class FeatureVisualizer {
     private final int batch;
 
     private FeatureVisualizer(Builder b) {
-        this.model = b.model;
+        this.model = b.model.require(InputGradients.class, "Feature visualisation");
         this.tap = b.model.tap(b.layer);
         this.channels = List.copyOf(b.channels);
         this.steps = b.steps;
@@ -56,8 +57,7 @@ public final class FeatureVisualizer {
         this.transforms = b.transforms;
         this.centre = b.centre;
         this.batch = b.batch;
-        this.input = b.model.imageInput().orElseThrow(() -> new UnsupportedOperationException(b.model.name()
-                + " does not say how it makes a picture its input, which feature visualisation needs"));
+        this.input = model.imageInput();
     }
 
     public static Builder builder(InspectableModel model) {
@@ -67,7 +67,7 @@ public final class FeatureVisualizer {
     /**
      * One picture per channel, in the order asked. The channels are optimised together, up to
      * {@link Builder#batch} at a time: each step sends all their views through the network as one
-     * batch ({@link InspectableModel#inputGradients}), which costs less per channel on models that
+     * batch ({@link InputGradients#inputGradients}), which costs less per channel on models that
      * batch. Each channel keeps its own random views and optimiser, so its picture is the one
      * {@link #run(int)} makes, up to the rounding of a batched pass.
      */

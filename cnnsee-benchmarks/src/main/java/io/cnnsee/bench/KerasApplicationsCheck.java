@@ -49,7 +49,7 @@ public final class KerasApplicationsCheck {
                 for (int i = 0; i < x.length; i++) {
                     x[i] = (float) random.nextDouble(255);
                 }
-                List<Tap> classes = List.of(model.classifier().orElseThrow());
+                List<Tap> classes = List.of(model.classifier());
                 model.forward(x, model.taps());
                 model.forward(x, classes);
                 List<Double> taps = new ArrayList<>();

@@ -124,7 +124,7 @@ public final class Paired {
             }
         }
         try (Vgg16Model top = Vgg16.builder().includeTop(true).convolutions(ConvolutionAlgorithm.WINOGRAD).weights(Vgg16Weights.random(42)).build()) {
-            var taps = List.of(top.classifier().orElseThrow());
+            var taps = List.of(top.classifier());
             rows.add(compare("ms per picture, with top, Winograd: batch of " + BATCH + " vs one at a time", rounds, 1,
                     () -> millis(() -> top.forwardAll(pictures, taps)) / BATCH,
                     () -> millis(() -> pictures.forEach(p -> top.forward(p, taps))) / BATCH, false));

@@ -1,5 +1,12 @@
 package io.cnnsee.dl4j;
 
+import io.cnnsee.Capability;
+import io.cnnsee.ClassGradients;
+import io.cnnsee.Classifying;
+import io.cnnsee.FirstLayerFilters;
+import io.cnnsee.InputGradients;
+import io.cnnsee.ReceptiveFields;
+import io.cnnsee.UnsupportedCapabilityException;
 import io.cnnsee.ClassGradient;
 import io.cnnsee.FeatureMap;
 import io.cnnsee.FirstLayerKernels;
@@ -37,7 +44,8 @@ import java.util.Set;
  * a layer it has no translation for, and every layer where oneDNN's natives do not load, on
  * Deeplearning4j's own. Thread-safe: passes are serialised on the network.
  */
-public final class Dl4jModel implements InspectableModel {
+public final class Dl4jModel implements InspectableModel, ClassGradients, InputGradients, ReceptiveFields,
+        FirstLayerFilters {
 
     private final String name;
     private final ComputationGraph graph;
@@ -131,7 +139,7 @@ public final class Dl4jModel implements InspectableModel {
             throw new IllegalArgumentException(name + "'s layer '" + layerName + "' puts out "
                     + describe(layers.outputType(layerName)) + ", not a spatial map: choose one of " + names);
         }
-        throw new IllegalArgumentException(name + " has no layer '" + layerName + "'; its layers with spatial maps: " + names);
+        throw new io.cnnsee.UnknownLayerException(name, layerName, "its layers with spatial maps", names);
     }
 
     private static String describe(InputType type) {
@@ -139,8 +147,7 @@ public final class Dl4jModel implements InspectableModel {
                 ? "a flat vector of " + f.getSize() + " values" : GraphLayers.describe(type);
     }
 
-    @Override
-    public Optional<Tap> classifier() {
+    private Optional<Tap> classes() {
         return layers.classifierTap();
     }
 
@@ -244,7 +251,7 @@ public final class Dl4jModel implements InspectableModel {
     private ClassGradient classGradient(BufferedImage image, int classIndex, List<Tap> taps, boolean onOnednn) {
         Objects.requireNonNull(image, "image must not be null");
         Objects.requireNonNull(taps, "taps");
-        Tap classifierTap = classifier().orElseThrow(() -> new UnsupportedOperationException(name + " does not end in a "
+        Tap classifierTap = classes().orElseThrow(() -> new UnsupportedOperationException(name + " does not end in a "
                 + "softmax over classes, so it has no class score to explain (Grad-CAM needs one)"));
         LayerVertex classifierVertex = layers.classifier().orElseThrow();
         if (taps.isEmpty()) {
@@ -316,8 +323,8 @@ public final class Dl4jModel implements InspectableModel {
     }
 
     @Override
-    public Optional<ImageInput> imageInput() {
-        return Optional.of(input);
+    public ImageInput imageInput() {
+        return input;
     }
 
     @Override
@@ -388,7 +395,7 @@ public final class Dl4jModel implements InspectableModel {
         for (int i = 0; i < reads.length; i++) {
             Objective.Term t = objective.terms().get(i);
             if (t.kind() == Objective.Kind.CLASS_LOGIT) {
-                Tap classes = classifier().orElseThrow(() -> new IllegalArgumentException(name + " does not end in a "
+                Tap classes = classes().orElseThrow(() -> new IllegalArgumentException(name + " does not end in a "
                         + "softmax over classes, so it has no class score for " + objective));
                 if (t.index() >= classes.shape().channels()) {
                     throw new IllegalArgumentException("Class " + t.index() + " is not one of " + name + "'s classes 0 to "
@@ -473,7 +480,7 @@ public final class Dl4jModel implements InspectableModel {
             Tap t = Objects.requireNonNull(taps.get(i), "tap");
             // By name and shape: a caller may name its taps for people (VGG16's "block 1").
             boolean known = layers.spatial(t.layerName()).map(s -> sameLayer(s, t)).orElse(false)
-                    || classifier().map(s -> sameLayer(s, t)).orElse(false) || flatOutput(t);
+                    || classes().map(s -> sameLayer(s, t)).orElse(false) || flatOutput(t);
             if (!known) {
                 throw new IllegalArgumentException("Tap " + t + " is not one of " + name + "'s: choose from taps(), "
                         + "spatialTaps() or tap(name)");
@@ -516,8 +523,7 @@ public final class Dl4jModel implements InspectableModel {
      * The kernels of the first convolution that reads the picture, in R, G, B planes, when it
      * reads 3 channels through square kernels.
      */
-    @Override
-    public Optional<FirstLayerKernels> firstLayerKernels() {
+    private Optional<FirstLayerKernels> kernels() {
         if (input.channels() != 3) {
             return Optional.empty();
         }
@@ -680,6 +686,31 @@ public final class Dl4jModel implements InspectableModel {
                 compiled = null;
             }
         }
+    }
+
+    /** The class probabilities' layer; the model must classify ({@link #capability}). */
+    @Override
+    public Tap classifier() {
+        return classes().orElseThrow(() -> new UnsupportedCapabilityException(name(), Classifying.class,
+                "Reading class probabilities"));
+    }
+
+    /** The first convolution's kernels; the model must start with one of the picture's 3 channels ({@link #capability}). */
+    @Override
+    public FirstLayerKernels firstLayerKernels() {
+        return kernels().orElseThrow(() -> new UnsupportedCapabilityException(name(), FirstLayerFilters.class,
+                "Showing the first-layer filters"));
+    }
+
+    /** Class scores when the network ends in them, first-layer filters when it starts with a convolution. */
+    @Override
+    public <C extends Capability> Optional<C> capability(Class<C> type) {
+        if (type == Classifying.class || type == ClassGradients.class) {
+            return Capability.when(classes().isPresent(), this, type);
+        } else if (type == FirstLayerFilters.class) {
+            return Capability.when(kernels().isPresent(), this, type);
+        }
+        return InspectableModel.super.capability(type);
     }
 
     @Override

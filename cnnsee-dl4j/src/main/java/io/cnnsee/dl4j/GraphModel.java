@@ -1,5 +1,12 @@
 package io.cnnsee.dl4j;
 
+import io.cnnsee.Capability;
+import io.cnnsee.ClassGradients;
+import io.cnnsee.Classifying;
+import io.cnnsee.FirstLayerFilters;
+import io.cnnsee.InputGradients;
+import io.cnnsee.ReceptiveFields;
+import io.cnnsee.UnsupportedCapabilityException;
 import io.cnnsee.ClassGradient;
 import io.cnnsee.FeatureMap;
 import io.cnnsee.FirstLayerKernels;
@@ -32,7 +39,8 @@ import java.util.function.LongFunction;
  * Taps are its layers whose output is a map, by their names in the file; the default ones are
  * the last output before each down-sampling. Thread-safe: passes are serialised.
  */
-public final class GraphModel implements InspectableModel {
+public final class GraphModel implements InspectableModel, ClassGradients, InputGradients, ReceptiveFields,
+        FirstLayerFilters {
 
     private final String name;
     private final Network network;
@@ -158,11 +166,10 @@ public final class GraphModel implements InspectableModel {
             throw new IllegalArgumentException(name + "'s layer '" + layerName + "' puts out " + l.shape() + ", not a map: choose one of "
                     + names);
         }
-        throw new IllegalArgumentException(name + " has no layer '" + layerName + "'; its layers with maps: " + names);
+        throw new io.cnnsee.UnknownLayerException(name, layerName, "its layers with maps", names);
     }
 
-    @Override
-    public Optional<Tap> classifier() {
+    private Optional<Tap> classes() {
         return Optional.ofNullable(classifier);
     }
 
@@ -177,8 +184,8 @@ public final class GraphModel implements InspectableModel {
     }
 
     @Override
-    public Optional<ImageInput> imageInput() {
-        return Optional.of(input);
+    public ImageInput imageInput() {
+        return input;
     }
 
     @Override
@@ -239,7 +246,7 @@ public final class GraphModel implements InspectableModel {
     @Override
     public ClassGradient classGradient(BufferedImage image, int classIndex, List<Tap> taps) {
         Objects.requireNonNull(image, "image must not be null");
-        Tap classes = classifier().orElseThrow(() -> new UnsupportedOperationException(name + " does not end in a "
+        Tap classes = classes().orElseThrow(() -> new UnsupportedOperationException(name + " does not end in a "
                 + "softmax over classes, so it has no class score to explain (Grad-CAM needs one)"));
         int count = classes.shape().channels();
         if (classIndex != ClassGradient.MOST_PROBABLE_CLASS && (classIndex < 0 || classIndex >= count)) {
@@ -304,7 +311,7 @@ public final class GraphModel implements InspectableModel {
     private void checkTerms(Objective objective) {
         for (Objective.Term t : objective.terms()) {
             if (t.kind() == Objective.Kind.CLASS_LOGIT) {
-                Tap classes = classifier().orElseThrow(() -> new IllegalArgumentException(name + " does not end in a "
+                Tap classes = classes().orElseThrow(() -> new IllegalArgumentException(name + " does not end in a "
                         + "softmax over classes, so it has no class score for " + objective));
                 if (t.index() >= classes.shape().channels()) {
                     throw new IllegalArgumentException("Class " + t.index() + " is not one of " + name + "'s classes 0 to "
@@ -352,8 +359,7 @@ public final class GraphModel implements InspectableModel {
     }
 
     /** The kernels of the first convolution, when it reads the picture's 3 channels through square kernels. */
-    @Override
-    public Optional<FirstLayerKernels> firstLayerKernels() {
+    private Optional<FirstLayerKernels> kernels() {
         if (input.channels() != 3) {
             return Optional.empty();
         }
@@ -455,6 +461,31 @@ public final class GraphModel implements InspectableModel {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot close " + name + "'s file: " + e.getMessage(), e);
         }
+    }
+
+    /** The class probabilities' layer; the model must classify ({@link #capability}). */
+    @Override
+    public Tap classifier() {
+        return classes().orElseThrow(() -> new UnsupportedCapabilityException(name(), Classifying.class,
+                "Reading class probabilities"));
+    }
+
+    /** The first convolution's kernels; the model must start with one of the picture's 3 channels ({@link #capability}). */
+    @Override
+    public FirstLayerKernels firstLayerKernels() {
+        return kernels().orElseThrow(() -> new UnsupportedCapabilityException(name(), FirstLayerFilters.class,
+                "Showing the first-layer filters"));
+    }
+
+    /** Class scores when the network ends in them, first-layer filters when it starts with a convolution. */
+    @Override
+    public <C extends Capability> Optional<C> capability(Class<C> type) {
+        if (type == Classifying.class || type == ClassGradients.class) {
+            return Capability.when(classes().isPresent(), this, type);
+        } else if (type == FirstLayerFilters.class) {
+            return Capability.when(kernels().isPresent(), this, type);
+        }
+        return InspectableModel.super.capability(type);
     }
 
     @Override

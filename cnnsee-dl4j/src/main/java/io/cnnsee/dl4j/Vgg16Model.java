@@ -1,5 +1,12 @@
 package io.cnnsee.dl4j;
 
+import io.cnnsee.Capability;
+import io.cnnsee.ClassGradients;
+import io.cnnsee.Classifying;
+import io.cnnsee.FirstLayerFilters;
+import io.cnnsee.InputGradients;
+import io.cnnsee.ReceptiveFields;
+import io.cnnsee.UnsupportedCapabilityException;
 import io.cnnsee.ClassGradient;
 import io.cnnsee.FeatureMap;
 import io.cnnsee.FirstLayerKernels;
@@ -26,7 +33,8 @@ import java.util.Optional;
  *
  * <p>Thread-safe: passes are serialised on the network.
  */
-public final class Vgg16Model implements InspectableModel {
+public final class Vgg16Model implements InspectableModel, ClassGradients, InputGradients, ReceptiveFields,
+        FirstLayerFilters {
 
     private final Vgg16Architecture architecture;
     private final MultiLayerNetwork network;
@@ -111,9 +119,9 @@ public final class Vgg16Model implements InspectableModel {
         }
         int index = architecture.indexOf(layerName);
         if (index < 0) {
-            throw new IllegalArgumentException("VGG16 has no layer '" + layerName + "'"
-                    + (architecture.includeTop() ? "" : " (the dense layers need the top: includeTop)")
-                    + "; its layers: " + architecture.layers().stream().map(LayerSpec::name).toList());
+            throw new io.cnnsee.UnknownLayerException("VGG16", layerName, "its layers"
+                    + (architecture.includeTop() ? "" : " (the dense layers need the top: includeTop)"),
+                    architecture.layers().stream().map(LayerSpec::name).toList());
         }
         return Tap.of(layerName, architecture.outputShape(index));
     }
@@ -167,9 +175,8 @@ public final class Vgg16Model implements InspectableModel {
      * network takes BGR input, as Keras' preprocessing gives it, so the planes are put back in
      * RGB order.) Always present.
      */
-    @Override
-    public Optional<FirstLayerKernels> firstLayerKernels() {
-        return engine.firstLayerKernels();
+    private Optional<FirstLayerKernels> kernels() {
+        return engine.capability(FirstLayerFilters.class).map(FirstLayerFilters::firstLayerKernels);
     }
 
     /** The gradient of a class score (before softmax) with respect to convolutional or pooling layers. Needs the model's top. */
@@ -177,7 +184,7 @@ public final class Vgg16Model implements InspectableModel {
     public ClassGradient classGradient(BufferedImage image, int classIndex, List<Tap> taps) {
         Objects.requireNonNull(image, "image must not be null");
         Objects.requireNonNull(taps, "taps");
-        classifier().orElseThrow(() -> new UnsupportedOperationException(
+        classes().orElseThrow(() -> new UnsupportedOperationException(
                 "Class gradients (Grad-CAM) need the class scores: build the model with includeTop(true)"
                         + " (on the command line: --include-top)"));
         if (taps.isEmpty()) {
@@ -214,8 +221,7 @@ public final class Vgg16Model implements InspectableModel {
     }
 
     /** The {@code predictions} layer when the model has its top; empty without. */
-    @Override
-    public Optional<Tap> classifier() {
+    private Optional<Tap> classes() {
         if (!architecture.includeTop()) {
             return Optional.empty();
         }
@@ -237,8 +243,8 @@ public final class Vgg16Model implements InspectableModel {
     }
 
     @Override
-    public Optional<io.cnnsee.ImageInput> imageInput() {
-        return Optional.of(preprocessing.input());
+    public io.cnnsee.ImageInput imageInput() {
+        return preprocessing.input();
     }
 
     /** VGG16's input for {@code image}: B, G, R planes, ImageNet means subtracted ({@link Preprocessing}). */
@@ -295,7 +301,7 @@ public final class Vgg16Model implements InspectableModel {
      * @throws IllegalStateException if the network was built without its top
      */
     public float[] predict(BufferedImage image) {
-        Tap predictions = classifier().orElseThrow(() ->
+        Tap predictions = classes().orElseThrow(() ->
                 new IllegalStateException("Predictions need the dense top: build the model with includeTop(true)"));
         return forward(image, List.of(predictions)).get(0).toArray();
     }
@@ -312,6 +318,31 @@ public final class Vgg16Model implements InspectableModel {
         synchronized (engine.graph()) {
             network.close();
         }
+    }
+
+    /** The class probabilities' layer; the model must classify ({@link #capability}). */
+    @Override
+    public Tap classifier() {
+        return classes().orElseThrow(() -> new UnsupportedCapabilityException(name(), Classifying.class,
+                "Reading class probabilities"));
+    }
+
+    /** The first convolution's kernels; the model must start with one of the picture's 3 channels ({@link #capability}). */
+    @Override
+    public FirstLayerKernels firstLayerKernels() {
+        return kernels().orElseThrow(() -> new UnsupportedCapabilityException(name(), FirstLayerFilters.class,
+                "Showing the first-layer filters"));
+    }
+
+    /** Class scores when the network ends in them, first-layer filters when it starts with a convolution. */
+    @Override
+    public <C extends Capability> Optional<C> capability(Class<C> type) {
+        if (type == Classifying.class || type == ClassGradients.class) {
+            return Capability.when(classes().isPresent(), this, type);
+        } else if (type == FirstLayerFilters.class) {
+            return Capability.when(kernels().isPresent(), this, type);
+        }
+        return InspectableModel.super.capability(type);
     }
 
     @Override

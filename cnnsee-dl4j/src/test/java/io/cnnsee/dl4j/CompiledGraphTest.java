@@ -176,7 +176,7 @@ class CompiledGraphTest {
         BufferedImage picture = TestImages.noise(9, 9, 4);
         Map<String, Volume> expected = bottleneckReference(graph).run(new Volume(3, 9, 9, doubles(model.input().toChannelsFirst(picture))));
         // Read only the blocks' outputs and the classes: everything between them is fused away.
-        List<Tap> taps = List.of(model.tap("out1"), model.tap("out2"), model.classifier().orElseThrow());
+        List<Tap> taps = List.of(model.tap("out1"), model.tap("out2"), model.capability(io.cnnsee.Classifying.class).orElseThrow().classifier());
         List<FeatureMap> maps = model.forward(picture, taps);
         assertClose(maps.get(0), expected.get("out1"), "out1");
         assertClose(maps.get(1), expected.get("out2"), "out2");
@@ -259,9 +259,9 @@ class CompiledGraphTest {
         assertThat(model.fallbackLayers()).isEmpty();
         BufferedImage picture = TestImages.noise(13, 11, 2);
         List<Tap> taps = new ArrayList<>(model.spatialTaps());
-        taps.add(model.classifier().orElseThrow());
+        taps.add(model.capability(io.cnnsee.Classifying.class).orElseThrow().classifier());
         assertAgree(model, picture, taps);
-        assertAgree(model, picture, List.of(model.classifier().orElseThrow()));
+        assertAgree(model, picture, List.of(model.capability(io.cnnsee.Classifying.class).orElseThrow().classifier()));
     }
 
     static List<String> zoo() {
@@ -276,10 +276,10 @@ class CompiledGraphTest {
         assertThat(model.fallbackLayers()).as(model.engineNote()).isEmpty();
         BufferedImage picture = TestImages.noise(224, 224, 3);
         List<Tap> taps = new ArrayList<>(model.spatialTaps());
-        taps.add(model.classifier().orElseThrow());
+        taps.add(model.capability(io.cnnsee.Classifying.class).orElseThrow().classifier());
         assertAgree(model, picture, taps);
         List<Tap> defaults = new ArrayList<>(model.taps());
-        defaults.add(model.classifier().orElseThrow());
+        defaults.add(model.capability(io.cnnsee.Classifying.class).orElseThrow().classifier());
         assertAgree(model, picture, defaults);
         if (name.equals("resnet50")) {
             // Each of the 16 blocks ends in one primitive: convolution, batch norm, residual add, ReLU.
@@ -319,7 +319,7 @@ class CompiledGraphTest {
                 + "own, slower: lrn (LocalResponseNormalization has no oneDNN translation in cnnsee)");
         BufferedImage picture = TestImages.noise(8, 8, 1);
         List<Tap> taps = new ArrayList<>(model.spatialTaps());
-        taps.add(model.classifier().orElseThrow());
+        taps.add(model.capability(io.cnnsee.Classifying.class).orElseThrow().classifier());
         assertAgree(model, picture, taps);
         assertAgree(model, picture, List.of(model.tap("pool")));
 

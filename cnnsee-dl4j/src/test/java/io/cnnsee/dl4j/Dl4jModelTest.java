@@ -251,13 +251,13 @@ class Dl4jModelTest {
                 .containsExactly("4 x 12 x 12", "4 x 12 x 12", "4 x 6 x 6", "6 x 3 x 3", "6 x 3 x 3");
         // The 12 px run ends at bn1; the 6 px run (a pool alone) has no convolution; the 3 px run ends at drop.
         assertThat(model.taps()).extracting(Tap::layerName).containsExactly("bn1", "drop");
-        assertThat(model.classifier()).get().extracting(t -> t.shape().channels()).isEqualTo(5);
+        assertThat(model.capability(io.cnnsee.Classifying.class).map(io.cnnsee.Classifying::classifier)).get().extracting(t -> t.shape().channels()).isEqualTo(5);
 
         BufferedImage picture = TestImages.noise(12, 12, 3);
         float[] x = ImageInput.unit(12).toChannelsFirst(picture);
         Map<String, Volume> expected = plainReference(net).run(new Volume(3, 12, 12, doubles(x)));
         List<Tap> all = new java.util.ArrayList<>(model.spatialTaps());
-        all.add(model.classifier().orElseThrow());
+        all.add(model.capability(io.cnnsee.Classifying.class).orElseThrow().classifier());
         List<FeatureMap> maps = model.forward(picture, all);
         for (int i = 0; i < model.spatialTaps().size(); i++) {
             String name = all.get(i).layerName();
@@ -303,7 +303,7 @@ class Dl4jModelTest {
             String name = model.spatialTaps().get(i).layerName();
             assertClose(maps.get(i), expected.get(name), name);
         }
-        assertClose(model.forward(picture, List.of(model.classifier().orElseThrow())).get(0), expected.get("out"), "probabilities");
+        assertClose(model.forward(picture, List.of(model.capability(io.cnnsee.Classifying.class).orElseThrow().classifier())).get(0), expected.get("out"), "probabilities");
     }
 
     @org.junit.jupiter.params.ParameterizedTest

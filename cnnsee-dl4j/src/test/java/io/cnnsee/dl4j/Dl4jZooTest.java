@@ -42,7 +42,7 @@ class Dl4jZooTest {
         Dl4jModel model = Dl4jZoo.model(name, ZooWeights.random(3));
         assertThat(model.weights().random()).isTrue();
         assertThat(model.weights().source()).contains("random weights (seed 3)");
-        assertThat(model.classifier()).get().extracting(t -> t.shape().channels()).isEqualTo(1000);
+        assertThat(model.capability(io.cnnsee.Classifying.class).map(io.cnnsee.Classifying::classifier)).get().extracting(t -> t.shape().channels()).isEqualTo(1000);
         assertThat(model.classLabel(281)).isEqualTo("tabby, tabby cat");
         List<Tap> taps = model.taps();
         assertThat(taps).hasSizeBetween(3, 6);
@@ -56,7 +56,7 @@ class Dl4jZooTest {
 
         BufferedImage picture = TestImages.noise(300, 240, 1);
         Inspection inspection = FeatureMapInspector.builder().model(model).ranker(ChannelRanker.GRAD_CAM).gradCam(true)
-                .channels(4).firstLayerFilters(!name.equals("darknet19") || model.firstLayerKernels().isPresent())
+                .channels(4).firstLayerFilters(!name.equals("darknet19") || model.capability(io.cnnsee.FirstLayerFilters.class).isPresent())
                 .build().run(picture, name + ".png");
         assertThat(inspection.modelName()).isEqualTo(model.name());
         assertThat(inspection.taps()).extracting(TapInspection::tap).containsExactlyElementsOf(taps);

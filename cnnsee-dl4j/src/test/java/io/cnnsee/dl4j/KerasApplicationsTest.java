@@ -115,7 +115,7 @@ class KerasApplicationsTest {
             for (int i = 0; i < picture.length; i++) {
                 picture[i] = (float) random.nextDouble(255);
             }
-            float[] p = model.forward(picture, List.of(model.classifier().orElseThrow()))[0];
+            float[] p = model.forward(picture, List.of(model.capability(io.cnnsee.Classifying.class).orElseThrow().classifier()))[0];
             double sum = 0;
             for (float v : p) {
                 assertThat(Float.isFinite(v)).isTrue();

@@ -63,7 +63,7 @@ class KerasFixturesGradientTest {
             expected.add(sum / (lh * lw));
         }
         assertThat(objectives).as(name + "'s layers read").hasSizeGreaterThanOrEqualTo(2);
-        if (model.classifier().isPresent()) {
+        if (model.capability(io.cnnsee.Classifying.class).isPresent()) {
             objectives.add(Objective.classLogit(1).plus(objectives.get(objectives.size() - 1), 0.5));
         }
         List<float[]> inputs = java.util.Collections.nCopies(objectives.size(), x);

@@ -140,7 +140,7 @@ class KerasModelsTest {
         try (GraphModel model = open(dir().resolve(fixture + "_k3.keras"), json)) {
             float[] x = input(json);
             Tap deepest = model.allTaps().get(model.allTaps().size() - 1);
-            Objective objective = model.classifier().isPresent()
+            Objective objective = model.capability(io.cnnsee.Classifying.class).isPresent()
                     ? Objective.classLogit(1).plus(Objective.channelMean(deepest.layerName(), 0), 0.5)
                     : Objective.channelMean(deepest.layerName(), 1);
             InputGradient g = model.inputGradient(x, objective);

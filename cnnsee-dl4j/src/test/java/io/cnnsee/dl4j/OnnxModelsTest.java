@@ -87,7 +87,7 @@ class OnnxModelsTest {
                 assertClose(got[i], expected.get(i), fileName + " " + taps.get(i).layerName());
             }
             // torchvision's networks end in logits: the model reports their softmax.
-            Tap classes = model.classifier().orElseThrow();
+            Tap classes = model.capability(io.cnnsee.Classifying.class).orElseThrow().classifier();
             assertThat(classes.layerName()).isEqualTo("softmax(logits)");
             float[] logits = expected.get(expected.size() - 1);
             float[] p = model.forward(flat(json.get("input").get("data")), List.of(classes))[0];

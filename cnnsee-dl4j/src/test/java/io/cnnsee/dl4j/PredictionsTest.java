@@ -49,7 +49,7 @@ class PredictionsTest {
     @Test
     void withoutTopThereAreNoPredictions() {
         try (Vgg16Model model = Vgg16.builder().architecture(Vgg16ModelTest.TINY).weights(Vgg16Weights.random(8)).build()) {
-            assertThat(model.classifier()).isEmpty();
+            assertThat(model.capability(io.cnnsee.Classifying.class)).isEmpty();
             assertThat(FeatureMapInspector.builder().model(model).build().run(TestImages.noise(8, 8, 1)).predictions()).isEmpty();
         }
     }
@@ -69,7 +69,7 @@ class PredictionsTest {
     void theStandardNetworkNamesItsClassesFromImageNet() {
         try (Vgg16Model model = Vgg16.builder().includeTop(true).weights(Vgg16Weights.random(1))
                 .architecture(Vgg16Architecture.standard(true).withInputSize(32)).build()) {
-            assertThat(model.classifier()).hasValueSatisfying(t -> assertThat(t.layerName()).isEqualTo("predictions"));
+            assertThat(model.capability(io.cnnsee.Classifying.class).map(io.cnnsee.Classifying::classifier)).hasValueSatisfying(t -> assertThat(t.layerName()).isEqualTo("predictions"));
             assertThat(model.classLabel(281)).isEqualTo("tabby, tabby cat");
         }
     }

@@ -41,9 +41,9 @@ class Vgg16ModelTest {
             assertThat(model.tap("block3_pool").shape().toString()).isEqualTo("3 x 4 x 4");
             assertThat(model.tap("block1_conv1").shape().toString()).isEqualTo("2 x 32 x 32");
             assertThatThrownBy(() -> model.tap("fc1"))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageStartingWith("VGG16 has no layer 'fc1' (the dense layers need the top: includeTop); "
-                            + "its layers: [block1_conv1, block1_conv2, block1_pool, block2_conv1");
+                    .isInstanceOf(io.cnnsee.UnknownLayerException.class)
+                    .hasMessageStartingWith("VGG16 has no layer 'fc1'; its layers (the dense layers need the top: "
+                            + "includeTop): [block1_conv1, block1_conv2, block1_pool, block2_conv1");
             assertThatThrownBy(() -> model.predict(TestImages.noise(32, 32, 1)))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage("Predictions need the dense top: build the model with includeTop(true)");
@@ -111,7 +111,7 @@ class Vgg16ModelTest {
     @Test
     void firstLayerKernelsComeInRgbOrder() {
         try (Vgg16Model model = Vgg16.builder().architecture(TINY).weights(Vgg16Weights.random(5)).build()) {
-            io.cnnsee.FirstLayerKernels first = model.firstLayerKernels().orElseThrow();
+            io.cnnsee.FirstLayerKernels first = model.capability(io.cnnsee.FirstLayerFilters.class).orElseThrow().firstLayerKernels();
             assertThat(first.layerName()).isEqualTo("block1_conv1");
             assertThat(first.count()).isEqualTo(2);
             assertThat(first.size()).isEqualTo(3);
