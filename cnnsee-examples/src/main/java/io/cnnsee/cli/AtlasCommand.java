@@ -1,6 +1,7 @@
 package io.cnnsee.cli;
 
 import io.cnnsee.ChannelRanker;
+import io.cnnsee.UnknownLayerException;
 import io.cnnsee.InspectableModel;
 import io.cnnsee.atlas.Atlas;
 import io.cnnsee.atlas.AtlasSummary;
@@ -93,11 +94,7 @@ final class AtlasCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        ModelChoice choice = models.choice();
-        String misfit = choice.misfit();
-        if (misfit != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), misfit);
-        }
+        ModelChoice choice = models.choice(spec.commandLine());
         List<String> pictures = new java.util.ArrayList<>();
         try {
             List<Path> files = images.stream().filter(i -> !i.contains("://")).map(Path::of).toList();
@@ -112,18 +109,14 @@ final class AtlasCommand implements Callable<Integer> {
         try {
             err.println("Loading " + choice.describe() + " ...");
             err.flush();
-            loaded = choice.load(false, InspectCommand.auto(pictures.size(), visualize != null), err);
+            loaded = choice.load(models.includeTop, InspectCommand.auto(pictures.size(), visualize != null), err);
             Atlas.Builder builder = Atlas.builder(loaded).top(top).by(ranker);
             if (taps != null && !taps.isEmpty()) {
                 builder.taps(taps);
             }
             atlas = builder.build();
-        } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().contains(" has no layer '")) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--taps: " + e.getMessage());
-            }
-            err.println("cnnsee: " + e.getMessage());
-            return 1;
+        } catch (UnknownLayerException e) {
+            throw Failures.unknownLayer(spec.commandLine(), e, "--taps", null, null);
         } catch (RuntimeException e) {
             err.println("cnnsee: " + e.getMessage());
             return 1;

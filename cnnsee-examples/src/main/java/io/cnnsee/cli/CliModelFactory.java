@@ -5,19 +5,21 @@ import io.cnnsee.dl4j.ConvolutionAlgorithm;
 import io.cnnsee.spark.SparkAtlas;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 
-/** The command line's network options, sent to executors, which make the same model from them. */
-record CliModelFactory(String model, String weights, long seed, String inputPreset, String inputSize)
-        implements SparkAtlas.ModelFactory {
+/** The command line's model options, sent to executors, which make the same model from them. */
+record CliModelFactory(String model, String weights, long seed, String inputPreset, String inputSize, String labels,
+                       boolean centerCrop, boolean includeTop) implements SparkAtlas.ModelFactory {
 
     @Override
     public InspectableModel create() {
-        return new ModelChoice(model, weights, seed, inputPreset, inputSize, null, false)
-                .load(false, ConvolutionAlgorithm.WINOGRAD, new PrintWriter(System.err, true));
+        return new ModelChoice(model, weights, seed, inputPreset, inputSize, labels == null ? null : Path.of(labels), centerCrop)
+                .load(includeTop, ConvolutionAlgorithm.WINOGRAD, new PrintWriter(System.err, true));
     }
 
     /** What names the model in an executor JVM. */
     String key() {
-        return model + "|" + weights + "|" + seed + "|" + inputPreset + "|" + inputSize;
+        return String.join("|", model, weights, String.valueOf(seed), inputPreset, inputSize, labels,
+                String.valueOf(centerCrop), String.valueOf(includeTop));
     }
 }

@@ -31,10 +31,6 @@ final class ServeCommand implements Callable<Integer> {
                     + "network, which the command warns about).")
     String host;
 
-    @Option(names = "--include-top", description = "VGG16: load its dense layers too, for predictions and Grad-CAM "
-            + "(zoo networks and your own classifiers always have them).")
-    boolean includeTop;
-
     @Option(names = "--keep", paramLabel = "N", defaultValue = "8",
             description = "Pictures kept for their pages, the least recently used dropped first; bounds the memory "
                     + "(VGG16: about 60 MB each) (default: ${DEFAULT-VALUE}).")
@@ -43,9 +39,6 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-upload-mb", paramLabel = "MB", defaultValue = "32",
             description = "Largest picture accepted, in megabytes (default: ${DEFAULT-VALUE}).")
     int maxUploadMb;
-
-    @Option(names = "--labels", paramLabel = "FILE", description = "Class names of --model PATH, one per line, class 0 first.")
-    java.nio.file.Path labels;
 
     @CommandLine.Mixin
     ModelOptions models = new ModelOptions();
@@ -63,16 +56,12 @@ final class ServeCommand implements Callable<Integer> {
         if (keep < 1 || maxUploadMb < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--keep and --max-upload-mb must be at least 1");
         }
-        ModelChoice choice = models.choice(labels);
-        String misfit = choice.misfit();
-        if (misfit != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), misfit);
-        }
+        ModelChoice choice = models.choice(spec.commandLine());
         InspectableModel model;
         try {
             err.println("Loading " + choice.describe() + " ...");
             err.flush();
-            model = choice.load(includeTop, ConvolutionAlgorithm.DIRECT, err);
+            model = choice.load(models.includeTop, ConvolutionAlgorithm.DIRECT, err);
         } catch (RuntimeException e) {
             err.println("cnnsee: " + e.getMessage());
             return 1;
@@ -91,7 +80,7 @@ final class ServeCommand implements Callable<Integer> {
                 return 1;
             }
             started = server;
-            if (model.classifier().isEmpty()) {
+            if (model.capability(io.cnnsee.ClassGradients.class).isEmpty()) {
                 err.println("The model does not classify here, so the page has no predictions or Grad-CAM"
                         + (choice.alwaysClassifies() ? "" : " (VGG16: add --include-top)") + ".");
             }

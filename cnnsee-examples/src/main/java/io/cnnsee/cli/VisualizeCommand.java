@@ -74,17 +74,13 @@ final class VisualizeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        ModelChoice choice = models.choice();
-        String misfit = choice.misfit();
-        if (misfit != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), misfit);
-        }
+        ModelChoice choice = models.choice(spec.commandLine());
         InspectableModel loaded;
         try {
             err.println("Loading " + choice.describe() + " ...");
             err.flush();
             // Hundreds of passes, forward and backward: Winograd's setup (0.6 s) pays for itself in a few.
-            loaded = choice.load(false, ConvolutionAlgorithm.WINOGRAD, err);
+            loaded = choice.load(models.includeTop, ConvolutionAlgorithm.WINOGRAD, err);
         } catch (RuntimeException e) {
             err.println("cnnsee: " + e.getMessage());
             return 1;

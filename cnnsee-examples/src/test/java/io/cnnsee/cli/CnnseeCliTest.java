@@ -54,7 +54,7 @@ class CnnseeCliTest {
     void everyOptionIsParsed() {
         InspectCommand c = parse("inspect", "a.png", "b.jpg", "--out", "o", "--top", "5", "--ranker", "l2",
                 "--colormap", "magma", "--normalize", "percentile", "--taps", "block1_conv2,block3_pool",
-                "--weights", "random", "--seed", "3", "--include-top", "--center-crop", "--convolutions", "direct", "--verbose");
+                "--weights", "random", "--weights-seed", "3", "--include-top", "--center-crop", "--convolutions", "direct", "--verbose");
         assertThat(c.images).containsExactly(Path.of("a.png"), Path.of("b.jpg"));
         assertThat(c.out).isEqualTo(Path.of("o"));
         assertThat(c.top).isEqualTo(5);
@@ -62,34 +62,25 @@ class CnnseeCliTest {
         assertThat(c.colormap).isEqualTo("magma");
         assertThat(c.normalize).isEqualTo("percentile");
         assertThat(c.taps).containsExactly("block1_conv2", "block3_pool");
-        assertThat(c.weights).isEqualTo("random");
-        assertThat(c.seed).isEqualTo(3);
-        assertThat(c.includeTop).isTrue();
-        assertThat(c.centerCrop).isTrue();
+        assertThat(c.models.weights).isEqualTo("random");
+        assertThat(c.models.weightsSeed).isEqualTo(3);
+        assertThat(c.models.includeTop).isTrue();
+        assertThat(c.models.centerCrop).isTrue();
         assertThat(c.convolutions).isEqualTo("direct");
         assertThat(c.verbose).isTrue();
     }
 
     @Test
     void autoConvolutionsAreDirectForAFewPicturesAndWinogradForManyOrForVisualisations() {
-        String[] few = new String[InspectCommand.AUTO_WINOGRAD_FROM];
-        String[] many = new String[InspectCommand.AUTO_WINOGRAD_FROM + 1];
-        few[0] = many[0] = "inspect";
-        for (int i = 1; i < many.length; i++) {
-            many[i] = "p" + i + ".png";
-            if (i < few.length) {
-                few[i] = many[i];
-            }
-        }
-        assertThat(parse(few).convolutionAlgorithm()).as("15 pictures").isEqualTo(ConvolutionAlgorithm.DIRECT);
-        assertThat(parse(many).convolutionAlgorithm()).as("16 pictures").isEqualTo(ConvolutionAlgorithm.WINOGRAD);
-        assertThat(parse("inspect", "a.png", "--convolutions", "winograd").convolutionAlgorithm())
+        int few = InspectCommand.AUTO_WINOGRAD_FROM - 1;
+        int many = InspectCommand.AUTO_WINOGRAD_FROM;
+        assertThat(parse("inspect", "a.png").convolutionAlgorithm(few)).as("15 pictures").isEqualTo(ConvolutionAlgorithm.DIRECT);
+        assertThat(parse("inspect", "a.png").convolutionAlgorithm(many)).as("16 pictures").isEqualTo(ConvolutionAlgorithm.WINOGRAD);
+        assertThat(parse("inspect", "a.png", "--convolutions", "winograd").convolutionAlgorithm(1))
                 .isEqualTo(ConvolutionAlgorithm.WINOGRAD);
-        String[] manyDirect = java.util.Arrays.copyOf(many, many.length + 2);
-        manyDirect[many.length] = "--convolutions";
-        manyDirect[many.length + 1] = "DIRECT";
-        assertThat(parse(manyDirect).convolutionAlgorithm()).isEqualTo(ConvolutionAlgorithm.DIRECT);
-        assertThat(parse("inspect", "a.png", "--visualize", "4").convolutionAlgorithm()).as("one picture, visualised")
+        assertThat(parse("inspect", "a.png", "--convolutions", "DIRECT").convolutionAlgorithm(many))
+                .isEqualTo(ConvolutionAlgorithm.DIRECT);
+        assertThat(parse("inspect", "a.png", "--visualize", "4").convolutionAlgorithm(1)).as("one picture, visualised")
                 .isEqualTo(ConvolutionAlgorithm.WINOGRAD);
     }
 
@@ -102,7 +93,8 @@ class CnnseeCliTest {
         assertThat(c.colormap).isEqualTo("viridis");
         assertThat(c.normalize).isEqualTo("channel");
         assertThat(c.taps).isNull();
-        assertThat(c.weights).isNull();
+        assertThat(c.models.weights).isNull();
+        assertThat(c.models.weightsSeed).isEqualTo(42);
         assertThat(c.convolutions).isEqualTo("auto");
     }
 

@@ -39,6 +39,27 @@ class FoldersCliTest {
         assertThat(dir.resolve("deep").resolve("c").resolve("report.html")).exists();
     }
 
+    /** --convolutions auto counts a folder as its pictures: 16 in one folder take Winograd, as 16 files would. */
+    @Test
+    void autoConvolutionsCountTheFoldersPictures() throws Exception {
+        Path many = Files.createDirectories(dir.resolve("many"));
+        for (int i = 0; i < InspectCommand.AUTO_WINOGRAD_FROM; i++) {
+            java.awt.image.BufferedImage picture = new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            picture.setRGB(i % 8, i / 8, 0xFFFFFF);
+            javax.imageio.ImageIO.write(picture, "png", many.resolve(String.format("p%02d.png", i)).toFile());
+        }
+        Path keras = Path.of(FoldersCliTest.class.getResource("/keras/squeeze_excite_k3.keras").toURI());
+        CnnseeCliTest.Run run = cnnsee("inspect", many.toString(), "--model", keras.toString(), "--input", "raw",
+                "--top", "1", "--verbose", "--out", dir.resolve("reports").toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("Convolutions: winograd", "[16/16] " + many.resolve("p15.png"));
+
+        Files.delete(many.resolve("p15.png"));
+        CnnseeCliTest.Run fewer = cnnsee("inspect", many.toString(), "--model", keras.toString(), "--input", "raw",
+                "--top", "1", "--verbose", "--out", dir.resolve("fewer").toString());
+        assertThat(fewer.err()).contains("Convolutions: direct", "[15/15] ");
+    }
+
     @Test
     void missingPathsAndFoldersWithoutPicturesAreRefusedBeforeTheModelLoads() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty"));
