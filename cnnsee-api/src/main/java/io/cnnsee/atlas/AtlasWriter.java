@@ -6,11 +6,11 @@ import io.cnnsee.InspectableModel;
 import io.cnnsee.MapShape;
 import io.cnnsee.ReceptiveField;
 import io.cnnsee.Tap;
+import io.cnnsee.files.AtomicFiles;
 import io.cnnsee.render.Colormap;
 import io.cnnsee.render.Overlay;
 import io.cnnsee.render.Png;
 import io.cnnsee.render.Resize;
-import io.cnnsee.report.AtomicFiles;
 import io.cnnsee.report.Html;
 
 import java.awt.image.BufferedImage;

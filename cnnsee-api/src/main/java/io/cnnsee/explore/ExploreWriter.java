@@ -4,9 +4,9 @@ import io.cnnsee.ChannelRanker;
 import io.cnnsee.FeatureMap;
 import io.cnnsee.Inspection;
 import io.cnnsee.TapInspection;
+import io.cnnsee.files.AtomicFiles;
 import io.cnnsee.render.Png;
 import io.cnnsee.render.Resize;
-import io.cnnsee.report.AtomicFiles;
 import io.cnnsee.report.ReportWriter;
 
 import java.awt.image.BufferedImage;

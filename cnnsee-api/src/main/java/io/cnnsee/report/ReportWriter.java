@@ -1,6 +1,7 @@
 package io.cnnsee.report;
 
 import io.cnnsee.explore.ExploreWriter;
+import io.cnnsee.files.AtomicFiles;
 
 import io.cnnsee.GradCam;
 import io.cnnsee.Inspection;
