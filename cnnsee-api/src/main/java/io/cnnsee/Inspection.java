@@ -2,19 +2,16 @@ package io.cnnsee;
 
 import io.cnnsee.render.Colormap;
 import io.cnnsee.render.Normalization;
-import io.cnnsee.report.Report;
-import io.cnnsee.report.ReportWriter;
 
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The result of inspecting one picture: per tap, the layer's output, its ranked channels and
- * their grid, plus everything a report says about how it was made. Immutable.
+ * their grid, plus everything a report says about how it was made. Immutable, and a value
+ * only: {@code io.cnnsee.report.ReportWriter} writes it, so it depends on no writer.
  */
 public final class Inspection {
 
@@ -242,14 +239,6 @@ public final class Inspection {
         }
         throw new IllegalArgumentException("Layer '" + layerName + "' was not inspected; inspected layers: "
                 + taps.stream().map(t -> t.tap().layerName()).toList());
-    }
-
-    /**
-     * Writes the report into {@code directory}: {@code report.html}, {@code report.md} and the
-     * PNG files they show. Each file appears whole or not at all.
-     */
-    public Report writeReport(Path directory) throws IOException {
-        return ReportWriter.write(this, directory);
     }
 
     @Override

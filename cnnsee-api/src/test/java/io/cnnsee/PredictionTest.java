@@ -1,6 +1,7 @@
 package io.cnnsee;
 
 import io.cnnsee.report.Report;
+import io.cnnsee.report.ReportWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,7 +117,7 @@ class PredictionTest {
 
     @Test
     void theReportShowsThemEscapedAboveTheBlocks(@TempDir Path dir) throws Exception {
-        Report report = FeatureMapInspector.builder().model(new Classifier()).build().run(picture()).writeReport(dir);
+        Report report = ReportWriter.write(FeatureMapInspector.builder().model(new Classifier()).build().run(picture()), dir);
         String html = Files.readString(report.html());
         assertThat(html).contains("<h2>What the network sees</h2>", "<td>30.0 %</td><td>class 1</td>",
                 "<td>25.0 %</td><td>tabby &lt;cat&gt; | striped</td>");

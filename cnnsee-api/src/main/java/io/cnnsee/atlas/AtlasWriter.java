@@ -12,6 +12,7 @@ import io.cnnsee.render.Overlay;
 import io.cnnsee.render.Png;
 import io.cnnsee.render.Resize;
 import io.cnnsee.report.Html;
+import io.cnnsee.report.ReportWriter;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -127,7 +128,7 @@ public final class AtlasWriter {
             if (inspector != null) {
                 String folder = "reports/" + reportOf.size() + "-" + Path.of(e.getKey()).getFileName().toString()
                         .replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^[.]+", "_");
-                inspector.run(picture, Path.of(e.getKey()).getFileName().toString()).writeReport(dir.resolve(folder));
+                ReportWriter.write(inspector.run(picture, Path.of(e.getKey()).getFileName().toString()), dir.resolve(folder));
                 reportOf.put(e.getKey(), folder + "/report.html");
             }
             BufferedImage view = model.inputView(picture);

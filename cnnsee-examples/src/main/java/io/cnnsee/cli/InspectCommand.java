@@ -381,7 +381,7 @@ final class InspectCommand implements Callable<Integer> {
         long start = System.nanoTime() - reading;
         String name = String.valueOf(image.getFileName());
         Inspection result = inspector.run(picture, name);
-        Path report = randomised == null ? result.writeReport(folder).html()
+        Path report = randomised == null ? ReportWriter.write(result, folder).html()
                 : ReportWriter.writeSanityCheck(result, randomised.run(picture, name), folder).html();
         return new Done(report, result.predictions().stream().findFirst(), (System.nanoTime() - start) / 1e9);
     }
