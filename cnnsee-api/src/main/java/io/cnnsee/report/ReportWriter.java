@@ -185,7 +185,7 @@ public final class ReportWriter {
             AtomicFiles.write(file, encoded.get(i));
             images.add(file);
         }
-        ExploreWriter.write(inspections.get(0), directory);
+        ExploreWriter.write(inspections.get(0), picture, HTML, directory); // the same picture: not copied again
         Path md = directory.resolve(MARKDOWN);
         AtomicFiles.write(md, markdown(columns, pictureLine).getBytes(StandardCharsets.UTF_8));
         Path html = directory.resolve(HTML);
