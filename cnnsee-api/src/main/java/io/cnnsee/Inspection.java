@@ -93,10 +93,11 @@ public final class Inspection {
         this.taps = from.taps;
         this.predictions = from.predictions;
         this.gradCam = gradCam;
-        this.gradCamOverlay = gradCamOverlay == null ? null : ImageLoader.copyRgb(gradCamOverlay);
+        // Ours already: withGradCam and withSaliency copy what they are given, once.
+        this.gradCamOverlay = gradCamOverlay;
         this.firstLayerKernels = firstLayerKernels;
         this.saliency = saliency;
-        this.saliencyOverlay = saliencyOverlay == null ? null : ImageLoader.copyRgb(saliencyOverlay);
+        this.saliencyOverlay = saliencyOverlay;
     }
 
     /**
@@ -108,7 +109,7 @@ public final class Inspection {
     public Inspection withGradCam(GradCam gradCam, BufferedImage overlay) {
         Objects.requireNonNull(gradCam, "gradCam");
         Objects.requireNonNull(overlay, "overlay");
-        return new Inspection(this, gradCam, overlay, firstLayerKernels, saliency, saliencyOverlay);
+        return new Inspection(this, gradCam, ImageLoader.copyRgb(overlay), firstLayerKernels, saliency, saliencyOverlay);
     }
 
     /** This inspection with the model's first-layer kernels. */
@@ -125,7 +126,7 @@ public final class Inspection {
     public Inspection withSaliency(SaliencyMap map, BufferedImage overlay) {
         Objects.requireNonNull(map, "map");
         Objects.requireNonNull(overlay, "overlay");
-        return new Inspection(this, gradCam, gradCamOverlay, firstLayerKernels, map, overlay);
+        return new Inspection(this, gradCam, gradCamOverlay, firstLayerKernels, map, ImageLoader.copyRgb(overlay));
     }
 
     /**

@@ -66,10 +66,11 @@ public final class ExploreWriter {
                 .name("exploration").raw(exploration.json())
                 .name("picture").value(ExplorerPage.dataUri(Png.encode(shown)))
                 .name("report").value(reportPage);
-        if (inspection.gradCam().isPresent() && inspection.gradCamOverlay().isPresent()) {
+        BufferedImage gradCamOverlay = inspection.gradCamOverlay().orElse(null); // a copy: taken once
+        if (inspection.gradCam().isPresent() && gradCamOverlay != null) {
             data.name("gradCam").object().name("label").value(inspection.gradCam().get().label())
                     .name("layer").value(inspection.gradCam().get().tap().layerName())
-                    .name("png").value(ExplorerPage.dataUri(Png.encode(inspection.gradCamOverlay().get()))).end();
+                    .name("png").value(ExplorerPage.dataUri(Png.encode(gradCamOverlay))).end();
         }
         data.name("layers").array();
         for (int i = 0; i < exploration.layerCount(); i++) {
