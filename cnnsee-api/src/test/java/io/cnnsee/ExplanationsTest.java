@@ -253,7 +253,8 @@ class ExplanationsTest {
         }
         assertSamePixels(ImageIO.read(dir.resolve("random-conv_a.png").toFile()), random.tap("conv_a").grid().image());
         String md = Files.readString(report.markdown());
-        assertThat(md).contains("| Trained | Random weights |", "![top channels of conv\\_a](random-conv_a.png)");
+        assertThat(md).contains("| Trained | Random weights |", "![top channels of conv\\_a](random-conv_a.png)",
+                "<br>25.0 %, tabby \\<cat\\> \\| striped, 5<br>"); // a table cell cannot hold the table of classes
 
         assertThatThrownBy(() -> ReportWriter.writeSanityCheck(trained, trained, dir))
                 .isInstanceOf(IllegalArgumentException.class)

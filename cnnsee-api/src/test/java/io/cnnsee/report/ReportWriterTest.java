@@ -99,9 +99,9 @@ class ReportWriterTest {
 
     @Test
     void fileNamesAreMadeOfSafeCharactersOnly() {
-        assertThat(ReportWriter.fileNameOf("")).isEqualTo("layer.png"); // a model's own Tap never has a blank name
+        assertThat(ReportPictures.fileNameOf("")).isEqualTo("layer.png"); // a model's own Tap never has a blank name
         for (String name : HOSTILE) {
-            String file = ReportWriter.fileNameOf(name);
+            String file = ReportPictures.fileNameOf(name);
             assertThat(file).as(name).matches("[A-Za-z0-9_][A-Za-z0-9._-]*\\.png");
         }
     }
