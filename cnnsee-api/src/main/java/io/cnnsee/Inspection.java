@@ -2,19 +2,16 @@ package io.cnnsee;
 
 import io.cnnsee.render.Colormap;
 import io.cnnsee.render.Normalization;
-import io.cnnsee.report.Report;
-import io.cnnsee.report.ReportWriter;
 
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The result of inspecting one picture: per tap, the layer's output, its ranked channels and
- * their grid, plus everything a report says about how it was made. Immutable.
+ * their grid, plus everything a report says about how it was made. Immutable, and a value
+ * only: {@code io.cnnsee.report.ReportWriter} writes it, so it depends on no writer.
  */
 public final class Inspection {
 
@@ -96,10 +93,11 @@ public final class Inspection {
         this.taps = from.taps;
         this.predictions = from.predictions;
         this.gradCam = gradCam;
-        this.gradCamOverlay = gradCamOverlay == null ? null : ImageLoader.copyRgb(gradCamOverlay);
+        // Ours already: withGradCam and withSaliency copy what they are given, once.
+        this.gradCamOverlay = gradCamOverlay;
         this.firstLayerKernels = firstLayerKernels;
         this.saliency = saliency;
-        this.saliencyOverlay = saliencyOverlay == null ? null : ImageLoader.copyRgb(saliencyOverlay);
+        this.saliencyOverlay = saliencyOverlay;
     }
 
     /**
@@ -111,7 +109,7 @@ public final class Inspection {
     public Inspection withGradCam(GradCam gradCam, BufferedImage overlay) {
         Objects.requireNonNull(gradCam, "gradCam");
         Objects.requireNonNull(overlay, "overlay");
-        return new Inspection(this, gradCam, overlay, firstLayerKernels, saliency, saliencyOverlay);
+        return new Inspection(this, gradCam, ImageLoader.copyRgb(overlay), firstLayerKernels, saliency, saliencyOverlay);
     }
 
     /** This inspection with the model's first-layer kernels. */
@@ -128,7 +126,7 @@ public final class Inspection {
     public Inspection withSaliency(SaliencyMap map, BufferedImage overlay) {
         Objects.requireNonNull(map, "map");
         Objects.requireNonNull(overlay, "overlay");
-        return new Inspection(this, gradCam, gradCamOverlay, firstLayerKernels, map, overlay);
+        return new Inspection(this, gradCam, gradCamOverlay, firstLayerKernels, map, ImageLoader.copyRgb(overlay));
     }
 
     /**
@@ -242,14 +240,6 @@ public final class Inspection {
         }
         throw new IllegalArgumentException("Layer '" + layerName + "' was not inspected; inspected layers: "
                 + taps.stream().map(t -> t.tap().layerName()).toList());
-    }
-
-    /**
-     * Writes the report into {@code directory}: {@code report.html}, {@code report.md} and the
-     * PNG files they show. Each file appears whole or not at all.
-     */
-    public Report writeReport(Path directory) throws IOException {
-        return ReportWriter.write(this, directory);
     }
 
     @Override

@@ -155,7 +155,7 @@ class ExplanationsTest {
         }
         assertThat(a.heatmap().get(0, 7)).isGreaterThan(a.heatmap().get(0, 0));
 
-        Report report = tabby.writeReport(dir);
+        Report report = ReportWriter.write(tabby, dir);
         String html = Files.readString(report.html());
         assertThat(html).contains("<h2>Where it sees it</h2>", "src=\"grad-cam.png\"",
                 "Grad-CAM at conv_a for class 5, tabby &lt;cat&gt; | striped (25.0 %)");
@@ -224,7 +224,7 @@ class ExplanationsTest {
                 assertSamePixels(t.overlays().get(r), Overlay.blend(shown, channel, Colormap.VIRIDIS, 0.5));
             }
         }
-        Report report = result.writeReport(dir);
+        Report report = ReportWriter.write(result, dir);
         String html = Files.readString(report.html());
         assertThat(html).contains("src=\"conv_a_overlay_1.png\"", "src=\"conv_b_overlay_2.png\"",
                 "Where the best 2 channels fire in the picture: #3, #2", "Where the best 2 channels fire in the picture: #0, #1");
@@ -237,7 +237,7 @@ class ExplanationsTest {
         Inspection result = FeatureMapInspector.builder().model(new Differentiable(false)).firstLayerFilters(true).build()
                 .run(picture(), "p.png");
         assertThat(result.firstLayerKernels()).contains(KERNELS);
-        Report report = result.writeReport(dir);
+        Report report = ReportWriter.write(result, dir);
         assertThat(Files.readString(report.html())).contains("<h2>What the first layer looks for</h2>",
                 "src=\"first-layer-filters.png\"", "The 2 kernels of conv_a (1x1 weights on the red, green and blue pixels)");
         BufferedImage drawn = ImageIO.read(dir.resolve("first-layer-filters.png").toFile());
@@ -267,7 +267,8 @@ class ExplanationsTest {
         }
         assertSamePixels(ImageIO.read(dir.resolve("random-conv_a.png").toFile()), random.tap("conv_a").grid().image());
         String md = Files.readString(report.markdown());
-        assertThat(md).contains("| Trained | Random weights |", "![top channels of conv\\_a](random-conv_a.png)");
+        assertThat(md).contains("| Trained | Random weights |", "![top channels of conv\\_a](random-conv_a.png)",
+                "<br>25.0 %, tabby \\<cat\\> \\| striped, 5<br>"); // a table cell cannot hold the table of classes
 
         assertThatThrownBy(() -> ReportWriter.writeSanityCheck(trained, trained, dir))
                 .isInstanceOf(IllegalArgumentException.class)

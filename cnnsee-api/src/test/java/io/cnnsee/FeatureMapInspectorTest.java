@@ -3,6 +3,7 @@ package io.cnnsee;
 import io.cnnsee.render.Colormap;
 import io.cnnsee.render.Normalization;
 import io.cnnsee.report.Report;
+import io.cnnsee.report.ReportWriter;
 import io.cnnsee.spi.ModelProviders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,7 +112,7 @@ class FeatureMapInspectorTest {
     @Test
     void theReportReadsLikeTheArticleAndLoadsOnlyImagesItWrote(@TempDir Path dir) throws Exception {
         Inspection result = FeatureMapInspector.inspect(picture(20, 10, 0x00FF00));
-        Report report = result.writeReport(dir.resolve("out"));
+        Report report = ReportWriter.write(result, dir.resolve("out"));
 
         String html = Files.readString(report.html());
         assertThat(html)
@@ -156,7 +157,7 @@ class FeatureMapInspectorTest {
     void randomWeightsAreSaidInTheReport(@TempDir Path dir) throws Exception {
         InspectableModel model = new InspectableModelDelegate(new FakeModel(), WeightsInfo.random(7));
         Inspection result = FeatureMapInspector.builder().model(model).build().run(picture(8, 8, 0));
-        Report report = result.writeReport(dir);
+        Report report = ReportWriter.write(result, dir);
 
         assertThat(Files.readString(report.html())).contains("Random weights.", "random weights (seed 7)");
         assertThat(Files.readString(report.markdown())).contains("**Random weights.**");
@@ -166,7 +167,7 @@ class FeatureMapInspectorTest {
     void namesAreEscapedInTheReport(@TempDir Path dir) throws Exception {
         Inspection result = FeatureMapInspector.builder().model(new FakeModel()).build()
                 .run(picture(8, 8, 0), "<script>alert('x')</script>.png");
-        String html = Files.readString(result.writeReport(dir).html());
+        String html = Files.readString(ReportWriter.write(result, dir).html());
         assertThat(html).doesNotContain("<script>").contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;.png");
     }
 

@@ -1,6 +1,7 @@
 package io.cnnsee;
 
 import io.cnnsee.report.Report;
+import io.cnnsee.report.ReportWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,10 +117,10 @@ class PredictionTest {
 
     @Test
     void theReportShowsThemEscapedAboveTheBlocks(@TempDir Path dir) throws Exception {
-        Report report = FeatureMapInspector.builder().model(new Classifier()).build().run(picture()).writeReport(dir);
+        Report report = ReportWriter.write(FeatureMapInspector.builder().model(new Classifier()).build().run(picture()), dir);
         String html = Files.readString(report.html());
-        assertThat(html).contains("<h2>What the network sees</h2>", "<td>30.0 %</td><td>class 1</td>",
-                "<td>25.0 %</td><td>tabby &lt;cat&gt; | striped</td>");
+        assertThat(html).contains("<h2>What the network sees</h2>", "<tr><th>probability</th><th>class</th><th>index</th></tr>",
+                "<td>30.0 %</td><td>class 1</td><td>1</td>", "<td>25.0 %</td><td>tabby &lt;cat&gt; | striped</td><td>5</td>");
         assertThat(html.indexOf("What the network sees")).isLessThan(html.indexOf("Block 1"));
         String md = Files.readString(report.markdown());
         assertThat(md).contains("| 25.0 % | tabby \\<cat\\> \\| striped | 5 |");

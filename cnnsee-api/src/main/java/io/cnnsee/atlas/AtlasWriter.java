@@ -7,12 +7,13 @@ import io.cnnsee.InspectableModel;
 import io.cnnsee.MapShape;
 import io.cnnsee.ReceptiveField;
 import io.cnnsee.Tap;
+import io.cnnsee.files.AtomicFiles;
 import io.cnnsee.render.Colormap;
 import io.cnnsee.render.Overlay;
 import io.cnnsee.render.Png;
 import io.cnnsee.render.Resize;
-import io.cnnsee.report.AtomicFiles;
 import io.cnnsee.report.Html;
+import io.cnnsee.report.ReportWriter;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -128,7 +129,7 @@ public final class AtlasWriter {
             if (inspector != null) {
                 String folder = "reports/" + reportOf.size() + "-" + Path.of(e.getKey()).getFileName().toString()
                         .replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^[.]+", "_");
-                inspector.run(picture, Path.of(e.getKey()).getFileName().toString()).writeReport(dir.resolve(folder));
+                ReportWriter.write(inspector.run(picture, Path.of(e.getKey()).getFileName().toString()), dir.resolve(folder));
                 reportOf.put(e.getKey(), folder + "/report.html");
             }
             BufferedImage view = model.inputView(picture);

@@ -4,10 +4,9 @@ import io.cnnsee.ChannelRanker;
 import io.cnnsee.FeatureMap;
 import io.cnnsee.Inspection;
 import io.cnnsee.TapInspection;
+import io.cnnsee.files.AtomicFiles;
 import io.cnnsee.render.Png;
 import io.cnnsee.render.Resize;
-import io.cnnsee.report.AtomicFiles;
-import io.cnnsee.report.ReportWriter;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -41,12 +40,21 @@ public final class ExploreWriter {
     private ExploreWriter() {
     }
 
-    /** Writes the explorer of {@code inspection}'s layers into {@code directory}; returns the page. */
-    public static Path write(Inspection inspection, Path directory) throws IOException {
+    /**
+     * Writes the explorer of {@code inspection}'s layers into {@code directory}; returns the page.
+     *
+     * @param picture    {@code inspection}'s picture ({@link Inspection#image()}), taken once by the
+     *                   caller, who writes it too: the explorer only reads it
+     * @param reportPage the file in {@code directory} the explorer links back to; the caller names
+     *                   it, so the explorer does not depend on the report
+     */
+    public static Path write(Inspection inspection, BufferedImage picture, String reportPage, Path directory)
+            throws IOException {
         Objects.requireNonNull(inspection, "inspection");
+        Objects.requireNonNull(picture, "picture");
+        Objects.requireNonNull(reportPage, "reportPage");
         Objects.requireNonNull(directory, "directory");
         List<FeatureMap> maps = inspection.taps().stream().map(TapInspection::featureMap).toList();
-        BufferedImage picture = inspection.image();
         BufferedImage shown = Math.max(picture.getWidth(), picture.getHeight()) > Explorer.PICTURE_SIDE
                 ? Resize.fit(picture, Explorer.PICTURE_SIDE) : picture;
         Exploration exploration = new Exploration("offline", inspection.source(), shown, picture.getWidth(),
@@ -57,11 +65,12 @@ public final class ExploreWriter {
         Json data = new Json().object().name("mode").value("offline").name("model").raw(model)
                 .name("exploration").raw(exploration.json())
                 .name("picture").value(ExplorerPage.dataUri(Png.encode(shown)))
-                .name("report").value(ReportWriter.HTML);
-        if (inspection.gradCam().isPresent() && inspection.gradCamOverlay().isPresent()) {
+                .name("report").value(reportPage);
+        BufferedImage gradCamOverlay = inspection.gradCamOverlay().orElse(null); // a copy: taken once
+        if (inspection.gradCam().isPresent() && gradCamOverlay != null) {
             data.name("gradCam").object().name("label").value(inspection.gradCam().get().label())
                     .name("layer").value(inspection.gradCam().get().tap().layerName())
-                    .name("png").value(ExplorerPage.dataUri(Png.encode(inspection.gradCamOverlay().get()))).end();
+                    .name("png").value(ExplorerPage.dataUri(Png.encode(gradCamOverlay))).end();
         }
         data.name("layers").array();
         for (int i = 0; i < exploration.layerCount(); i++) {

@@ -1,7 +1,7 @@
 package io.cnnsee.render;
 
 import io.cnnsee.ImageLoader;
-import io.cnnsee.report.AtomicFiles;
+import io.cnnsee.files.AtomicFiles;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;

@@ -1,8 +1,8 @@
 package io.cnnsee.visualize;
 
 import io.cnnsee.WeightsInfo;
+import io.cnnsee.files.AtomicFiles;
 import io.cnnsee.render.Png;
-import io.cnnsee.report.AtomicFiles;
 import io.cnnsee.report.Html;
 
 import java.awt.Color;

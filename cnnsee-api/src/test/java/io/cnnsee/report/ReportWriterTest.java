@@ -73,7 +73,7 @@ class ReportWriterTest {
     @Test
     void everyFileStaysInsideTheFolderWithItsOwnName(@TempDir Path root) throws Exception {
         Path dir = root.resolve("report");
-        Report report = inspect("../../../etc/passwd").writeReport(dir);
+        Report report = ReportWriter.write(inspect("../../../etc/passwd"), dir);
         try (Stream<Path> all = Files.walk(root)) {
             assertThat(all.filter(Files::isRegularFile).map(f -> f.getParent().toString()).distinct())
                     .containsExactly(dir.toString());
@@ -99,9 +99,9 @@ class ReportWriterTest {
 
     @Test
     void fileNamesAreMadeOfSafeCharactersOnly() {
-        assertThat(ReportWriter.fileNameOf("")).isEqualTo("layer.png"); // a model's own Tap never has a blank name
+        assertThat(ReportPictures.fileNameOf("")).isEqualTo("layer.png"); // a model's own Tap never has a blank name
         for (String name : HOSTILE) {
-            String file = ReportWriter.fileNameOf(name);
+            String file = ReportPictures.fileNameOf(name);
             assertThat(file).as(name).matches("[A-Za-z0-9_][A-Za-z0-9._-]*\\.png");
         }
     }
@@ -109,13 +109,13 @@ class ReportWriterTest {
     @Test
     void aFailedWriteLeavesNoPartialFileAndKeepsTheFormerReport(@TempDir Path dir) throws Exception {
         Inspection result = inspect("picture.png");
-        Report first = result.writeReport(dir);
+        Report first = ReportWriter.write(result, dir);
         String before = Files.readString(first.html());
         // The Markdown report's place is taken by a folder: the write fails halfway through.
         Files.delete(first.markdown());
         Files.createDirectory(first.markdown());
         Files.writeString(first.markdown().resolve("keep.txt"), "x");
-        assertThatThrownBy(() -> result.writeReport(dir)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> ReportWriter.write(result, dir)).isInstanceOf(IOException.class);
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".part"));
         }
@@ -125,7 +125,7 @@ class ReportWriterTest {
     @Test
     void gridsAreWrittenAsPalettePngsOfTheGridsPixels(@TempDir Path dir) throws Exception {
         Inspection result = inspect("picture.png");
-        Report report = result.writeReport(dir);
+        Report report = ReportWriter.write(result, dir);
 
         // The original picture, then each tap's grid in order.
         assertThat(report.images()).hasSize(1 + result.taps().size());
@@ -161,7 +161,7 @@ class ReportWriterTest {
                 picture.setRGB(x, y, colours[(y < 625 ? 0 : 2) + (x < 1250 ? 0 : 1)]);
             }
         }
-        Report report = inspect(picture).writeReport(dir);
+        Report report = ReportWriter.write(inspect(picture), dir);
 
         BufferedImage shown = javax.imageio.ImageIO.read(report.images().get(0).toFile());
         assertThat(shown.getWidth()).isEqualTo(ReportWriter.ORIGINAL_MAX_SIDE);
@@ -181,7 +181,7 @@ class ReportWriterTest {
 
     @Test
     void aPortraitIsScaledByItsHeight(@TempDir Path dir) throws Exception {
-        Report report = inspect(new BufferedImage(700, 1100, BufferedImage.TYPE_INT_RGB)).writeReport(dir);
+        Report report = ReportWriter.write(inspect(new BufferedImage(700, 1100, BufferedImage.TYPE_INT_RGB)), dir);
 
         BufferedImage shown = javax.imageio.ImageIO.read(report.images().get(0).toFile());
         assertThat(shown.getWidth()).isEqualTo(652); // 700 * 1024 / 1100 = 651.6
@@ -192,7 +192,7 @@ class ReportWriterTest {
     @Test
     void aPictureUpToTheMaximumSideIsWrittenPixelForPixel(@TempDir Path dir) throws Exception {
         BufferedImage picture = io.cnnsee.Pictures.noise(ReportWriter.ORIGINAL_MAX_SIDE, 300, 7);
-        Report report = inspect(picture).writeReport(dir);
+        Report report = ReportWriter.write(inspect(picture), dir);
 
         BufferedImage shown = javax.imageio.ImageIO.read(report.images().get(0).toFile());
         assertThat(shown.getWidth()).isEqualTo(picture.getWidth());

@@ -4,6 +4,7 @@ import io.cnnsee.FeatureMapInspector;
 import io.cnnsee.InspectableModel;
 import io.cnnsee.dl4j.Vgg16;
 import io.cnnsee.dl4j.Vgg16Weights;
+import io.cnnsee.report.ReportWriter;
 import io.cnnsee.serve.Browser;
 import io.cnnsee.serve.ExplorerServer;
 import org.openqa.selenium.By;
@@ -69,7 +70,7 @@ public final class ExplorerLatency {
                         long start = System.nanoTime();
                         io.cnnsee.Inspection inspection = inspector.run(picture);
                         long inspected = System.nanoTime();
-                        inspection.writeReport(reports.resolve("r" + r));
+                        ReportWriter.write(inspection, reports.resolve("r" + r));
                         a = (inspected - start) / 1e6;
                         c = (System.nanoTime() - start) / 1e6;
                     } else {

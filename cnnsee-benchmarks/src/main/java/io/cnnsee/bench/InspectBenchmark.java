@@ -96,7 +96,7 @@ public class InspectBenchmark {
     /** inspect, then the report folder: what the command line does per picture. */
     @Benchmark
     public Report inspectAndWriteReport() throws IOException {
-        return inspector.run(picture, "sample.png").writeReport(reportDir);
+        return ReportWriter.write(inspector.run(picture, "sample.png"), reportDir);
     }
 
     @Benchmark

@@ -7,6 +7,7 @@ import io.cnnsee.dl4j.NativeBuild;
 import io.cnnsee.dl4j.Vgg16;
 import io.cnnsee.dl4j.Vgg16Model;
 import io.cnnsee.dl4j.Vgg16Weights;
+import io.cnnsee.report.ReportWriter;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -171,7 +172,7 @@ public final class Paired {
 
     private static Inspection write(Inspection inspection, Path dir) {
         try {
-            inspection.writeReport(dir);
+            ReportWriter.write(inspection, dir);
             return inspection;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -1,6 +1,6 @@
 package io.cnnsee.dl4j;
 
-import io.cnnsee.report.AtomicFiles;
+import io.cnnsee.files.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

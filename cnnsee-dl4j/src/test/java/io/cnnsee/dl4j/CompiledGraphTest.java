@@ -6,6 +6,7 @@ import io.cnnsee.ImageInput;
 import io.cnnsee.Inspection;
 import io.cnnsee.Tap;
 import io.cnnsee.dl4j.ReferenceCnn.Volume;
+import io.cnnsee.report.ReportWriter;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -325,7 +326,7 @@ class CompiledGraphTest {
 
         Inspection inspection = FeatureMapInspector.builder().model(model).channels(2).build().run(picture, "noise.png");
         assertThat(inspection.engine()).isEqualTo(model.engineNote());
-        String html = Files.readString(inspection.writeReport(out).html());
+        String html = Files.readString(ReportWriter.write(inspection, out).html());
         assertThat(html).contains("Engine").contains("lrn (LocalResponseNormalization has no oneDNN translation in cnnsee)");
     }
 }

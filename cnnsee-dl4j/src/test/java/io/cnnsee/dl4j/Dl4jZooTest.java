@@ -5,6 +5,7 @@ import io.cnnsee.FeatureMapInspector;
 import io.cnnsee.Inspection;
 import io.cnnsee.Tap;
 import io.cnnsee.TapInspection;
+import io.cnnsee.report.ReportWriter;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,7 +72,7 @@ class Dl4jZooTest {
             assertThat(cam.tap()).isEqualTo(taps.get(taps.size() - 1));
             assertThat(cam.classIndex()).isEqualTo(inspection.predictions().get(0).classIndex());
         });
-        Path report = inspection.writeReport(out).html();
+        Path report = ReportWriter.write(inspection, out).html();
         String html = Files.readString(report);
         assertThat(html).contains(model.name()).contains("random");
         for (Tap t : taps) {

@@ -1,6 +1,7 @@
 package io.cnnsee.dl4j;
 
 import io.cnnsee.ImageInput;
+import io.cnnsee.report.ReportWriter;
 import io.cnnsee.visualize.FeatureVisualizer;
 import io.cnnsee.visualize.Visualization;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -159,7 +160,7 @@ class FeatureVisualizerTest {
         BufferedImage expected = FeatureVisualizer.builder(model).layer("edges").channels(best).steps(5).seed(1).build()
                 .run(best).image();
         assertThat(shown.get(0).image().getRGB(0, 0, 32, 32, null, 0, 32)).containsExactly(expected.getRGB(0, 0, 32, 32, null, 0, 32));
-        inspection.writeReport(dir);
+        ReportWriter.write(inspection, dir);
         String html = java.nio.file.Files.readString(dir.resolve("report.html"));
         assertThat(html).contains("What edges&#39;s channels look for", "edges_looks_for_" + best + ".png",
                 "The picture each of channels #" + best + " excites most, found by gradient ascent in 5 steps (seed 1");

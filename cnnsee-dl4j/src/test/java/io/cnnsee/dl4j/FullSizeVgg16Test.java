@@ -4,6 +4,7 @@ import io.cnnsee.FeatureMap;
 import io.cnnsee.FeatureMapInspector;
 import io.cnnsee.Inspection;
 import io.cnnsee.TapInspection;
+import io.cnnsee.report.ReportWriter;
 import io.cnnsee.spi.ModelProviders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,7 +155,7 @@ class FullSizeVgg16Test {
         assertThat(block1.grid().width()).isEqualTo(6 * 224 + 7 * 2);
         assertThat(block1.grid().height()).isEqualTo(2 * 224 + 3 * 2);
 
-        String html = Files.readString(result.writeReport(dir.resolve("report")).html());
+        String html = Files.readString(ReportWriter.write(result, dir.resolve("report")).html());
         assertThat(html).contains("Image dimensions: 224x224 px", "Number of output images at this step: 64",
                 "Image dimensions: 14x14 px", "Number of output images at this step: 512", "CC BY 4.0");
     }

@@ -2,6 +2,7 @@ package io.cnnsee.dl4j;
 
 import io.cnnsee.FeatureMapInspector;
 import io.cnnsee.Inspection;
+import io.cnnsee.report.ReportWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,7 +90,7 @@ class LongRunTest {
         for (int i = 0; i < times; i++) {
             Inspection result = inspector.run(picture, "noise.png");
             if (i % 10 == 0) {
-                result.writeReport(out);
+                ReportWriter.write(result, out);
             }
         }
     }

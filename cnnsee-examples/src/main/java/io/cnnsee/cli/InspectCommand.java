@@ -1,41 +1,26 @@
 package io.cnnsee.cli;
 
 import io.cnnsee.ChannelRanker;
+import io.cnnsee.FeatureMapInspector;
 import io.cnnsee.GradientRanker;
+import io.cnnsee.InspectableModel;
 import io.cnnsee.UnknownLayerException;
 import io.cnnsee.UnsupportedCapabilityException;
-import io.cnnsee.FeatureMapInspector;
-import io.cnnsee.ImageLoader;
-import io.cnnsee.InspectableModel;
-import io.cnnsee.Inspection;
-import io.cnnsee.Prediction;
 import io.cnnsee.dl4j.ConvolutionAlgorithm;
 import io.cnnsee.render.Colormap;
 import io.cnnsee.render.Normalization;
-import io.cnnsee.report.AtomicFiles;
-import io.cnnsee.report.Html;
-import io.cnnsee.report.ReportWriter;
+import io.cnnsee.report.ReportIndex;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /** {@code cnnsee inspect}: one report per picture, and an index when there are several. */
 @Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
@@ -202,11 +187,11 @@ final class InspectCommand implements Callable<Integer> {
         }
 
         ReportQueue queue = new ReportQueue(inspector, randomised, out, stdout, err, verbose);
-        List<ReportQueue.Written> written = queue.run(pictures);
+        List<ReportIndex.Entry> written = queue.run(pictures);
         int failures = queue.failures();
         if (pictures.size() > 1 && !written.isEmpty()) {
             try {
-                Path index = writeIndex(written, modelName);
+                Path index = ReportIndex.write(out, modelName, written);
                 stdout.println(index);
                 err.println("Index of all reports: " + index);
             } catch (IOException e) {
@@ -281,22 +266,6 @@ final class InspectCommand implements Callable<Integer> {
         } catch (UnsupportedCapabilityException | IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-    }
-
-    private Path writeIndex(List<ReportQueue.Written> reports, String modelName) throws IOException {
-        StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                + "<title>cnnsee reports</title>\n<style>body{font-family:system-ui,sans-serif;max-width:48rem;"
-                + "margin:2rem auto;padding:0 1rem}</style>\n</head>\n<body>\n<h1>What " + Html.escape(modelName) + " sees</h1>\n<ul>\n");
-        Path base = out.toAbsolutePath().normalize();
-        for (ReportQueue.Written w : reports) {
-            String link = base.relativize(w.report().toAbsolutePath().normalize()).toString().replace('\\', '/');
-            h.append("<li><a href=\"").append(Html.escape(link)).append("\">").append(Html.escape(w.name()))
-                    .append("</a></li>\n");
-        }
-        h.append("</ul>\n</body>\n</html>\n");
-        Path index = out.resolve("index.html");
-        AtomicFiles.write(index, h.toString().getBytes(StandardCharsets.UTF_8));
-        return index;
     }
 
     /** {@code --convolutions} for {@code pictures} pictures. */

@@ -5,6 +5,7 @@ import io.cnnsee.ImageLoader;
 import io.cnnsee.Inspection;
 import io.cnnsee.Prediction;
 import io.cnnsee.UnreadablePictureException;
+import io.cnnsee.report.ReportIndex;
 import io.cnnsee.report.ReportWriter;
 
 import java.awt.image.BufferedImage;
@@ -34,10 +35,6 @@ final class ReportQueue {
     /** Pictures inspected at once: two, one on each lane of the model. */
     private static final int PICTURES_AT_ONCE = 2;
 
-    /** A report written: its page and the picture's name. */
-    record Written(Path report, String name) {
-    }
-
     /**
      * One picture inspected and its report written: what is told of it, not the inspection itself
      * (its maps and picture, tens of MB, go as soon as the report is written).
@@ -55,7 +52,7 @@ final class ReportQueue {
     private final PrintWriter stdout;
     private final PrintWriter err;
     private final boolean verbose;
-    private final List<Written> written = new ArrayList<>();
+    private final List<ReportIndex.Entry> written = new ArrayList<>();
     private int total;
     private int failures;
 
@@ -73,7 +70,7 @@ final class ReportQueue {
     }
 
     /** Inspects {@code images} and writes their reports; returns the reports written, in order. */
-    List<Written> run(List<Path> images) {
+    List<ReportIndex.Entry> run(List<Path> images) {
         total = images.size();
         Set<String> taken = new HashSet<>();
         int atOnce = Math.min(PICTURES_AT_ONCE, images.size());
@@ -131,7 +128,7 @@ final class ReportQueue {
         Path image = pending.image();
         try {
             Done done = await(pending.done());
-            written.add(new Written(done.report(), String.valueOf(image.getFileName())));
+            written.add(new ReportIndex.Entry(done.report(), String.valueOf(image.getFileName())));
             err.printf(Locale.ROOT, "[%d/%d] %s: done in %.1f s%s%n", pending.number(), total, image,
                     done.seconds(), done.seen().map(p -> String.format(Locale.ROOT, "; sees %s (%.1f %%)", p.label(),
                             100 * p.probability())).orElse(""));

@@ -7,9 +7,9 @@ import io.cnnsee.Inspection;
 import io.cnnsee.Ranking;
 import io.cnnsee.dl4j.Vgg16;
 import io.cnnsee.dl4j.Vgg16Weights;
+import io.cnnsee.files.AtomicFiles;
 import io.cnnsee.render.Grid;
 import io.cnnsee.render.GridRenderer;
-import io.cnnsee.report.AtomicFiles;
 import io.cnnsee.report.Html;
 
 import java.nio.charset.StandardCharsets;

@@ -6,6 +6,7 @@ import io.cnnsee.FeatureMapInspector;
 import io.cnnsee.Inspection;
 import io.cnnsee.dl4j.Vgg16;
 import io.cnnsee.dl4j.Vgg16Weights;
+import io.cnnsee.report.ReportWriter;
 
 import java.nio.file.Path;
 
@@ -46,6 +47,6 @@ public final class CustomRankerExample {
                 .build()
                 .run(picture);
 
-        System.out.println(result.writeReport(Path.of("reports", "custom-ranker")).html());
+        System.out.println(ReportWriter.write(result, Path.of("reports", "custom-ranker")).html());
     }
 }

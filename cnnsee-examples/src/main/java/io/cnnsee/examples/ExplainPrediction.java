@@ -49,7 +49,7 @@ public final class ExplainPrediction {
 
             Report report;
             if (random) {
-                report = result.writeReport(out);
+                report = ReportWriter.write(result, out);
             } else {
                 // The sanity check: what looks alike in both columns does not come from training.
                 try (Vgg16Model untrained = Vgg16.builder().includeTop(true).weights(Vgg16Weights.random(42)).build()) {

@@ -5,6 +5,7 @@ import io.cnnsee.Inspection;
 import io.cnnsee.TapInspection;
 import io.cnnsee.dl4j.Vgg16;
 import io.cnnsee.dl4j.Vgg16Weights;
+import io.cnnsee.report.ReportWriter;
 
 import java.nio.file.Path;
 
@@ -34,6 +35,6 @@ public final class InspectImage {
             System.out.printf("%s: Image dimensions: %s px, Number of output images at this step: %d%n",
                     block.tap().displayName(), block.dimensions(), block.channelCount());
         }
-        System.out.println(result.writeReport(Path.of("reports", "inspect-image")).html());
+        System.out.println(ReportWriter.write(result, Path.of("reports", "inspect-image")).html());
     }
 }

@@ -1,6 +1,7 @@
 package io.cnnsee.serve;
 
 import io.cnnsee.Inspection;
+import io.cnnsee.report.ReportWriter;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,7 +22,7 @@ final class ReportZip {
     static byte[] of(Inspection inspection, String folderName) throws IOException {
         Path dir = Files.createTempDirectory("cnnsee-report-");
         try {
-            inspection.writeReport(dir);
+            ReportWriter.write(inspection, dir);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             try (ZipOutputStream zip = new ZipOutputStream(bytes); Stream<Path> files = Files.list(dir)) {
                 for (Path file : files.sorted().toList()) {

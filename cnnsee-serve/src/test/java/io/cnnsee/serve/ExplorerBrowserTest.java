@@ -5,6 +5,7 @@ import io.cnnsee.FeatureMapInspector;
 import io.cnnsee.Inspection;
 import io.cnnsee.dl4j.Dl4jModel;
 import io.cnnsee.render.Colormap;
+import io.cnnsee.report.ReportWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -137,7 +138,7 @@ class ExplorerBrowserTest {
         Path folder = dir.resolve("report");
         Inspection inspection = FeatureMapInspector.builder().model(model).taps("colour", "pooled").gradCam(true).build()
                 .run(ColourNetwork.picture(), "halves.png");
-        inspection.writeReport(folder);
+        ReportWriter.write(inspection, folder);
         assertThat(Files.readString(folder.resolve("report.html"))).contains("href=\"explore.html\"");
         try (Browser b = Browser.start()) {
             b.driver.get(folder.resolve("explore.html").toUri().toString());

@@ -1,4 +1,4 @@
-package io.cnnsee.report;
+package io.cnnsee.files;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

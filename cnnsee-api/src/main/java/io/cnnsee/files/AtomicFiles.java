@@ -1,4 +1,4 @@
-package io.cnnsee.report;
+package io.cnnsee.files;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
