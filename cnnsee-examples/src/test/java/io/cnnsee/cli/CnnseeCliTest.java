@@ -109,21 +109,25 @@ class CnnseeCliTest {
         assertThat(ranker.exitCode()).isEqualTo(2);
         assertThat(ranker.err()).contains("Unknown ranker 'median': choose one of [sum, mean, max, l2, variance, active, grad-cam]");
 
-        Run gradCam = cnnsee("inspect", "a.png", "--grad-cam", "--weights", "random");
+        // What the model cannot do is found when the inspector is built, from the model's capabilities.
+        Run gradCam = cnnsee("inspect", CHELSEA.toString(), "--grad-cam", "--weights", "random");
         assertThat(gradCam.exitCode()).isEqualTo(2);
-        assertThat(gradCam.err()).contains("--grad-cam explains a class and needs the class scores: add --include-top");
+        assertThat(gradCam.err()).contains("cnnsee: Grad-CAM needs a model that classifies, and VGG16 does not classify"
+                + " (it has no layer of class probabilities): use a model with its classifier: VGG16 or a zoo network"
+                + " with includeTop(true) (--include-top on the command line)");
 
-        Run gradCamRanker = cnnsee("inspect", "a.png", "--ranker", "grad-cam", "--weights", "random");
+        Run gradCamRanker = cnnsee("inspect", CHELSEA.toString(), "--ranker", "grad-cam", "--weights", "random");
         assertThat(gradCamRanker.exitCode()).isEqualTo(2);
-        assertThat(gradCamRanker.err()).contains("--ranker grad-cam explains a class and needs the class scores");
+        assertThat(gradCamRanker.err()).contains("cnnsee: grad-cam ranking needs a model that classifies, and VGG16 does not");
 
         Run classAlone = cnnsee("inspect", "a.png", "--class", "281", "--include-top", "--weights", "random");
         assertThat(classAlone.exitCode()).isEqualTo(2);
         assertThat(classAlone.err()).contains("--class chooses the class Grad-CAM and saliency explain: add --grad-cam, --ranker grad-cam or --saliency");
 
-        Run noSuchClass = cnnsee("inspect", "a.png", "--grad-cam", "--class", "1000", "--include-top", "--weights", "random");
+        Run noSuchClass = cnnsee("inspect", CHELSEA.toString(), "--grad-cam", "--class", "1000", "--include-top",
+                "--weights", "random");
         assertThat(noSuchClass.exitCode()).isEqualTo(2);
-        assertThat(noSuchClass.err()).contains("--class must be an ImageNet class, 0 to 999, was 1000");
+        assertThat(noSuchClass.err()).contains("cnnsee: The explained class 1000 is not one of VGG16's classes, 0 to 999");
 
         Run overlays = cnnsee("inspect", "a.png", "--overlays", "-1", "--weights", "random");
         assertThat(overlays.exitCode()).isEqualTo(2);
@@ -260,7 +264,7 @@ class CnnseeCliTest {
         io.cnnsee.dl4j.Vgg16Architecture vgg16 = io.cnnsee.dl4j.Vgg16Architecture.standard(false);
         io.cnnsee.dl4j.KerasWeightsWriter.write(weights, vgg16, io.cnnsee.dl4j.KerasWeightsWriter.randomWeights(vgg16, 7));
         Path out = dir.resolve("sanity");
-        Run run = cnnsee("inspect", CHELSEA.toString(), "--weights", weights.toString(), "--sanity-check", "--seed", "5",
+        Run run = cnnsee("inspect", CHELSEA.toString(), "--weights", weights.toString(), "--sanity-check", "--weights-seed", "5",
                 "--taps", "block1_conv2,block5_conv3", "--out", out.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.err()).contains("Sanity check: VGG16 with random weights (seed 5) beside it");

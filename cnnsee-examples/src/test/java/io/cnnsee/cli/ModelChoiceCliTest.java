@@ -107,8 +107,8 @@ class ModelChoiceCliTest {
         }
         assertThat(cnnsee("inspect", "a.png", "--saliency", "occlusion").err())
                 .contains("Unknown saliency 'occlusion': choose vanilla, smoothgrad or integrated-gradients");
-        assertThat(cnnsee("inspect", "a.png", "--saliency", "vanilla", "--weights", "random").err())
-                .contains("--saliency explains a class and needs the class scores: add --include-top");
+        assertThat(cnnsee("inspect", CHELSEA.toString(), "--saliency", "vanilla", "--weights", "random").err())
+                .contains("Saliency needs a model that classifies, and VGG16 does not classify");
     }
 
     @Test
@@ -222,7 +222,7 @@ class ModelChoiceCliTest {
         CnnseeCliTest.Run classRun = cnnsee("inspect", CHELSEA.toString(), "--model", zip.toString(), "--input", "unit",
                 "--input-size", "32", "--grad-cam", "--class", "3", "--out", dir.resolve("z").toString());
         assertThat(classRun.exitCode()).isEqualTo(2);
-        assertThat(classRun.err()).contains("--class must be one of mine.zip's classes, 0 to 2, was 3");
+        assertThat(classRun.err()).contains("cnnsee: The explained class 3 is not one of mine.zip's classes, 0 to 2");
         CnnseeCliTest.Run noSize = cnnsee("inspect", CHELSEA.toString(), "--model", zip.toString(), "--input", "unit");
         assertThat(noSize.exitCode()).isEqualTo(1);
         assertThat(noSize.err()).contains("--model " + zip + " does not say what size of picture it takes: give --input-size");
