@@ -66,7 +66,7 @@ public class DefaultConfigurationBenchmark {
         int pixels = 3 * size * size;
         float[] batchValues = new float[pictures.size() * pixels];
         for (int n = 0; n < pictures.size(); n++) {
-            System.arraycopy(model.preprocessing().apply(pictures.get(n)), 0, batchValues, n * pixels, pixels);
+            System.arraycopy(model.networkInput(pictures.get(n)), 0, batchValues, n * pixels, pixels);
         }
         INDArray input = Nd4j.create(batchValues, new long[] {pictures.size(), 3, size, size}, 'c');
         int last = 0;

@@ -101,7 +101,7 @@ public class InspectBenchmark {
 
     @Benchmark
     public float[] preprocessing() {
-        return model.preprocessing().apply(picture);
+        return model.networkInput(picture);
     }
 
     /** Preprocessing, the pass and the copy of the five taps out of the engine. */

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** The names of the 1000 ImageNet classes, in the order of VGG16's outputs. */
-public final class ImageNetClasses {
+final class ImageNetClasses {
 
     /** Number of ImageNet classes. */
     public static final int COUNT = 1000;

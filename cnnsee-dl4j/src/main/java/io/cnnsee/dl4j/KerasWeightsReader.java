@@ -21,7 +21,7 @@ import java.util.Map;
  * attribute {@code weight_names} listing its datasets (kernel first, then bias) by path inside
  * the group, e.g. {@code block1_conv1/kernel:0}. Pure Java (jHDF), no native HDF5.
  */
-public final class KerasWeightsReader {
+final class KerasWeightsReader {
 
     private KerasWeightsReader() {
     }
@@ -43,7 +43,7 @@ public final class KerasWeightsReader {
             for (LayerSpec spec : architecture.weightedLayers()) {
                 if (!layerNames.contains(spec.name())) {
                     throw new WeightsFormatException("Weights file " + file + " has no layer " + spec.name()
-                            + " (it has " + layerNames + ")" + hintFor(spec, architecture));
+                            + " (it has " + layerNames + ")" + hintFor(spec));
                 }
                 weights.put(spec.name(), readLayer(hdf, file, spec));
             }
@@ -57,7 +57,7 @@ public final class KerasWeightsReader {
         }
     }
 
-    private static String hintFor(LayerSpec spec, Vgg16Architecture architecture) {
+    private static String hintFor(LayerSpec spec) {
         return spec.kind() == LayerSpec.Kind.CONV ? ": is it a VGG16 weights file?"
                 : ": a network with top needs " + Vgg16Weights.WITH_TOP.fileName() + ", not the notop file";
     }

@@ -9,7 +9,7 @@ package io.cnnsee.dl4j;
  * @param inputs     input channels (conv) or input features (dense); 0 for pools
  * @param outputs    output channels (conv) or output features (dense); 0 for pools
  */
-public record LayerSpec(String name, Kind kind, int block, int inputs, int outputs) {
+record LayerSpec(String name, Kind kind, int block, int inputs, int outputs) {
 
     /** What a layer does. */
     public enum Kind {

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * @param kernel      the kernel values, row-major in {@code kernelShape}
  * @param bias        one value per output
  */
-public record LayerWeights(String layer, int[] kernelShape, float[] kernel, float[] bias) {
+record LayerWeights(String layer, int[] kernelShape, float[] kernel, float[] bias) {
 
     public LayerWeights {
         kernelShape = kernelShape.clone();

@@ -11,10 +11,10 @@ import java.util.Objects;
  * scaling ({@link ImageInput#caffe}, which says how pictures are resized). Immutable and
  * thread-safe. Output is channels-first: B, G, R planes of size x size floats.
  */
-public final class Preprocessing {
+final class Preprocessing {
 
     /** ImageNet means of the B, G and R channels that Keras subtracts. */
-    public static final float[] BGR_MEANS = {103.939f, 116.779f, 123.68f};
+    static final float[] BGR_MEANS = {103.939f, 116.779f, 123.68f};
 
     private final ImageInput input;
 

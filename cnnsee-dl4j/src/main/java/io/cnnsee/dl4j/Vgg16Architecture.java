@@ -68,7 +68,7 @@ public record Vgg16Architecture(int[] widths, int inputSize, boolean includeTop,
     }
 
     /** Every layer in order, with Keras names. */
-    public List<LayerSpec> layers() {
+    List<LayerSpec> layers() {
         List<LayerSpec> layers = new ArrayList<>();
         int in = 3;
         for (int b = 0; b < 5; b++) {
@@ -88,7 +88,7 @@ public record Vgg16Architecture(int[] widths, int inputSize, boolean includeTop,
     }
 
     /** The layers that have weights, in order. */
-    public List<LayerSpec> weightedLayers() {
+    List<LayerSpec> weightedLayers() {
         return layers().stream().filter(LayerSpec::hasWeights).toList();
     }
 

@@ -30,7 +30,7 @@ import static org.bytedeco.dnnl.global.dnnl.scratchpad_mode;
  * scratchpad, allocated once by {@link #seal} (fresh memory on every call cost a page fault per
  * 4 KiB on every pass). Not thread-safe.
  */
-public final class OnednnSteps implements AutoCloseable {
+final class OnednnSteps implements AutoCloseable {
 
     private final engine cpu;
     private final stream stream;

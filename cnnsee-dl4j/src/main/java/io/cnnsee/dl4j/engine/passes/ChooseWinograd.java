@@ -15,7 +15,7 @@ import java.util.List;
  * and ran slower with it (docs/engine.md). oneDNN may still refuse a layer (its channels, the
  * processor); that layer then runs direct.
  */
-public final class ChooseWinograd {
+final class ChooseWinograd {
 
     /** Multiply-adds a picture from which a convolution takes Winograd's algorithm. */
     static final long WORTH = 100_000_000L;

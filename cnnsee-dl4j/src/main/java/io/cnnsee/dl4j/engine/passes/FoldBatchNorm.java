@@ -12,7 +12,7 @@ import java.util.Set;
  * is the convolution with kernel {@code s W} and bias {@code s b + t}, per output channel. Exact
  * forward and backward, since both are affine.
  */
-public final class FoldBatchNorm {
+final class FoldBatchNorm {
 
     private FoldBatchNorm() {
     }

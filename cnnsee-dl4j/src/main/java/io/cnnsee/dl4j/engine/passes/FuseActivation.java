@@ -11,7 +11,7 @@ import java.util.Set;
  * (oneDNN's eltwise post-op). In a pass that is differentiated, only an activation whose
  * derivative follows from its output: the fused step keeps no value before the activation.
  */
-public final class FuseActivation {
+final class FuseActivation {
 
     private FuseActivation() {
     }

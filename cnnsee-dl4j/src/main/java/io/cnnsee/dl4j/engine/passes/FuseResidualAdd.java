@@ -12,7 +12,7 @@ import java.util.Set;
  * A convolution whose one reader adds it to another node takes the sum in (oneDNN's sum post-op):
  * ResNet's shortcut. The fused node reads the convolution's input and the other addend.
  */
-public final class FuseResidualAdd {
+final class FuseResidualAdd {
 
     private FuseResidualAdd() {
     }

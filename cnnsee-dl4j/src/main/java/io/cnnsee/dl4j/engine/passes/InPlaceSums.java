@@ -16,7 +16,7 @@ import java.util.Map;
  * pass are copied as soon as they are made, so reading does not count; a pass that is
  * differentiated keeps every value for the way back and reuses nothing.
  */
-public final class InPlaceSums {
+final class InPlaceSums {
 
     private InPlaceSums() {
     }
