@@ -63,7 +63,7 @@ public final class FakeModel implements InspectableModel {
                     for (int y = 0; y < h; y++) {
                         for (int x = 0; x < w; x++) {
                             int red = rgb.getRGB(x * rgb.getWidth() / w, y * rgb.getHeight() / h) >> 16 & 0xFF;
-                            v[(k * h + y) * w + x] = t == A ? k * (x + 1) + red / 255f : (2 - k) * (y + 1);
+                            v[(k * h + y) * w + x] = t.equals(A) ? k * (x + 1) + red / 255f : (2 - k) * (y + 1);
                         }
                     }
                 }

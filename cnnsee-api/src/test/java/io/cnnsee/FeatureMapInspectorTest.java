@@ -185,7 +185,7 @@ class FeatureMapInspectorTest {
         assertThatThrownBy(() -> inspector.run(Path.of("no/such/picture.jpg")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Cannot read picture no/such/picture.jpg: no such file");
-        assertThatThrownBy(() -> inspector.run(new ByteArrayInputStream("not a picture".getBytes())))
+        assertThatThrownBy(() -> inspector.run(new ByteArrayInputStream("not a picture".getBytes(java.nio.charset.StandardCharsets.US_ASCII))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("Cannot read picture stream: not a picture format Java can decode (supported: ");
     }

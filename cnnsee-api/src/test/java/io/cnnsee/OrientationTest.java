@@ -61,7 +61,7 @@ class OrientationTest {
         byte[] tiff = tiffDirectory(orientation, order);
         ByteBuffer app1 = ByteBuffer.allocate(4 + 6 + tiff.length).order(ByteOrder.BIG_ENDIAN);
         app1.put((byte) 0xFF).put((byte) 0xE1).putShort((short) (2 + 6 + tiff.length));
-        app1.put("Exif".getBytes()).put((byte) 0).put((byte) 0).put(tiff);
+        app1.put("Exif".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put((byte) 0).put((byte) 0).put(tiff);
         ByteArrayOutputStream joined = new ByteArrayOutputStream();
         joined.write(jpeg, 0, app0End);
         joined.write(app1.array());

@@ -66,11 +66,11 @@ class PredictionTest {
         public List<FeatureMap> forward(BufferedImage image, List<Tap> taps) {
             passes.add(List.copyOf(taps));
             List<FeatureMap> out = new ArrayList<>();
-            List<Tap> convs = taps.stream().filter(t -> t != PROBS).toList();
+            List<Tap> convs = taps.stream().filter(t -> !t.equals(PROBS)).toList();
             List<FeatureMap> maps = net.forward(image, convs);
             int next = 0;
             for (Tap t : taps) {
-                out.add(t == PROBS ? FeatureMap.copyOf(PROBS, PROBABILITIES) : maps.get(next++));
+                out.add(t.equals(PROBS) ? FeatureMap.copyOf(PROBS, PROBABILITIES) : maps.get(next++));
             }
             return out;
         }

@@ -30,26 +30,32 @@ class SaliencyTest {
             }
         }
 
+        @Override
         public String name() {
             return "quadratic";
         }
 
+        @Override
         public WeightsInfo weights() {
             return WeightsInfo.random(0);
         }
 
+        @Override
         public MapShape inputShape() {
             return SHAPE;
         }
 
+        @Override
         public List<Tap> taps() {
             return List.of();
         }
 
+        @Override
         public Tap tap(String layerName) {
             throw new IllegalArgumentException("no layers");
         }
 
+        @Override
         public List<FeatureMap> forward(BufferedImage image, List<Tap> taps) {
             throw new UnsupportedOperationException();
         }

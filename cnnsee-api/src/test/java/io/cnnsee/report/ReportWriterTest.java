@@ -59,7 +59,8 @@ class ReportWriterTest {
         public List<FeatureMap> forward(BufferedImage image, List<Tap> taps) {
             return taps.stream().map(t -> FeatureMap.fill(t, v -> {
                 for (int i = 0; i < v.length; i++) {
-                    v[i] = i / 16;
+                    int row = i / 16;
+                    v[i] = row;
                 }
             })).toList();
         }

@@ -42,6 +42,7 @@ public final class Dl4jZoo {
     private static final int CLASSES = 1000;
 
     /** A zoo network: how to build it, the input its ImageNet weights were trained with. */
+    @SuppressWarnings("rawtypes") // Deeplearning4j's ZooModel is declared generic and used raw throughout
     private record Entry(String name, String displayName, LongFunction<ZooModel> make, ImageInput input, String inputNote) {
     }
 
@@ -81,6 +82,7 @@ public final class Dl4jZoo {
     }
 
     /** The zoo's ImageNet weights file of {@code name}, with its address and checksum. */
+    @SuppressWarnings("rawtypes")
     public static OfficialWeightsFile weightsFile(String name) {
         Entry e = entry(name);
         ZooModel zoo = e.make().apply(0);

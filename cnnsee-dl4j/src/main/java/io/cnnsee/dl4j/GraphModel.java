@@ -235,7 +235,7 @@ public final class GraphModel implements InspectableModel, ClassGradients, Input
         synchronized (this) {
             compiled().forward(List.of(values), nodes, (reader, picture) -> {
                 for (int i = 0; i < nodes.length; i++) {
-                    out[i] = new float[(int) taps.get(i).shape().size()];
+                    out[i] = new float[taps.get(i).shape().size()];
                     reader.read(nodes[i], out[i]);
                 }
             });
@@ -287,7 +287,7 @@ public final class GraphModel implements InspectableModel, ClassGradients, Input
             throw new IllegalArgumentException("One objective per input, and at least one: got " + inputs.size() + " inputs and "
                     + objectives.size() + " objectives");
         }
-        int size = (int) input.shape().size();
+        int size = input.shape().size();
         for (int i = 0; i < inputs.size(); i++) {
             if (inputs.get(i).length != size) {
                 throw new IllegalArgumentException("Input " + i + " has " + inputs.get(i).length + " values; " + name + " takes "

@@ -33,8 +33,8 @@ public final class KerasModels {
         if (!KerasFile.looksLikeKeras(file)) {
             return false;
         }
-        try (KerasFile k = KerasFile.open(file)) {
-            return true;
+        try (KerasFile opened = KerasFile.open(file)) {
+            return opened != null;
         } catch (IllegalArgumentException e) {
             return false;
         }

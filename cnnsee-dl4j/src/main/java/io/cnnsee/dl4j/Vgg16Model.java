@@ -87,7 +87,7 @@ public final class Vgg16Model implements InspectableModel, ClassGradients, Input
         return architecture;
     }
 
-    public Preprocessing preprocessing() {
+    Preprocessing preprocessing() {
         return preprocessing;
     }
 
@@ -184,9 +184,10 @@ public final class Vgg16Model implements InspectableModel, ClassGradients, Input
     public ClassGradient classGradient(BufferedImage image, int classIndex, List<Tap> taps) {
         Objects.requireNonNull(image, "image must not be null");
         Objects.requireNonNull(taps, "taps");
-        classes().orElseThrow(() -> new UnsupportedOperationException(
-                "Class gradients (Grad-CAM) need the class scores: build the model with includeTop(true)"
-                        + " (on the command line: --include-top)"));
+        if (classes().isEmpty()) {
+            throw new UnsupportedOperationException("Class gradients (Grad-CAM) need the class scores: build the model"
+                    + " with includeTop(true) (on the command line: --include-top)");
+        }
         if (taps.isEmpty()) {
             throw new IllegalArgumentException("Name at least one layer to differentiate");
         }

@@ -294,10 +294,12 @@ public final class WeightsCache {
             if (OfficialWeightsFile.ADLER32.equals(algorithm)) {
                 java.util.zip.Adler32 adler = new java.util.zip.Adler32();
                 return new Summer() {
+                    @Override
                     public void update(byte[] bytes, int length) {
                         adler.update(bytes, 0, length);
                     }
 
+                    @Override
                     public String value() {
                         return Long.toString(adler.getValue());
                     }
@@ -305,10 +307,12 @@ public final class WeightsCache {
             }
             MessageDigest md5 = md5();
             return new Summer() {
+                @Override
                 public void update(byte[] bytes, int length) {
                     md5.update(bytes, 0, length);
                 }
 
+                @Override
                 public String value() {
                     return HexFormat.of().formatHex(md5.digest());
                 }

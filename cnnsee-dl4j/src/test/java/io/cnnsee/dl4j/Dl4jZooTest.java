@@ -117,7 +117,7 @@ class Dl4jZooTest {
     /** Offline, the message names the zoo's file, where to download it, where to put it and its checksum. */
     @Test
     void aZooFileThatCannotBeFetchedSaysWhatToDo(@TempDir Path cacheDir) throws Exception {
-        byte[] content = "not really a network".getBytes();
+        byte[] content = "not really a network".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         Adler32 adler = new Adler32();
         adler.update(content);
         OfficialWeightsFile file = OfficialWeightsFile.zoo("ResNet50", "resnet50_dl4j_inference.v3.zip", adler.getValue(),
@@ -133,7 +133,7 @@ class Dl4jZooTest {
         // The same file, put there by hand, is checked with Adler-32 and used.
         Files.write(cacheDir.resolve(file.fileName()), content);
         assertThat(cache.resolve(file)).isEqualTo(cacheDir.resolve(file.fileName()));
-        Files.write(cacheDir.resolve(file.fileName()), "altered".getBytes());
+        Files.write(cacheDir.resolve(file.fileName()), "altered".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         assertThatThrownBy(() -> cache.resolve(file)).hasMessageContaining("is damaged (Adler32 ");
     }
 }

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /** Download, hash check and cache, against a web server on the loopback address. */
 class WeightsCacheTest {
 
-    private static final byte[] CONTENT = "pretend these are 58.9 MB of VGG16 weights".repeat(5000).getBytes();
+    private static final byte[] CONTENT = "pretend these are 58.9 MB of VGG16 weights".repeat(5000).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     @TempDir
     Path cacheDir;

@@ -14,7 +14,7 @@ record CliModelFactory(String model, String weights, long seed, String inputPres
     @Override
     public InspectableModel create() {
         return new ModelChoice(model, weights, seed, inputPreset, inputSize, labels == null ? null : Path.of(labels), centerCrop)
-                .load(includeTop, ConvolutionAlgorithm.WINOGRAD, new PrintWriter(System.err, true));
+                .load(includeTop, ConvolutionAlgorithm.WINOGRAD, new PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.Charset.defaultCharset()), true));
     }
 
     /** What names the model in an executor JVM. */

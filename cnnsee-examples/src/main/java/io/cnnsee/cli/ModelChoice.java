@@ -217,7 +217,7 @@ final class ModelChoice {
 
     /** {@code 224} or {@code 224x160} (height x width). */
     static int[] size(String text) {
-        String[] parts = text.trim().toLowerCase(Locale.ROOT).split("x");
+        String[] parts = text.trim().toLowerCase(Locale.ROOT).split("x", -1);
         try {
             int h = Integer.parseInt(parts[0].trim());
             int w = parts.length > 1 ? Integer.parseInt(parts[1].trim()) : h;

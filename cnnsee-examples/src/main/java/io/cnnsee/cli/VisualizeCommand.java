@@ -135,7 +135,7 @@ final class VisualizeCommand implements Callable<Integer> {
     static List<Integer> channelList(String text) {
         List<Integer> out = new ArrayList<>();
         try {
-            for (String part : text.split(",")) {
+            for (String part : text.split(",", -1)) {
                 String p = part.trim();
                 int dash = p.indexOf('-', 1);
                 if (dash > 0) {

@@ -55,7 +55,11 @@ final class ExplorerHandler extends Handler.Abstract {
     private final byte[] page;
     /** The model's description (its 1000 class names, say): made once, for the page and for /api/model. */
     private final String modelJson;
-    /** Makes the other layers' views after an upload, so that a layer switch finds its view made. */
+    /**
+     * Makes the other layers' views after an upload, so that a layer switch finds its view made;
+     * at the lowest priority, as a hint that an upload's own pass comes first.
+     */
+    @SuppressWarnings("ThreadPriorityCheck")
     private final ExecutorService ahead = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "cnnsee-serve-layers");
         t.setDaemon(true);

@@ -179,7 +179,7 @@ class ExplorerServerTest {
 
     @Test
     void badUploadsAreRefusedWithAMessageAndTheServerGoesOn() throws Exception {
-        HttpResponse<byte[]> notPicture = post(server, "just some words".getBytes(), "notes.txt");
+        HttpResponse<byte[]> notPicture = post(server, "just some words".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "notes.txt");
         assertThat(notPicture.statusCode()).isEqualTo(400);
         assertThat(text(notPicture)).startsWith("{\"error\":\"Cannot read picture notes.txt: not a picture format");
         HttpResponse<byte[]> empty = post(server, new byte[0], "empty.png");

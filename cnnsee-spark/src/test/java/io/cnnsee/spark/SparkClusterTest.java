@@ -34,26 +34,32 @@ class SparkClusterTest {
     static InspectableModel slow() {
         InspectableModel inner = SparkAtlasTest.colours();
         return new InspectableModel() {
+            @Override
             public String name() {
                 return inner.name();
             }
 
+            @Override
             public WeightsInfo weights() {
                 return inner.weights();
             }
 
+            @Override
             public MapShape inputShape() {
                 return inner.inputShape();
             }
 
+            @Override
             public List<Tap> taps() {
                 return inner.taps();
             }
 
+            @Override
             public Tap tap(String layerName) {
                 return inner.tap(layerName);
             }
 
+            @Override
             public List<FeatureMap> forward(BufferedImage image, List<Tap> taps) {
                 try {
                     Thread.sleep(150);

@@ -415,7 +415,7 @@ public final class KerasGraphReader {
             expected.add(new KerasWeights.Expected("bias", (long) s.channels() * m));
         }
         List<Supplier<float[]>> w = weights.of(name, cls, expected);
-        Op.Conv op = Op.Conv.of(depthwiseKernel(w.get(0), k[0], k[1], s.channels(), m), bias ? vector(w.get(1), s.channels() * m) : null,
+        Op.Conv op = Op.Conv.of(depthwiseKernel(w.get(0), k[0], k[1], s.channels(), m), bias ? vector(w.get(1), (long) s.channels() * m) : null,
                 s.channels(), g.stride, g.dilation, g.begin, g.end);
         Shape out = g.out(s.channels() * m);
         return activation(name, cls, c.path("activation"), node(name, op, in, out), out, false);

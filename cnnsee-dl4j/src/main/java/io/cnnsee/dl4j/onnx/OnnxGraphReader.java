@@ -323,7 +323,7 @@ public final class OnnxGraphReader {
                                 case "Sub" -> x - y;
                                 case "Mul" -> x * y;
                                 // Shape arithmetic is on integers: ONNX's integer division truncates.
-                                default -> x == Math.rint(x) && y == Math.rint(y) ? (float) ((long) x / (long) y) : x / y;
+                                default -> x == Math.rint(x) && y == Math.rint(y) ? truncatingDivision(x, y) : x / y;
                             };
                         }
                         constant(n, a.length >= b.length ? in(n, 0).dims() : in(n, 1).dims(), v);
@@ -724,8 +724,9 @@ public final class OnnxGraphReader {
             return true;
         }
         if (x.pending() != null || b != null && b.pending() != null) {
-            Value p = x.pending() != null ? x : b;
-            Value other = p == x ? b : x;
+            boolean xPending = x.pending() != null;
+            Value p = xPending ? x : b;
+            Value other = xPending ? b : x;
             float[] c = other.isConstant() ? other.constant() : null;
             if (op.equals("Add") && p.pending().equals("erf") && c != null && c.length == 1 && c[0] == 1f) {
                 values.put(out, p.pending("1+erf"));
@@ -823,7 +824,7 @@ public final class OnnxGraphReader {
         String op = n.getOpType();
         if (op.equals("Reshape") && x.groups() == 0) {
             float[] t = in(n, 1).constant();
-            if (s.flat() || t[0] != 1 || t[3] != s.height() || t[4] != s.width() || (long) t[1] * (long) t[2] != s.channels()) {
+            if (s.flat() || t[0] != 1 || t[3] != s.height() || t[4] != s.width() || ((long) t[1]) * ((long) t[2]) != s.channels()) {
                 throw refuse(n, "it makes " + Arrays.toString(t) + " of " + s + ", a reshape cnnsee does not translate");
             }
             values.put(n.getOutput(0), new Value(x.node(), s, null, null, (int) t[1], false));
@@ -878,7 +879,7 @@ public final class OnnxGraphReader {
             sizes = longs(n, "split");
         } else {
             sizes = new long[parts];
-            long each = (c + parts - 1) / parts; // opset 18's num_outputs: equal parts, the last smaller
+            long each = ((long) c + parts - 1) / parts; // opset 18's num_outputs: equal parts, the last smaller
             for (int i = 0; i < parts; i++) {
                 sizes[i] = Math.min(each, c - each * i);
             }
@@ -1036,5 +1037,11 @@ public final class OnnxGraphReader {
             out[i] = v.get(i);
         }
         return out;
+    }
+
+    /** ONNX's integer division, which truncates towards zero, on whole numbers held as floats. */
+    private static float truncatingDivision(float x, float y) {
+        long quotient = (long) x / (long) y;
+        return quotient;
     }
 }

@@ -404,7 +404,6 @@ final class BackwardLowering {
     private void layerNorm(Node n, Op.LayerNorm l, memory g) {
         ForwardLowering.NormStep forward = out.norms.get(n.id());
         long[] d = dims(n.id());
-        long c = d[1];
         memory diff = n.shape().flat() ? steps().conform(g, plain(d)) : steps().conform(g, tagged(d, memory.format_tag.nhwc));
         memory diff2 = steps().own(new memory(forward.rows().get_desc(), cpu, diff.get_data_handle()));
         layer_normalization_backward.primitive_desc pd = steps().own(new layer_normalization_backward.primitive_desc(
@@ -485,7 +484,6 @@ final class BackwardLowering {
         Op.Dense d = (Op.Dense) n.op();
         long[] src = dims(in(n, 0));
         long outputs = d.weights().dims()[0];
-        long[] kernel = src.length == 4 ? new long[] {outputs, src[1], src[2], src[3]} : new long[] {outputs, src[1]};
         // The forward pass's kernel, in its layout (read in place where it could be).
         memory weights = out.denseWeights.get(n.id());
         inner_product_backward_data.primitive_desc pd = steps().own(new inner_product_backward_data.primitive_desc(

@@ -135,7 +135,7 @@ final class ForwardLowering {
             return zeroPad(n, z);
         } else if (op instanceof Op.Crop c) {
             return crop(n, c);
-        } else if (op instanceof Op.Upsample u) {
+        } else if (op instanceof Op.Upsample) {
             return upsample(n);
         } else if (op instanceof Op.Concat) {
             return concat(n);

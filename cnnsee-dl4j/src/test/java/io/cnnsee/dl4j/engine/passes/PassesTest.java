@@ -76,7 +76,7 @@ class PassesTest {
             assertThat(forward.nodes()).extracting(Node::id).containsExactly(0, 2);
             assertThat(((Op.Conv) forward.node(2).op()).activation()).isEqualTo(a);
             Graph differentiated = FuseActivation.apply(g, Set.of(2), true);
-            assertThat(differentiated.nodes()).as(a.kind() + " in a pass that is differentiated").hasSize(a == Activation.RELU ? 2 : 3);
+            assertThat(differentiated.nodes()).as(a.kind() + " in a pass that is differentiated").hasSize(a.equals(Activation.RELU) ? 2 : 3);
         }
     }
 
