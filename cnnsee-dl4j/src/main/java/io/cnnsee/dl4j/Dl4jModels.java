@@ -72,10 +72,10 @@ public final class Dl4jModels {
      * A network from a file: a {@code ModelSerializer} zip ({@code MultiLayerNetwork} or
      * {@code ComputationGraph}), or a whole Keras model in {@code .h5} (architecture and weights).
      *
-     * @throws IllegalArgumentException saying what the file is and what to do, when it is not such a model
+     * @throws io.cnnsee.ModelFileException saying what the file is and what to do, when it is not such a model
      */
     public static Builder builder(Path file) {
-        NetworkFile.Loaded loaded = NetworkFile.read(file);
+        NetworkFile.Loaded loaded = ModelFiles.reading(file, () -> NetworkFile.read(file));
         Builder builder = new Builder(loaded.network() instanceof MultiLayerNetwork m ? toGraph(m)
                 : (ComputationGraph) loaded.network(), String.valueOf(file.getFileName()));
         return builder.weights(new WeightsInfo(loaded.description(), "", false));

@@ -115,7 +115,7 @@ public final class GraphModelBuilder {
     }
 
     private GraphModel make(ImageInput chosen, Long seed) {
-        Read read = front.read(Shape.map(chosen.channels(), chosen.height(), chosen.width()), seed);
+        Read read = ModelFiles.reading(file, () -> front.read(Shape.map(chosen.channels(), chosen.height(), chosen.width()), seed));
         try {
             List<Layer> layers = read.layers();
             int classes = GraphModel.classifier(layers, read.network()).map(t -> t.shape().channels()).orElse(-1);

@@ -128,10 +128,14 @@ public final class KerasModels {
     /**
      * A builder for the model in {@code file}.
      *
-     * @throws IllegalArgumentException saying what the file is and what to do, when it is not a whole Keras model
+     * @throws io.cnnsee.ModelFileException saying what the file is and what to do, when it is not a whole Keras model
      */
     public static GraphModelBuilder builder(Path file) {
         Objects.requireNonNull(file, "file");
+        return ModelFiles.reading(file, () -> open(file));
+    }
+
+    private static GraphModelBuilder open(Path file) {
         int[] declared;
         String kind;
         try (KerasFile k = KerasFile.open(file)) {

@@ -34,10 +34,14 @@ public final class OnnxModels {
     /**
      * A builder for the model in {@code file}.
      *
-     * @throws IllegalArgumentException saying what is wrong, when it is not an ONNX model with one image input
+     * @throws io.cnnsee.ModelFileException saying what is wrong, when it is not an ONNX model with one image input
      */
     public static GraphModelBuilder builder(Path file) {
         Objects.requireNonNull(file, "file");
+        return ModelFiles.reading(file, () -> open(file));
+    }
+
+    private static GraphModelBuilder open(Path file) {
         OnnxFile onnx = OnnxFile.open(file);
         return new GraphModelBuilder(file, "ONNX (opset " + onnx.opset() + ")", OnnxGraphReader.declaredInput(onnx), (input, seed) -> {
             OnnxGraphReader.Result r = OnnxGraphReader.read(onnx, input, seed);

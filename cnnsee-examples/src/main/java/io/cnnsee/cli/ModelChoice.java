@@ -187,7 +187,7 @@ final class ModelChoice {
             }
             try {
                 return keras.build();
-            } catch (IllegalArgumentException e) {
+            } catch (io.cnnsee.ModelFileException e) {
                 if (KerasModels.isKeras3(file)) {
                     throw e;
                 }

@@ -1,6 +1,7 @@
 package io.cnnsee.spark;
 
 import io.cnnsee.ImageLoader;
+import io.cnnsee.UnreadablePictureException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -28,11 +29,10 @@ final class HadoopFiles {
             try (FSDataInputStream in = fs.open(new org.apache.hadoop.fs.Path(u))) {
                 return loader.read(new BufferedInputStream(in, 1 << 16), uri);
             }
+        } catch (UnreadablePictureException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
-            if (e instanceof IllegalArgumentException iae && iae.getMessage() != null && iae.getMessage().startsWith("Cannot read picture")) {
-                throw iae;
-            }
-            throw new IllegalArgumentException("Cannot read picture " + uri + " through Hadoop's file systems: " + e.getMessage(), e);
+            throw new UnreadablePictureException(uri, "through Hadoop's file systems: " + e.getMessage(), e);
         }
     }
 }
