@@ -1,11 +1,11 @@
 package io.cnnsee.atlas;
 
-import io.cnnsee.ReceptiveFields;
 import io.cnnsee.FeatureMap;
 import io.cnnsee.ImageLoader;
 import io.cnnsee.InspectableModel;
 import io.cnnsee.MapShape;
 import io.cnnsee.ReceptiveField;
+import io.cnnsee.ReceptiveFields;
 import io.cnnsee.Tap;
 import io.cnnsee.files.AtomicFiles;
 import io.cnnsee.render.Colormap;

@@ -1,10 +1,9 @@
 package io.cnnsee.explore;
 
 import io.cnnsee.ChannelRanker;
-import io.cnnsee.UnsupportedCapabilityException;
+import io.cnnsee.ClassGradient;
 import io.cnnsee.ClassGradients;
 import io.cnnsee.Classifying;
-import io.cnnsee.ClassGradient;
 import io.cnnsee.FeatureMap;
 import io.cnnsee.FeatureMapInspector;
 import io.cnnsee.GradCam;
@@ -12,6 +11,7 @@ import io.cnnsee.InspectableModel;
 import io.cnnsee.Inspection;
 import io.cnnsee.Prediction;
 import io.cnnsee.Tap;
+import io.cnnsee.UnsupportedCapabilityException;
 import io.cnnsee.WeightsInfo;
 import io.cnnsee.render.Colormap;
 import io.cnnsee.render.Png;

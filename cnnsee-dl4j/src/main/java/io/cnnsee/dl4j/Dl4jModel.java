@@ -1,20 +1,13 @@
 package io.cnnsee.dl4j;
 
-import io.cnnsee.Capability;
-import io.cnnsee.ClassGradients;
-import io.cnnsee.Classifying;
-import io.cnnsee.FirstLayerFilters;
-import io.cnnsee.InputGradients;
-import io.cnnsee.ReceptiveFields;
-import io.cnnsee.UnsupportedCapabilityException;
 import io.cnnsee.ClassGradient;
 import io.cnnsee.FeatureMap;
 import io.cnnsee.FirstLayerKernels;
 import io.cnnsee.ImageInput;
 import io.cnnsee.InputGradient;
-import io.cnnsee.Objective;
-import io.cnnsee.InspectableModel;
 import io.cnnsee.MapShape;
+import io.cnnsee.Objective;
+import io.cnnsee.ReceptiveFields;
 import io.cnnsee.Tap;
 import io.cnnsee.WeightsInfo;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -44,8 +37,7 @@ import java.util.Set;
  * a layer it has no translation for, and every layer where oneDNN's natives do not load, on
  * Deeplearning4j's own. Thread-safe: passes are serialised on the network.
  */
-public final class Dl4jModel implements InspectableModel, ClassGradients, InputGradients, ReceptiveFields,
-        FirstLayerFilters {
+public final class Dl4jModel extends EngineModel {
 
     private final String name;
     private final ComputationGraph graph;
@@ -147,7 +139,8 @@ public final class Dl4jModel implements InspectableModel, ClassGradients, InputG
                 ? "a flat vector of " + f.getSize() + " values" : GraphLayers.describe(type);
     }
 
-    private Optional<Tap> classes() {
+    @Override
+    Optional<Tap> classes() {
         return layers.classifierTap();
     }
 
@@ -523,7 +516,8 @@ public final class Dl4jModel implements InspectableModel, ClassGradients, InputG
      * The kernels of the first convolution that reads the picture, in R, G, B planes, when it
      * reads 3 channels through square kernels.
      */
-    private Optional<FirstLayerKernels> kernels() {
+    @Override
+    Optional<FirstLayerKernels> kernels() {
         if (input.channels() != 3) {
             return Optional.empty();
         }
@@ -686,31 +680,6 @@ public final class Dl4jModel implements InspectableModel, ClassGradients, InputG
                 compiled = null;
             }
         }
-    }
-
-    /** The class probabilities' layer; the model must classify ({@link #capability}). */
-    @Override
-    public Tap classifier() {
-        return classes().orElseThrow(() -> new UnsupportedCapabilityException(name(), Classifying.class,
-                "Reading class probabilities"));
-    }
-
-    /** The first convolution's kernels; the model must start with one of the picture's 3 channels ({@link #capability}). */
-    @Override
-    public FirstLayerKernels firstLayerKernels() {
-        return kernels().orElseThrow(() -> new UnsupportedCapabilityException(name(), FirstLayerFilters.class,
-                "Showing the first-layer filters"));
-    }
-
-    /** Class scores when the network ends in them, first-layer filters when it starts with a convolution. */
-    @Override
-    public <C extends Capability> Optional<C> capability(Class<C> type) {
-        if (type == Classifying.class || type == ClassGradients.class) {
-            return Capability.when(classes().isPresent(), this, type);
-        } else if (type == FirstLayerFilters.class) {
-            return Capability.when(kernels().isPresent(), this, type);
-        }
-        return InspectableModel.super.capability(type);
     }
 
     @Override

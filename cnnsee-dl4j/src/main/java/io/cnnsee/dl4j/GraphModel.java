@@ -1,18 +1,10 @@
 package io.cnnsee.dl4j;
 
-import io.cnnsee.Capability;
-import io.cnnsee.ClassGradients;
-import io.cnnsee.Classifying;
-import io.cnnsee.FirstLayerFilters;
-import io.cnnsee.InputGradients;
-import io.cnnsee.ReceptiveFields;
-import io.cnnsee.UnsupportedCapabilityException;
 import io.cnnsee.ClassGradient;
 import io.cnnsee.FeatureMap;
 import io.cnnsee.FirstLayerKernels;
 import io.cnnsee.ImageInput;
 import io.cnnsee.InputGradient;
-import io.cnnsee.InspectableModel;
 import io.cnnsee.MapShape;
 import io.cnnsee.Objective;
 import io.cnnsee.ReceptiveField;
@@ -22,7 +14,6 @@ import io.cnnsee.dl4j.engine.graph.Layer;
 import io.cnnsee.dl4j.engine.graph.Network;
 import io.cnnsee.dl4j.engine.graph.Node;
 import io.cnnsee.dl4j.engine.graph.Op;
-import io.cnnsee.dl4j.engine.graph.Shape;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -39,8 +30,7 @@ import java.util.function.LongFunction;
  * Taps are its layers whose output is a map, by their names in the file; the default ones are
  * the last output before each down-sampling. Thread-safe: passes are serialised.
  */
-public final class GraphModel implements InspectableModel, ClassGradients, InputGradients, ReceptiveFields,
-        FirstLayerFilters {
+public final class GraphModel extends EngineModel {
 
     private final String name;
     private final Network network;
@@ -169,7 +159,8 @@ public final class GraphModel implements InspectableModel, ClassGradients, Input
         throw new io.cnnsee.UnknownLayerException(name, layerName, "its layers with maps", names);
     }
 
-    private Optional<Tap> classes() {
+    @Override
+    Optional<Tap> classes() {
         return Optional.ofNullable(classifier);
     }
 
@@ -359,7 +350,8 @@ public final class GraphModel implements InspectableModel, ClassGradients, Input
     }
 
     /** The kernels of the first convolution, when it reads the picture's 3 channels through square kernels. */
-    private Optional<FirstLayerKernels> kernels() {
+    @Override
+    Optional<FirstLayerKernels> kernels() {
         if (input.channels() != 3) {
             return Optional.empty();
         }
@@ -461,31 +453,6 @@ public final class GraphModel implements InspectableModel, ClassGradients, Input
         } catch (Exception e) {
             throw new IllegalStateException("Cannot close " + name + "'s file: " + e.getMessage(), e);
         }
-    }
-
-    /** The class probabilities' layer; the model must classify ({@link #capability}). */
-    @Override
-    public Tap classifier() {
-        return classes().orElseThrow(() -> new UnsupportedCapabilityException(name(), Classifying.class,
-                "Reading class probabilities"));
-    }
-
-    /** The first convolution's kernels; the model must start with one of the picture's 3 channels ({@link #capability}). */
-    @Override
-    public FirstLayerKernels firstLayerKernels() {
-        return kernels().orElseThrow(() -> new UnsupportedCapabilityException(name(), FirstLayerFilters.class,
-                "Showing the first-layer filters"));
-    }
-
-    /** Class scores when the network ends in them, first-layer filters when it starts with a convolution. */
-    @Override
-    public <C extends Capability> Optional<C> capability(Class<C> type) {
-        if (type == Classifying.class || type == ClassGradients.class) {
-            return Capability.when(classes().isPresent(), this, type);
-        } else if (type == FirstLayerFilters.class) {
-            return Capability.when(kernels().isPresent(), this, type);
-        }
-        return InspectableModel.super.capability(type);
     }
 
     @Override

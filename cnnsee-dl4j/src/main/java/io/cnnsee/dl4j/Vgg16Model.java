@@ -1,17 +1,10 @@
 package io.cnnsee.dl4j;
 
-import io.cnnsee.Capability;
-import io.cnnsee.ClassGradients;
-import io.cnnsee.Classifying;
-import io.cnnsee.FirstLayerFilters;
-import io.cnnsee.InputGradients;
-import io.cnnsee.ReceptiveFields;
-import io.cnnsee.UnsupportedCapabilityException;
 import io.cnnsee.ClassGradient;
 import io.cnnsee.FeatureMap;
+import io.cnnsee.FirstLayerFilters;
 import io.cnnsee.FirstLayerKernels;
 import io.cnnsee.InputGradient;
-import io.cnnsee.InspectableModel;
 import io.cnnsee.MapShape;
 import io.cnnsee.Objective;
 import io.cnnsee.Tap;
@@ -33,8 +26,7 @@ import java.util.Optional;
  *
  * <p>Thread-safe: passes are serialised on the network.
  */
-public final class Vgg16Model implements InspectableModel, ClassGradients, InputGradients, ReceptiveFields,
-        FirstLayerFilters {
+public final class Vgg16Model extends EngineModel {
 
     private final Vgg16Architecture architecture;
     private final MultiLayerNetwork network;
@@ -175,7 +167,8 @@ public final class Vgg16Model implements InspectableModel, ClassGradients, Input
      * network takes BGR input, as Keras' preprocessing gives it, so the planes are put back in
      * RGB order.) Always present.
      */
-    private Optional<FirstLayerKernels> kernels() {
+    @Override
+    Optional<FirstLayerKernels> kernels() {
         return engine.capability(FirstLayerFilters.class).map(FirstLayerFilters::firstLayerKernels);
     }
 
@@ -222,7 +215,8 @@ public final class Vgg16Model implements InspectableModel, ClassGradients, Input
     }
 
     /** The {@code predictions} layer when the model has its top; empty without. */
-    private Optional<Tap> classes() {
+    @Override
+    Optional<Tap> classes() {
         if (!architecture.includeTop()) {
             return Optional.empty();
         }
@@ -319,31 +313,6 @@ public final class Vgg16Model implements InspectableModel, ClassGradients, Input
         synchronized (engine.graph()) {
             network.close();
         }
-    }
-
-    /** The class probabilities' layer; the model must classify ({@link #capability}). */
-    @Override
-    public Tap classifier() {
-        return classes().orElseThrow(() -> new UnsupportedCapabilityException(name(), Classifying.class,
-                "Reading class probabilities"));
-    }
-
-    /** The first convolution's kernels; the model must start with one of the picture's 3 channels ({@link #capability}). */
-    @Override
-    public FirstLayerKernels firstLayerKernels() {
-        return kernels().orElseThrow(() -> new UnsupportedCapabilityException(name(), FirstLayerFilters.class,
-                "Showing the first-layer filters"));
-    }
-
-    /** Class scores when the network ends in them, first-layer filters when it starts with a convolution. */
-    @Override
-    public <C extends Capability> Optional<C> capability(Class<C> type) {
-        if (type == Classifying.class || type == ClassGradients.class) {
-            return Capability.when(classes().isPresent(), this, type);
-        } else if (type == FirstLayerFilters.class) {
-            return Capability.when(kernels().isPresent(), this, type);
-        }
-        return InspectableModel.super.capability(type);
     }
 
     @Override

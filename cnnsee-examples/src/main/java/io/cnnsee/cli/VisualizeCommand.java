@@ -2,9 +2,9 @@ package io.cnnsee.cli;
 
 import io.cnnsee.InspectableModel;
 import io.cnnsee.dl4j.ConvolutionAlgorithm;
+import io.cnnsee.report.VisualizationReport;
 import io.cnnsee.visualize.FeatureVisualizer;
 import io.cnnsee.visualize.Visualization;
-import io.cnnsee.visualize.VisualizationReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

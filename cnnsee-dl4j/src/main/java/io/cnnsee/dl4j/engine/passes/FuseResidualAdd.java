@@ -1,7 +1,6 @@
 package io.cnnsee.dl4j.engine.passes;
 
 import io.cnnsee.dl4j.engine.graph.Graph;
-import io.cnnsee.dl4j.engine.graph.Node;
 import io.cnnsee.dl4j.engine.graph.Op;
 
 import java.util.List;

@@ -1,9 +1,9 @@
-package io.cnnsee.visualize;
+package io.cnnsee.report;
 
 import io.cnnsee.WeightsInfo;
 import io.cnnsee.files.AtomicFiles;
 import io.cnnsee.render.Png;
-import io.cnnsee.report.Html;
+import io.cnnsee.visualize.Visualization;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
