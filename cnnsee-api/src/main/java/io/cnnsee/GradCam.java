@@ -1,8 +1,6 @@
 package io.cnnsee;
 
 import io.cnnsee.render.Colormap;
-import io.cnnsee.render.Overlay;
-import io.cnnsee.render.ValueRange;
 
 import java.awt.image.BufferedImage;
 import java.util.Objects;
@@ -19,20 +17,12 @@ import java.util.Objects;
  */
 public final class GradCam {
 
-    private final Tap tap;
-    private final int classIndex;
-    private final String label;
-    private final float probability;
+    private final ClassActivationMap map;
     private final double[] weights;
-    private final FeatureMap heatmap;
 
-    private GradCam(Tap tap, int classIndex, String label, float probability, double[] weights, FeatureMap heatmap) {
-        this.tap = tap;
-        this.classIndex = classIndex;
-        this.label = label;
-        this.probability = probability;
-        this.weights = weights;
-        this.heatmap = heatmap;
+    private GradCam(ClassActivationMap map) {
+        this.map = map;
+        this.weights = map.weights().orElseThrow();
     }
 
     /**
@@ -41,55 +31,31 @@ public final class GradCam {
      * @throws IllegalArgumentException if the two are not of the same tap
      */
     public static GradCam of(FeatureMap activation, FeatureMap gradient, int classIndex, String label, float probability) {
-        Objects.requireNonNull(activation, "activation");
-        Objects.requireNonNull(gradient, "gradient");
-        Objects.requireNonNull(label, "label");
-        if (!activation.tap().equals(gradient.tap())) {
-            throw new IllegalArgumentException("The gradient is of " + gradient.tap() + ", the activation of "
-                    + activation.tap());
-        }
-        int channels = activation.channelCount();
-        int positions = activation.shape().channelSize();
-        double[] alpha = new double[channels];
-        for (int k = 0; k < channels; k++) {
-            alpha[k] = gradient.channel(k).sum() / positions;
-        }
-        double[] sum = new double[positions];
-        for (int k = 0; k < channels; k++) {
-            if (alpha[k] == 0) {
-                continue;
-            }
-            Channel a = activation.channel(k);
-            for (int p = 0; p < positions; p++) {
-                sum[p] += alpha[k] * a.get(p);
-            }
-        }
-        float[] cam = new float[positions];
-        for (int p = 0; p < positions; p++) {
-            cam[p] = (float) Math.max(0, sum[p]);
-        }
-        Tap mapTap = new Tap("Grad-CAM of " + activation.tap().displayName(), activation.tap().layerName(),
-                new MapShape(1, activation.height(), activation.width()));
-        return new GradCam(activation.tap(), classIndex, label, probability, alpha, FeatureMap.copyOf(mapTap, cam));
+        return new GradCam(CamMethod.GRAD_CAM.compute(new CamInput(activation, gradient, classIndex, label, probability)));
+    }
+
+    /** The same map as every {@link CamMethod}'s result. */
+    public ClassActivationMap asClassActivationMap() {
+        return map;
     }
 
     /** The layer the map was computed at. */
     public Tap tap() {
-        return tap;
+        return map.tap();
     }
 
     public int classIndex() {
-        return classIndex;
+        return map.classIndex();
     }
 
     /** The class's name, e.g. "tabby, tabby cat". */
     public String label() {
-        return label;
+        return map.label();
     }
 
     /** The class's probability for the picture. */
     public float probability() {
-        return probability;
+        return map.probability();
     }
 
     /** {@code alpha_k} of every channel of the layer: the spatial mean of the class score's gradient. */
@@ -105,20 +71,15 @@ public final class GradCam {
 
     /** The map at the layer's resolution, {@code ReLU(sum_k alpha_k A_k)}: zero or more everywhere. */
     public Channel heatmap() {
-        return heatmap.channel(0);
+        return map.heatmap();
     }
 
     /**
-     * The map resized to {@code width} x {@code height} (bilinear, as {@link Overlay}) and divided
+     * The map resized to {@code width} x {@code height} (bilinear, as {@link io.cnnsee.render.Overlay}) and divided
      * by its maximum, so it goes from 0 to 1; all zeros when the map is (no evidence found).
      */
     public float[] upsampled(int width, int height) {
-        float[] up = Overlay.upsample(heatmap().toArray(), heatmap.width(), heatmap.height(), width, height);
-        double max = maximum();
-        for (int i = 0; i < up.length; i++) {
-            up[i] = max > 0 ? (float) (up[i] / max) : 0;
-        }
-        return up;
+        return map.upsampled(width, height);
     }
 
     /**
@@ -128,7 +89,7 @@ public final class GradCam {
      * @param alpha the colour's weight, from 0 (the picture alone) to 1 (the map alone)
      */
     public BufferedImage overlay(BufferedImage picture, Colormap colormap, double alpha) {
-        return Overlay.blend(picture, heatmap(), new ValueRange(0, maximum()), colormap, alpha);
+        return map.overlay(picture, colormap, alpha);
     }
 
     /**
@@ -138,6 +99,7 @@ public final class GradCam {
      * @throws IllegalArgumentException when asked to score a channel of another layer
      */
     public ChannelRanker ranker() {
+        Tap tap = map.tap();
         return ChannelRanker.named(GradientRanker.GRAD_CAM.name(), channel -> {
             if (!channel.tap().equals(tap)) {
                 throw new IllegalArgumentException("Grad-CAM weights of " + tap.layerName()
@@ -147,17 +109,8 @@ public final class GradCam {
         });
     }
 
-    private double maximum() {
-        double max = 0;
-        Channel h = heatmap();
-        for (int i = 0; i < h.size(); i++) {
-            max = Math.max(max, h.get(i));
-        }
-        return max;
-    }
-
     @Override
     public String toString() {
-        return "GradCam[" + tap.layerName() + ", class " + classIndex + " " + label + "]";
+        return "GradCam[" + map.tap().layerName() + ", class " + map.classIndex() + " " + map.label() + "]";
     }
 }

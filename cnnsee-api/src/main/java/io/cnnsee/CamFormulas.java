@@ -1,0 +1,221 @@
+package io.cnnsee;
+
+/** The arithmetic of the built-in {@link CamMethod}s, in double precision; maps before clipping at 0. */
+final class CamFormulas {
+
+    /** pytorch-grad-cam's small constant against division by zero. */
+    static final double EPSILON = 1e-7;
+
+    private CamFormulas() {
+    }
+
+    static double[] gradCamWeights(CamInput in) {
+        FeatureMap g = in.gradient();
+        double[] w = new double[g.channelCount()];
+        for (int k = 0; k < w.length; k++) {
+            w[k] = g.channel(k).sum() / g.shape().channelSize();
+        }
+        return w;
+    }
+
+    static double[] gradCamPlusPlusWeights(CamInput in) {
+        FeatureMap a = in.activation();
+        FeatureMap g = in.gradient();
+        double[] w = new double[a.channelCount()];
+        for (int k = 0; k < w.length; k++) {
+            Channel gk = g.channel(k);
+            double sumA = a.channel(k).sum();
+            double weight = 0;
+            for (int p = 0; p < gk.size(); p++) {
+                double d = gk.get(p);
+                if (d == 0) {
+                    continue;
+                }
+                double alpha = d * d / (2 * d * d + sumA * d * d * d + EPSILON);
+                weight += alpha * Math.max(0, d);
+            }
+            w[k] = weight;
+        }
+        return w;
+    }
+
+    static double[] xGradCamWeights(CamInput in) {
+        FeatureMap a = in.activation();
+        FeatureMap g = in.gradient();
+        double[] w = new double[a.channelCount()];
+        for (int k = 0; k < w.length; k++) {
+            Channel ak = a.channel(k);
+            Channel gk = g.channel(k);
+            double num = 0;
+            for (int p = 0; p < ak.size(); p++) {
+                num += (double) gk.get(p) * ak.get(p);
+            }
+            w[k] = num / (ak.sum() + EPSILON);
+        }
+        return w;
+    }
+
+    /** {@code sum_k w_k A_k} at every position. */
+    static float[] weightedSum(FeatureMap a, double[] w) {
+        int positions = a.shape().channelSize();
+        double[] sum = new double[positions];
+        for (int k = 0; k < a.channelCount(); k++) {
+            if (w[k] == 0) {
+                continue;
+            }
+            Channel ak = a.channel(k);
+            for (int p = 0; p < positions; p++) {
+                sum[p] += w[k] * ak.get(p);
+            }
+        }
+        return toFloats(sum);
+    }
+
+    /** {@code sum_k g_k A_k} (or {@code ReLU(g_k) A_k}) at every position. */
+    static float[] elementWiseSum(FeatureMap a, FeatureMap g, boolean positiveGradient) {
+        int positions = a.shape().channelSize();
+        double[] sum = new double[positions];
+        for (int k = 0; k < a.channelCount(); k++) {
+            Channel ak = a.channel(k);
+            Channel gk = g.channel(k);
+            for (int p = 0; p < positions; p++) {
+                double d = positiveGradient ? Math.max(0, gk.get(p)) : gk.get(p);
+                sum[p] += d * ak.get(p);
+            }
+        }
+        return toFloats(sum);
+    }
+
+    /** {@code g * A}, element by element, as a map of the same tap. */
+    static FeatureMap product(FeatureMap a, FeatureMap g) {
+        float[] av = a.toArray();
+        float[] gv = g.toArray();
+        float[] out = new float[av.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = av[i] * gv[i];
+        }
+        return FeatureMap.copyOf(a.tap(), out);
+    }
+
+    /**
+     * The projection of every position's K values on the first principal direction of the
+     * positions (the first right singular vector of the positions x channels matrix), its sign
+     * chosen so that it agrees with the channels' sum; each channel centred over the positions first
+     * when {@code centred}. The decomposition is a power iteration on the smaller Gram matrix.
+     */
+    static float[] principalProjection(FeatureMap a, boolean centred) {
+        int positions = a.shape().channelSize();
+        int channels = a.channelCount();
+        double[][] x = new double[positions][channels];
+        double[] sums = new double[positions];
+        for (int k = 0; k < channels; k++) {
+            Channel ak = a.channel(k);
+            double mean = centred ? ak.sum() / positions : 0;
+            for (int p = 0; p < positions; p++) {
+                x[p][k] = ak.get(p) - mean;
+                sums[p] += ak.get(p);
+            }
+        }
+        double[] projection;
+        if (positions <= channels) {
+            double[][] gram = new double[positions][positions];
+            for (int i = 0; i < positions; i++) {
+                for (int j = i; j < positions; j++) {
+                    gram[i][j] = gram[j][i] = dot(x[i], x[j]);
+                }
+            }
+            double[] u = topEigenvector(gram);
+            // X v = X X^T u / sigma = sigma u.
+            double sigma = Math.sqrt(Math.max(0, rayleigh(gram, u)));
+            projection = new double[positions];
+            for (int p = 0; p < positions; p++) {
+                projection[p] = sigma * u[p];
+            }
+        } else {
+            double[][] gram = new double[channels][channels];
+            for (double[] row : x) {
+                for (int i = 0; i < channels; i++) {
+                    if (row[i] == 0) {
+                        continue;
+                    }
+                    for (int j = 0; j < channels; j++) {
+                        gram[i][j] += row[i] * row[j];
+                    }
+                }
+            }
+            double[] v = topEigenvector(gram);
+            projection = new double[positions];
+            for (int p = 0; p < positions; p++) {
+                projection[p] = dot(x[p], v);
+            }
+        }
+        if (dot(projection, sums) < 0) {
+            for (int p = 0; p < positions; p++) {
+                projection[p] = -projection[p];
+            }
+        }
+        return toFloats(projection);
+    }
+
+    /** The unit eigenvector of the largest eigenvalue of a symmetric positive semi-definite matrix. */
+    static double[] topEigenvector(double[][] m) {
+        int n = m.length;
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = 1 + 0.01 * i; // not orthogonal to the top eigenvector but by accident
+        }
+        normalise(v);
+        for (int iteration = 0; iteration < 10_000; iteration++) {
+            double[] next = new double[n];
+            for (int i = 0; i < n; i++) {
+                next[i] = dot(m[i], v);
+            }
+            if (normalise(next) == 0) {
+                return next;
+            }
+            double change = 0;
+            for (int i = 0; i < n; i++) {
+                change = Math.max(change, Math.abs(next[i] - v[i]));
+            }
+            v = next;
+            if (change < 1e-13) {
+                break;
+            }
+        }
+        return v;
+    }
+
+    private static double rayleigh(double[][] m, double[] v) {
+        double r = 0;
+        for (int i = 0; i < v.length; i++) {
+            r += v[i] * dot(m[i], v);
+        }
+        return r;
+    }
+
+    private static double normalise(double[] v) {
+        double norm = Math.sqrt(dot(v, v));
+        if (norm > 0) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] /= norm;
+            }
+        }
+        return norm;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    private static float[] toFloats(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,45 @@
+package io.cnnsee;
+
+import java.util.Objects;
+
+/**
+ * What a {@link CamMethod} computes its map from: a layer's output for one picture, the gradient
+ * of the explained class's score with respect to it, and which class that is.
+ *
+ * @param activation  the layer's output A, K channels of H x W
+ * @param gradient    d score / d A, of the same tap; the score is the class's logit, before softmax
+ * @param classIndex  the explained class
+ * @param label       its name
+ * @param probability its probability for the picture
+ */
+public record CamInput(FeatureMap activation, FeatureMap gradient, int classIndex, String label, float probability) {
+
+    public CamInput {
+        Objects.requireNonNull(activation, "activation");
+        Objects.requireNonNull(gradient, "gradient");
+        Objects.requireNonNull(label, "label");
+        if (!activation.tap().equals(gradient.tap())) {
+            throw new IllegalArgumentException("The gradient is of " + gradient.tap() + ", the activation of "
+                    + activation.tap());
+        }
+    }
+
+    /** The input of {@code tap} from a class gradient that differentiated it. */
+    public static CamInput of(ClassGradient gradient, Tap tap, String label) {
+        Objects.requireNonNull(gradient, "gradient");
+        Objects.requireNonNull(tap, "tap");
+        for (int i = 0; i < gradient.activations().size(); i++) {
+            if (gradient.activations().get(i).tap().equals(tap)) {
+                return new CamInput(gradient.activations().get(i), gradient.gradients().get(i), gradient.classIndex(),
+                        label, gradient.probability());
+            }
+        }
+        throw new IllegalArgumentException("No gradient at " + tap.layerName() + "; differentiated: "
+                + gradient.activations().stream().map(a -> a.tap().layerName()).toList());
+    }
+
+    /** The layer. */
+    public Tap tap() {
+        return activation.tap();
+    }
+}

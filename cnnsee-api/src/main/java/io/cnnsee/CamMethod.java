@@ -1,0 +1,156 @@
+package io.cnnsee;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A class-activation-map method: from a layer's output and the gradient of a class score with
+ * respect to it ({@link CamInput}), where in the picture the evidence for the class lies. Implement
+ * {@link #compute} for a method of your own, as for a {@link ChannelRanker}.
+ *
+ * <p>Conventions, for every built-in method: the score explained is the class's logit, before
+ * softmax, as in Grad-CAM's paper; each map is clipped at 0 ({@code ReLU}) at the layer's
+ * resolution. Where pytorch-grad-cam's widely used code and a paper differ, cnnsee follows the
+ * code and says so here; docs/explanations.md has the formulas.
+ */
+public interface CamMethod {
+
+    /** Grad-CAM (Selvaraju et al. 2017): {@code w_k} = the spatial mean of the gradient; map = ReLU(sum_k w_k A_k). */
+    CamMethod GRAD_CAM = weighing("Grad-CAM", CamFormulas::gradCamWeights);
+
+    /**
+     * Grad-CAM++ (Chattopadhyay et al. 2018), in pytorch-grad-cam's form: with g = d logit / d A,
+     * {@code alpha = g^2 / (2 g^2 + sum_ij(A_k) g^3 + 1e-7)} (0 where g = 0) and
+     * {@code w_k = sum_ij alpha ReLU(g)}. The paper differentiates exp(logit), which multiplies
+     * every weight by the same exp(logit): the map's shape is the same.
+     */
+    CamMethod GRAD_CAM_PLUS_PLUS = weighing("Grad-CAM++", CamFormulas::gradCamPlusPlusWeights);
+
+    /** XGrad-CAM (Fu et al. 2020): {@code w_k = sum_ij(g A_k) / (sum_ij A_k + 1e-7)}. */
+    CamMethod XGRAD_CAM = weighing("XGrad-CAM", CamFormulas::xGradCamWeights);
+
+    /** HiResCAM (Draelos and Carin 2020): map = ReLU(sum_k g_k * A_k), element by element; no channel weights. */
+    CamMethod HIRES_CAM = elementWise("HiResCAM", false);
+
+    /** LayerCAM (Jiang et al. 2021): map = ReLU(sum_k ReLU(g_k) * A_k), element by element; no channel weights. */
+    CamMethod LAYER_CAM = elementWise("LayerCAM", true);
+
+    /**
+     * Eigen-CAM (Muhammad and Yeasin 2020): the layer's output projected on its first principal
+     * component; no gradient. As pytorch-grad-cam, each channel is centred over the positions
+     * first; the component's sign, which a decomposition leaves open, is chosen so that the
+     * projection agrees with the channels' sum. {@link #eigenCam(boolean)} gives the uncentred form.
+     */
+    CamMethod EIGEN_CAM = eigenCam(true);
+
+    /** EigenGrad-CAM: Eigen-CAM of {@code g * A}, element by element, as pytorch-grad-cam defines it. */
+    CamMethod EIGEN_GRAD_CAM = new CamMethod() {
+        @Override
+        public String name() {
+            return "EigenGrad-CAM";
+        }
+
+        @Override
+        public ClassActivationMap compute(CamInput input) {
+            return ClassActivationMap.of(name(), input, null, CamFormulas.principalProjection(
+                    CamFormulas.product(input.activation(), input.gradient()), true));
+        }
+    };
+
+    /** The method's name, shown in reports. */
+    String name();
+
+    /** The map of {@code input}'s layer for its class. */
+    ClassActivationMap compute(CamInput input);
+
+    /** Whether the method reads the gradient; Eigen-CAM does not. */
+    default boolean usesGradient() {
+        return true;
+    }
+
+    /** The built-in methods, in the order documented. */
+    static List<CamMethod> builtIns() {
+        return List.of(GRAD_CAM, GRAD_CAM_PLUS_PLUS, XGRAD_CAM, HIRES_CAM, LAYER_CAM, EIGEN_CAM, EIGEN_GRAD_CAM);
+    }
+
+    /**
+     * The built-in method called {@code name}, ignoring case, spaces and dashes: {@code gradcam},
+     * {@code gradcam++}, {@code xgradcam}, {@code hirescam}, {@code layercam}, {@code eigencam},
+     * {@code eigengradcam}.
+     *
+     * @throws IllegalArgumentException naming the methods there are
+     */
+    static CamMethod builtIn(String name) {
+        Objects.requireNonNull(name, "name");
+        String key = key(name);
+        List<String> known = new ArrayList<>();
+        for (CamMethod m : builtIns()) {
+            if (key(m.name()).equals(key)) {
+                return m;
+            }
+            known.add(key(m.name()));
+        }
+        throw new IllegalArgumentException("Unknown CAM method '" + name.strip() + "': choose one of " + known);
+    }
+
+    /** A method's name as the command line writes it: lower case, without spaces or dashes. */
+    static String key(String name) {
+        return name.strip().toLowerCase(Locale.ROOT).replace("-", "").replace(" ", "");
+    }
+
+    /** Eigen-CAM, with each channel centred over the positions first (pytorch-grad-cam) or not (the paper's text). */
+    static CamMethod eigenCam(boolean centred) {
+        return new CamMethod() {
+            @Override
+            public String name() {
+                return centred ? "Eigen-CAM" : "Eigen-CAM (uncentred)";
+            }
+
+            @Override
+            public ClassActivationMap compute(CamInput input) {
+                return ClassActivationMap.of(name(), input, null,
+                        CamFormulas.principalProjection(input.activation(), centred));
+            }
+
+            @Override
+            public boolean usesGradient() {
+                return false;
+            }
+        };
+    }
+
+    /** A method that weighs channels: map = ReLU(sum_k w_k A_k), {@code w} from {@code weights}. */
+    static CamMethod weighing(String name, java.util.function.Function<CamInput, double[]> weights) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(weights, "weights");
+        return new CamMethod() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public ClassActivationMap compute(CamInput input) {
+                double[] w = weights.apply(input);
+                return ClassActivationMap.of(name, input, w, CamFormulas.weightedSum(input.activation(), w));
+            }
+        };
+    }
+
+    private static CamMethod elementWise(String name, boolean positiveGradient) {
+        return new CamMethod() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public ClassActivationMap compute(CamInput input) {
+                return ClassActivationMap.of(name, input, null,
+                        CamFormulas.elementWiseSum(input.activation(), input.gradient(), positiveGradient));
+            }
+        };
+    }
+}
