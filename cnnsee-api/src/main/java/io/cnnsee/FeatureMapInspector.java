@@ -45,6 +45,8 @@ public final class FeatureMapInspector {
     public static final int OVERLAY_SIDE = 224;
     /** Longest side of the Grad-CAM picture, in pixels. */
     public static final int GRAD_CAM_SIDE = 448;
+    /** Longest side of each class activation map's picture, several side by side. */
+    public static final int CAM_SIDE = 224;
     /** The colour's weight in overlays and Grad-CAM pictures. */
     public static final double OVERLAY_ALPHA = 0.5;
 
@@ -96,12 +98,14 @@ public final class FeatureMapInspector {
             throw new IllegalArgumentException("Model " + model.name() + " has no taps to inspect");
         }
         List<Step> chosen = new ArrayList<>();
-        if (b.gradCam || gradientRanker != null) {
-            this.differentiable = model.require(ClassGradients.class, b.gradCam ? "Grad-CAM" : gradientRanker.name() + " ranking");
+        boolean mapsAtTap = b.gradCam || !b.cams.isEmpty();
+        if (mapsAtTap || gradientRanker != null) {
+            this.differentiable = model.require(ClassGradients.class, b.gradCam ? "Grad-CAM"
+                    : !b.cams.isEmpty() ? b.cams.get(0).name() : gradientRanker.name() + " ranking");
         } else {
             this.differentiable = null;
         }
-        if (b.gradCam) {
+        if (mapsAtTap) {
             List<Tap> modelTaps = model.taps();
             this.gradCamTap = b.gradCamLayer != null ? model.tap(b.gradCamLayer) : modelTaps.get(modelTaps.size() - 1);
             if (gradCamTap.shape().channelSize() == 1) {
@@ -109,7 +113,13 @@ public final class FeatureMapInspector {
                         + " puts out " + gradCamTap.shape() + ": choose a convolutional layer, such as "
                         + modelTaps.get(modelTaps.size() - 1).layerName());
             }
-            chosen.add(this::gradCam);
+            if (b.gradCam) {
+                chosen.add(this::gradCam);
+            }
+            if (!b.cams.isEmpty()) {
+                List<CamMethod> methods = b.cams;
+                chosen.add((inspection, picture) -> classActivationMaps(inspection, picture, methods));
+            }
         } else {
             this.gradCamTap = null;
         }
@@ -238,6 +248,20 @@ public final class FeatureMapInspector {
                 OVERLAY_ALPHA));
     }
 
+    private Inspection classActivationMaps(Inspection inspection, Picture picture, List<CamMethod> methods) {
+        ClassGradient gradient = picture.passes().gradient();
+        CamInput input = CamInput.of(gradient, gradCamTap, classes.classLabel(gradient.classIndex()));
+        BufferedImage shown = Resize.fit(picture.view(), CAM_SIDE);
+        List<ClassActivationMap> maps = new ArrayList<>(methods.size());
+        List<BufferedImage> overlays = new ArrayList<>(methods.size());
+        for (CamMethod method : methods) {
+            ClassActivationMap map = method.compute(input);
+            maps.add(map);
+            overlays.add(map.overlay(shown, Colormap.TURBO, OVERLAY_ALPHA));
+        }
+        return inspection.withClassActivationMaps(maps, overlays);
+    }
+
     private Inspection visualize(Inspection inspection, int visualized, int steps) {
         List<io.cnnsee.visualize.Visualization> pictures = new ArrayList<>();
         for (TapInspection t : inspection.taps()) {
@@ -322,6 +346,7 @@ public final class FeatureMapInspector {
         private boolean gradCam;
         private String gradCamLayer;
         private SaliencyMethod saliency;
+        private List<CamMethod> cams = List.of();
         private int explainedClass = ClassGradient.MOST_PROBABLE_CLASS;
         private int overlays;
         private boolean firstLayerFilters;
@@ -340,6 +365,28 @@ public final class FeatureMapInspector {
         public Builder gradCam(boolean gradCam) {
             this.gradCam = gradCam;
             return this;
+        }
+
+        /**
+         * Adds class activation maps of the explained class by each of {@code methods} (see
+         * {@link CamMethod}), side by side in the report, at the Grad-CAM layer ({@link #gradCamLayer},
+         * by default the model's last tap), from the same backward pass as Grad-CAM. Needs a model
+         * with {@link ClassGradients}.
+         *
+         * @throws IllegalArgumentException if a method is given twice
+         */
+        public Builder cams(List<CamMethod> methods) {
+            Objects.requireNonNull(methods, "methods");
+            if (methods.stream().map(CamMethod::name).distinct().count() != methods.size()) {
+                throw new IllegalArgumentException("Each CAM method once: " + methods.stream().map(CamMethod::name).toList());
+            }
+            this.cams = List.copyOf(methods);
+            return this;
+        }
+
+        /** {@link #cams(List)}. */
+        public Builder cams(CamMethod... methods) {
+            return cams(List.of(methods));
         }
 
         /**

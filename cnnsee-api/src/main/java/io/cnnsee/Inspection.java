@@ -24,13 +24,15 @@ public final class Inspection {
     private final Normalization normalization;
     private final List<TapInspection> taps;
     private final List<Prediction> predictions;
-    private final GradCam gradCam;
-    private final BufferedImage gradCamOverlay;
-    private final FirstLayerKernels firstLayerKernels;
-    private final SaliencyMap saliency;
-    private final BufferedImage saliencyOverlay;
-    private final List<io.cnnsee.visualize.Visualization> visualizations;
-    private final String engine;
+    private final Explanations explanations;
+
+    /** What was added to the grids: each explanation the inspector was asked for, and the engine's note. */
+    private record Explanations(GradCam gradCam, BufferedImage gradCamOverlay, FirstLayerKernels firstLayerKernels,
+                                SaliencyMap saliency, BufferedImage saliencyOverlay,
+                                List<io.cnnsee.visualize.Visualization> visualizations, String engine,
+                                List<ClassActivationMap> cams, List<BufferedImage> camOverlays) {
+        static final Explanations NONE = new Explanations(null, null, null, null, null, List.of(), "", List.of(), List.of());
+    }
 
     /**
      * @param source        what the picture is called (its file name, or a name you give)
@@ -64,25 +66,10 @@ public final class Inspection {
         this.normalization = Objects.requireNonNull(normalization, "normalization");
         this.taps = List.copyOf(taps);
         this.predictions = List.copyOf(predictions);
-        this.gradCam = null;
-        this.gradCamOverlay = null;
-        this.firstLayerKernels = null;
-        this.saliency = null;
-        this.saliencyOverlay = null;
-        this.visualizations = List.of();
-        this.engine = "";
+        this.explanations = Explanations.NONE;
     }
 
-    private Inspection(Inspection from, GradCam gradCam, BufferedImage gradCamOverlay, FirstLayerKernels firstLayerKernels,
-                       SaliencyMap saliency, BufferedImage saliencyOverlay) {
-        this(from, gradCam, gradCamOverlay, firstLayerKernels, saliency, saliencyOverlay, from.visualizations, from.engine);
-    }
-
-    private Inspection(Inspection from, GradCam gradCam, BufferedImage gradCamOverlay, FirstLayerKernels firstLayerKernels,
-                       SaliencyMap saliency, BufferedImage saliencyOverlay, List<io.cnnsee.visualize.Visualization> visualizations,
-                       String engine) {
-        this.visualizations = List.copyOf(visualizations);
-        this.engine = engine;
+    private Inspection(Inspection from, Explanations explanations) {
         this.source = from.source;
         this.image = from.image;
         this.modelName = from.modelName;
@@ -92,12 +79,8 @@ public final class Inspection {
         this.normalization = from.normalization;
         this.taps = from.taps;
         this.predictions = from.predictions;
-        this.gradCam = gradCam;
-        // Ours already: withGradCam and withSaliency copy what they are given, once.
-        this.gradCamOverlay = gradCamOverlay;
-        this.firstLayerKernels = firstLayerKernels;
-        this.saliency = saliency;
-        this.saliencyOverlay = saliencyOverlay;
+        // Ours already: each with... method copies what it is given, once.
+        this.explanations = explanations;
     }
 
     /**
@@ -109,13 +92,16 @@ public final class Inspection {
     public Inspection withGradCam(GradCam gradCam, BufferedImage overlay) {
         Objects.requireNonNull(gradCam, "gradCam");
         Objects.requireNonNull(overlay, "overlay");
-        return new Inspection(this, gradCam, ImageLoader.copyRgb(overlay), firstLayerKernels, saliency, saliencyOverlay);
+        Explanations x = explanations;
+        return new Inspection(this, new Explanations(gradCam, ImageLoader.copyRgb(overlay), x.firstLayerKernels(), x.saliency(),
+                x.saliencyOverlay(), x.visualizations(), x.engine(), x.cams(), x.camOverlays()));
     }
 
     /** This inspection with the model's first-layer kernels. */
     public Inspection withFirstLayerKernels(FirstLayerKernels kernels) {
-        return new Inspection(this, gradCam, gradCamOverlay, Objects.requireNonNull(kernels, "kernels"), saliency,
-                saliencyOverlay);
+        Explanations x = explanations;
+        return new Inspection(this, new Explanations(x.gradCam(), x.gradCamOverlay(), Objects.requireNonNull(kernels, "kernels"),
+                x.saliency(), x.saliencyOverlay(), x.visualizations(), x.engine(), x.cams(), x.camOverlays()));
     }
 
     /**
@@ -126,7 +112,9 @@ public final class Inspection {
     public Inspection withSaliency(SaliencyMap map, BufferedImage overlay) {
         Objects.requireNonNull(map, "map");
         Objects.requireNonNull(overlay, "overlay");
-        return new Inspection(this, gradCam, gradCamOverlay, firstLayerKernels, map, ImageLoader.copyRgb(overlay));
+        Explanations x = explanations;
+        return new Inspection(this, new Explanations(x.gradCam(), x.gradCamOverlay(), x.firstLayerKernels(), map,
+                ImageLoader.copyRgb(overlay), x.visualizations(), x.engine(), x.cams(), x.camOverlays()));
     }
 
     /**
@@ -140,37 +128,39 @@ public final class Inspection {
         for (io.cnnsee.visualize.Visualization v : pictures) {
             tap(v.tap().layerName());
         }
-        return new Inspection(this, gradCam, gradCamOverlay, firstLayerKernels, saliency, saliencyOverlay, pictures, engine);
+        Explanations x = explanations;
+        return new Inspection(this, new Explanations(x.gradCam(), x.gradCamOverlay(), x.firstLayerKernels(), x.saliency(),
+                x.saliencyOverlay(), List.copyOf(pictures), x.engine(), x.cams(), x.camOverlays()));
     }
 
     /** The pictures of what channels look for of tap {@code layerName}, in the order given; empty when there are none. */
     public List<io.cnnsee.visualize.Visualization> visualizations(String layerName) {
-        return visualizations.stream().filter(v -> v.tap().layerName().equals(layerName)).toList();
+        return explanations.visualizations().stream().filter(v -> v.tap().layerName().equals(layerName)).toList();
     }
 
     /** Which pixels the explained class depends on, when the inspector was asked for saliency. */
     public Optional<SaliencyMap> saliency() {
-        return Optional.ofNullable(saliency);
+        return Optional.ofNullable(explanations.saliency());
     }
 
     /** A copy of the saliency map over the picture, when there is one. */
     public Optional<BufferedImage> saliencyOverlay() {
-        return Optional.ofNullable(saliencyOverlay).map(ImageLoader::copyRgb);
+        return Optional.ofNullable(explanations.saliencyOverlay()).map(ImageLoader::copyRgb);
     }
 
     /** Where the evidence for the explained class lies, when the inspector was asked for Grad-CAM. */
     public Optional<GradCam> gradCam() {
-        return Optional.ofNullable(gradCam);
+        return Optional.ofNullable(explanations.gradCam());
     }
 
     /** A copy of the Grad-CAM map over the picture, when there is one. */
     public Optional<BufferedImage> gradCamOverlay() {
-        return Optional.ofNullable(gradCamOverlay).map(ImageLoader::copyRgb);
+        return Optional.ofNullable(explanations.gradCamOverlay()).map(ImageLoader::copyRgb);
     }
 
     /** The kernels of the model's first convolution, when the inspector was asked for them. */
     public Optional<FirstLayerKernels> firstLayerKernels() {
-        return Optional.ofNullable(firstLayerKernels);
+        return Optional.ofNullable(explanations.firstLayerKernels());
     }
 
     /** The most probable classes, most probable first; empty when the model does not classify. */
@@ -193,13 +183,43 @@ public final class Inspection {
      * @param note e.g. which layers took a slower path; empty for nothing to say
      */
     public Inspection withEngine(String note) {
-        return new Inspection(this, gradCam, gradCamOverlay, firstLayerKernels, saliency, saliencyOverlay, visualizations,
-                Objects.requireNonNull(note, "note"));
+        Explanations x = explanations;
+        return new Inspection(this, new Explanations(x.gradCam(), x.gradCamOverlay(), x.firstLayerKernels(), x.saliency(),
+                x.saliencyOverlay(), x.visualizations(), Objects.requireNonNull(note, "note"), x.cams(), x.camOverlays()));
     }
 
     /** How the engine ran the model, as the report's settings say; empty when it said nothing. */
     public String engine() {
-        return engine;
+        return explanations.engine();
+    }
+
+    /**
+     * This inspection with class activation maps, each beside the others in the report.
+     *
+     * @param maps     the maps, one per method, in the order shown
+     * @param overlays each map over the picture as the model saw it
+     * @throws IllegalArgumentException if there is not one overlay per map
+     */
+    public Inspection withClassActivationMaps(List<ClassActivationMap> maps, List<BufferedImage> overlays) {
+        Objects.requireNonNull(maps, "maps");
+        Objects.requireNonNull(overlays, "overlays");
+        if (maps.size() != overlays.size()) {
+            throw new IllegalArgumentException(maps.size() + " maps but " + overlays.size() + " overlays");
+        }
+        Explanations x = explanations;
+        return new Inspection(this, new Explanations(x.gradCam(), x.gradCamOverlay(), x.firstLayerKernels(), x.saliency(),
+                x.saliencyOverlay(), x.visualizations(), x.engine(), List.copyOf(maps),
+                overlays.stream().map(ImageLoader::copyRgb).toList()));
+    }
+
+    /** The class activation maps the inspector was asked for, in the order of its methods; empty when none. */
+    public List<ClassActivationMap> classActivationMaps() {
+        return explanations.cams();
+    }
+
+    /** A copy of each class activation map over the picture, in the same order. */
+    public List<BufferedImage> classActivationOverlays() {
+        return explanations.camOverlays().stream().map(ImageLoader::copyRgb).toList();
     }
 
     public String modelName() {

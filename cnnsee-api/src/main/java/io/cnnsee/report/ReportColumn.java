@@ -14,9 +14,10 @@ import java.util.List;
  * @param gradCam  the Grad-CAM overlay, or null
  * @param saliency the saliency overlay, or null
  * @param filters  the first layer's filters, or null
+ * @param cams     the class activation maps, one per method, in order; empty when none
  */
 record ReportColumn(Inspection inspection, List<String> grids, List<List<String>> overlays, List<List<String>> lookFor,
-                    String gradCam, String saliency, String filters) {
+                    String gradCam, String saliency, String filters, List<String> cams) {
 
     String label() {
         return inspection.weights().random() ? "Random weights" : "Trained";

@@ -1,5 +1,6 @@
 package io.cnnsee.report;
 
+import io.cnnsee.ClassActivationMap;
 import io.cnnsee.GradCam;
 import io.cnnsee.Inspection;
 import io.cnnsee.Prediction;
@@ -76,6 +77,9 @@ final class ReportDescription {
         section(blocks, columns, "Where it sees it", c -> c.gradCam() != null, c -> List.of(
                 picture(Look.MAP, c.gradCam(), new Wording("Grad-CAM")),
                 paragraph(Kind.CAPTION, new Text(gradCamLine(c.inspection().gradCam().orElseThrow())))));
+        section(blocks, columns, "How each method sees it", c -> !c.cams().isEmpty(), c -> List.of(
+                new Pictures(cams(c)),
+                paragraph(Kind.CAPTION, new Text(camsLine(c.inspection())))));
         section(blocks, columns, "Which pixels matter", c -> c.saliency() != null, c -> List.of(
                 picture(Look.MAP, c.saliency(), new Wording("saliency")),
                 paragraph(Kind.CAPTION, new Text(saliencyLine(c.inspection())))));
@@ -244,6 +248,25 @@ final class ReportDescription {
                     100 * map.completenessError());
         }
         return line;
+    }
+
+    private static List<Picture> cams(ReportColumn c) {
+        List<Picture> pictures = new ArrayList<>();
+        for (int i = 0; i < c.cams().size(); i++) {
+            pictures.add(new Picture(Look.THUMBNAIL, c.cams().get(i),
+                    new Text(c.inspection().classActivationMaps().get(i).method())));
+        }
+        return pictures;
+    }
+
+    /** Which maps these are, in order, of which class and layer. */
+    static String camsLine(Inspection inspection) {
+        List<ClassActivationMap> maps = inspection.classActivationMaps();
+        ClassActivationMap first = maps.get(0);
+        return "Left to right: " + String.join(", ", maps.stream().map(ClassActivationMap::method).toList()) + ", at "
+                + first.tap().layerName() + " for class " + first.classIndex() + ", " + first.label()
+                + String.format(Locale.ROOT, " (%.1f %%)", 100 * first.probability())
+                + ": each from blue, no evidence for the class, to red, its own most.";
     }
 
     static String gradCamLine(GradCam cam) {

@@ -1,5 +1,6 @@
 package io.cnnsee.report;
 
+import io.cnnsee.CamMethod;
 import io.cnnsee.Inspection;
 import io.cnnsee.TapInspection;
 import io.cnnsee.visualize.Visualization;
@@ -68,7 +69,13 @@ final class ReportPictures {
         String saliency = inspection.saliencyOverlay().map(salient -> add(prefix + "saliency.png", salient)).orElse(null);
         String filters = inspection.firstLayerKernels()
                 .map(k -> add(prefix + "first-layer-filters.png", k.render(FILTER_SCALE, FILTER_COLUMNS))).orElse(null);
-        return new ReportColumn(inspection, grids, overlays, lookFor, gradCam, saliency, filters);
+        List<String> cams = new ArrayList<>();
+        List<BufferedImage> camOverlays = inspection.classActivationOverlays();
+        for (int i = 0; i < camOverlays.size(); i++) {
+            String method = CamMethod.key(inspection.classActivationMaps().get(i).method()).replace("+", "plus");
+            cams.add(add(fileNameOf(prefix + "cam-" + method), camOverlays.get(i)));
+        }
+        return new ReportColumn(inspection, grids, overlays, lookFor, gradCam, saliency, filters, cams);
     }
 
     /** A file name made only of letters, digits, dot, dash and underscore, ending in .png. */

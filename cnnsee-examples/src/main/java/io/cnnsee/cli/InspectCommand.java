@@ -1,5 +1,6 @@
 package io.cnnsee.cli;
 
+import io.cnnsee.CamMethod;
 import io.cnnsee.ChannelRanker;
 import io.cnnsee.FeatureMapInspector;
 import io.cnnsee.GradientRanker;
@@ -80,6 +81,11 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--grad-cam-layer", paramLabel = "LAYER",
             description = "The convolutional layer Grad-CAM looks at (implies --grad-cam; default: the last tap, for VGG16 block5_conv3).")
     String gradCamLayer;
+
+    @Option(names = "--cam", paramLabel = "METHODS", split = ",",
+            description = "Class activation maps side by side, at the Grad-CAM layer: gradcam, gradcam++, xgradcam, hirescam, "
+                    + "layercam, eigencam, eigengradcam, comma-separated (docs/explanations.md); VGG16 needs --include-top.")
+    List<String> cams;
 
     @Option(names = "--class", paramLabel = "N",
             description = "The class (ImageNet: 0-999) Grad-CAM and --ranker grad-cam explain (default: each picture's "
@@ -220,11 +226,11 @@ final class InspectCommand implements Callable<Integer> {
             } else {
                 builder.ranker(ChannelRanker.builtIn(ranker));
             }
-            boolean explains = gradCam || gradCamLayer != null || saliency != null
+            boolean explains = gradCam || gradCamLayer != null || saliency != null || cams != null
                     || GradientRanker.GRAD_CAM.name().equalsIgnoreCase(ranker.strip());
             if (explainedClass != null && !explains) {
                 throw new IllegalArgumentException(
-                        "--class chooses the class Grad-CAM and saliency explain: add --grad-cam, --ranker grad-cam or --saliency");
+                        "--class chooses the class Grad-CAM and saliency explain: add --grad-cam, --cam, --ranker grad-cam or --saliency");
             }
             builder.channels(top)
                     .colormap(Colormap.named(colormap))
@@ -237,6 +243,9 @@ final class InspectCommand implements Callable<Integer> {
             }
             if (saliency != null) {
                 builder.saliency(io.cnnsee.SaliencyMethod.named(saliency));
+            }
+            if (cams != null) {
+                builder.cams(cams.stream().map(CamMethod::builtIn).toList());
             }
             if (visualize > 0) {
                 builder.visualize(visualize, visualizeSteps);

@@ -122,7 +122,7 @@ class CnnseeCliTest {
 
         Run classAlone = cnnsee("inspect", "a.png", "--class", "281", "--include-top", "--weights", "random");
         assertThat(classAlone.exitCode()).isEqualTo(2);
-        assertThat(classAlone.err()).contains("--class chooses the class Grad-CAM and saliency explain: add --grad-cam, --ranker grad-cam or --saliency");
+        assertThat(classAlone.err()).contains("--class chooses the class Grad-CAM and saliency explain: add --grad-cam, --cam, --ranker grad-cam or --saliency");
 
         Run noSuchClass = cnnsee("inspect", CHELSEA.toString(), "--grad-cam", "--class", "1000", "--include-top",
                 "--weights", "random");

@@ -1,0 +1,213 @@
+package io.cnnsee.dl4j;
+
+import io.cnnsee.CamInput;
+import io.cnnsee.CamMethod;
+import io.cnnsee.Channel;
+import io.cnnsee.ClassActivationMap;
+import io.cnnsee.ClassGradient;
+import io.cnnsee.FeatureMapInspector;
+import io.cnnsee.ImageInput;
+import io.cnnsee.Inspection;
+import io.cnnsee.Tap;
+import io.cnnsee.report.Report;
+import io.cnnsee.report.ReportWriter;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The CAM family on a network built by hand, through the engine's own backward pass: a 1 x 1
+ * convolution whose channel 0 is the picture's red and channel 1 its blue ("colour", the layer
+ * explained), then tanh, a global mean and a head whose class 0 reads channel 0 and class 1 channel
+ * 1. The picture has a red object of two intensities on the left and a blue one on the right. The
+ * tanh after the layer makes the gradient vary over the map, so the methods differ; every map is
+ * checked against the formula worked out by hand for this network, and each is zero off its
+ * class's object.
+ */
+class CamKnownAnswerTest {
+
+    static final int SIDE = 8;
+
+    @TempDir
+    Path dir;
+
+    static Dl4jModel twoObjects() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.FLOAT).list()
+                .layer(new ConvolutionLayer.Builder(1, 1).name("colour").nOut(2).activation(Activation.IDENTITY).build())
+                .layer(new ActivationLayer.Builder().name("squash").activation(Activation.TANH).build())
+                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).name("mean").build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("classes").nOut(2)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(SIDE, SIDE, 3)).build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        net.getLayer(0).setParam("W", Nd4j.create(new float[] {1, 0, 0, 0, 0, 1}, new long[] {2, 3, 1, 1}, 'c'));
+        net.getLayer(0).setParam("b", Nd4j.zeros(DataType.FLOAT, 1, 2));
+        net.getLayer(3).setParam("W", Nd4j.create(new float[] {1, 0, 0, 1}, new long[] {2, 2}, 'c'));
+        net.getLayer(3).setParam("b", Nd4j.zeros(DataType.FLOAT, 1, 2));
+        return Dl4jModels.of(net, ImageInput.unit(SIDE));
+    }
+
+    /** Red at rows 1-3, columns 0-2 (full in rows 1-2, half in row 3), blue at rows 4-6, columns 5-7. */
+    static BufferedImage picture() {
+        BufferedImage p = new BufferedImage(SIDE, SIDE, BufferedImage.TYPE_INT_RGB);
+        for (int y = 1; y <= 3; y++) {
+            for (int x = 0; x <= 2; x++) {
+                p.setRGB(x, y, (y == 3 ? 128 : 255) << 16);
+            }
+        }
+        for (int y = 4; y <= 6; y++) {
+            for (int x = 5; x <= 7; x++) {
+                p.setRGB(x, y, 255);
+            }
+        }
+        return p;
+    }
+
+    /** The layer's output by hand: channel 0 the red over 255, channel 1 the blue. */
+    static double[][][] activation() {
+        BufferedImage p = picture();
+        double[][][] a = new double[2][SIDE][SIDE];
+        for (int y = 0; y < SIDE; y++) {
+            for (int x = 0; x < SIDE; x++) {
+                a[0][y][x] = (p.getRGB(x, y) >> 16 & 0xFF) / 255.0;
+                a[1][y][x] = (p.getRGB(x, y) & 0xFF) / 255.0;
+            }
+        }
+        return a;
+    }
+
+    @Test
+    void everyMethodFindsTheObjectItsClassReadsAndMatchesItsFormula() {
+        try (Dl4jModel model = twoObjects()) {
+            Tap colour = model.tap("colour");
+            double[][][] a = activation();
+            for (int cls = 0; cls < 2; cls++) {
+                ClassGradient gradient = model.classGradient(picture(), cls, List.of(colour));
+                CamInput input = CamInput.of(gradient, colour, "class " + cls);
+                // d logit_c / d A_c = (1 - tanh^2 A_c) / 64; the other channel does not reach class c.
+                double[][] g = new double[SIDE][SIDE];
+                double meanG = 0;
+                double sumA = 0;
+                double sumGA = 0;
+                for (int y = 0; y < SIDE; y++) {
+                    for (int x = 0; x < SIDE; x++) {
+                        double t = Math.tanh(a[cls][y][x]);
+                        g[y][x] = (1 - t * t) / (SIDE * SIDE);
+                        meanG += g[y][x] / (SIDE * SIDE);
+                        sumA += a[cls][y][x];
+                        sumGA += g[y][x] * a[cls][y][x];
+                    }
+                }
+                assertThat(input.gradient().channel(1 - cls).toArray()).as("the other channel's gradient")
+                        .containsOnly(0f);
+                double plusPlus = 0;
+                for (int y = 0; y < SIDE; y++) {
+                    for (int x = 0; x < SIDE; x++) {
+                        double d = g[y][x];
+                        plusPlus += d * d / (2 * d * d + sumA * d * d * d + 1e-7) * d;
+                    }
+                }
+                double[][] gradCam = new double[SIDE][SIDE];
+                double[][] xGradCam = new double[SIDE][SIDE];
+                double[][] gradCamPlusPlus = new double[SIDE][SIDE];
+                double[][] hiRes = new double[SIDE][SIDE];
+                for (int y = 0; y < SIDE; y++) {
+                    for (int x = 0; x < SIDE; x++) {
+                        gradCam[y][x] = meanG * a[cls][y][x];
+                        xGradCam[y][x] = sumGA / (sumA + 1e-7) * a[cls][y][x];
+                        gradCamPlusPlus[y][x] = plusPlus * a[cls][y][x];
+                        hiRes[y][x] = g[y][x] * a[cls][y][x];
+                    }
+                }
+                assertMap(CamMethod.GRAD_CAM.compute(input), gradCam, cls);
+                assertMap(CamMethod.XGRAD_CAM.compute(input), xGradCam, cls);
+                assertMap(CamMethod.GRAD_CAM_PLUS_PLUS.compute(input), gradCamPlusPlus, cls);
+                assertMap(CamMethod.HIRES_CAM.compute(input), hiRes, cls);
+                assertMap(CamMethod.LAYER_CAM.compute(input), hiRes, cls);
+            }
+        }
+    }
+
+    /** Where the gradient varies the methods disagree: HiResCAM weighs the half-red row more than Grad-CAM does. */
+    @Test
+    void aNonLinearityAfterTheLayerMakesTheMethodsDiffer() {
+        try (Dl4jModel model = twoObjects()) {
+            Tap colour = model.tap("colour");
+            CamInput input = CamInput.of(model.classGradient(picture(), 0, List.of(colour)), colour, "red");
+            Channel gradCam = CamMethod.GRAD_CAM.compute(input).heatmap();
+            Channel hiRes = CamMethod.HIRES_CAM.compute(input).heatmap();
+            double half = 128 / 255.0;
+            // Grad-CAM's map is proportional to A: half as high where the red is half.
+            assertThat((double) gradCam.get(3, 1) / gradCam.get(1, 1)).isCloseTo(half, within(1e-5));
+            // HiResCAM's is g * A, and tanh's slope is steeper at half: (1 - tanh^2 h) h / (1 - tanh^2 1).
+            double expected = (1 - Math.pow(Math.tanh(half), 2)) * half / (1 - Math.pow(Math.tanh(1), 2));
+            assertThat((double) hiRes.get(3, 1) / hiRes.get(1, 1)).isCloseTo(expected, within(1e-5));
+            assertThat(expected).isGreaterThan(half + 0.2);
+        }
+    }
+
+    @Test
+    void theInspectorPutsTheMapsSideBySideInTheReport() throws Exception {
+        try (Dl4jModel model = twoObjects()) {
+            Inspection result = FeatureMapInspector.builder().model(model).gradCamLayer("colour").explainedClass(0)
+                    .cams(CamMethod.builtIns()).channels(2).build().run(picture(), "two.png");
+            assertThat(result.classActivationMaps()).extracting(ClassActivationMap::method)
+                    .containsExactly("Grad-CAM", "Grad-CAM++", "XGrad-CAM", "HiResCAM", "LayerCAM", "Eigen-CAM", "EigenGrad-CAM");
+            assertThat(result.classActivationMaps()).allSatisfy(m -> assertThat(m.classIndex()).isZero());
+            // Pictures are not enlarged: this one is 8 pixels wide, as the Grad-CAM picture is.
+            assertThat(result.classActivationOverlays()).allSatisfy(o -> assertThat(o.getWidth()).isEqualTo(SIDE));
+            assertThat(result.classActivationMaps().get(0).heatmap().toArray())
+                    .containsExactly(result.gradCam().orElseThrow().heatmap().toArray());
+            Report report = ReportWriter.write(result, dir);
+            String html = Files.readString(report.html());
+            assertThat(html).contains("<h2>How each method sees it</h2>", "src=\"cam-gradcam.png\"",
+                    "src=\"cam-gradcamplusplus.png\"", "src=\"cam-eigengradcam.png\"",
+                    "Left to right: Grad-CAM, Grad-CAM++, XGrad-CAM, HiResCAM, LayerCAM, Eigen-CAM, EigenGrad-CAM, at colour"
+                            + " for class 0, class 0 (");
+            assertThat(dir.resolve("cam-layercam.png")).exists();
+        }
+    }
+
+    static void assertMap(ClassActivationMap map, double[][] expected, int cls) {
+        Channel h = map.heatmap();
+        double scale = 0;
+        for (double[] row : expected) {
+            for (double v : row) {
+                scale = Math.max(scale, v);
+            }
+        }
+        for (int y = 0; y < SIDE; y++) {
+            for (int x = 0; x < SIDE; x++) {
+                boolean onObject = cls == 0 ? y >= 1 && y <= 3 && x <= 2 : y >= 4 && y <= 6 && x >= 5;
+                assertThat((double) h.get(y, x)).as(map.method() + " of class " + cls + " at (" + y + ", " + x + ")")
+                        .isCloseTo(expected[y][x], within(1e-5 * scale));
+                if (!onObject) {
+                    assertThat(h.get(y, x)).as(map.method() + " off the object").isZero();
+                } else {
+                    assertThat(h.get(y, x)).as(map.method() + " on the object").isPositive();
+                }
+            }
+        }
+    }
+}
