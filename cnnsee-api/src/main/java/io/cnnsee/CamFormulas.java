@@ -55,6 +55,100 @@ final class CamFormulas {
         return w;
     }
 
+    /** Masked pictures scored at once, so that 512 channels of 224 x 224 pictures need not be held together. */
+    static final int SCORE_CHUNK = 32;
+
+    static double[] scoreCamWeights(CamInput in) {
+        if (in.scorer() == null) {
+            throw new IllegalArgumentException("Score-CAM scores the picture masked by each channel: give the CamInput"
+                    + " the model and the picture (CamInput.withScorer)");
+        }
+        FeatureMap a = in.activation();
+        float[] x = in.input();
+        MapShape shape = in.scorer().inputShape();
+        int height = shape.height();
+        int width = shape.width();
+        int plane = height * width;
+        if (x.length != shape.size()) {
+            throw new IllegalArgumentException("The network input has " + x.length + " values; the model takes "
+                    + shape + " = " + shape.size());
+        }
+        int channels = a.channelCount();
+        double[] scores = new double[channels];
+        for (int from = 0; from < channels; from += SCORE_CHUNK) {
+            int count = Math.min(SCORE_CHUNK, channels - from);
+            java.util.List<float[]> masked = new java.util.ArrayList<>(count);
+            for (int k = from; k < from + count; k++) {
+                float[] mask = unitRange(upsampleAligned(a.channel(k).toArray(), a.height(), a.width(), height, width));
+                float[] m = new float[x.length];
+                for (int i = 0; i < x.length; i++) {
+                    m[i] = x[i] * mask[i % plane];
+                }
+                masked.add(m);
+            }
+            java.util.List<float[]> logits = in.scorer().classScores(masked);
+            for (int k = 0; k < count; k++) {
+                scores[from + k] = logits.get(k)[in.classIndex()];
+            }
+        }
+        return softmax(scores);
+    }
+
+    /** Bilinear resizing with the corners aligned (align_corners=True), as torch's UpsamplingBilinear2d. */
+    static float[] upsampleAligned(float[] map, int h, int w, int height, int width) {
+        float[] out = new float[height * width];
+        for (int y = 0; y < height; y++) {
+            double sy = height == 1 ? 0 : (double) y * (h - 1) / (height - 1);
+            int y0 = (int) Math.floor(sy);
+            int y1 = Math.min(y0 + 1, h - 1);
+            double fy = sy - y0;
+            for (int x = 0; x < width; x++) {
+                double sx = width == 1 ? 0 : (double) x * (w - 1) / (width - 1);
+                int x0 = (int) Math.floor(sx);
+                int x1 = Math.min(x0 + 1, w - 1);
+                double fx = sx - x0;
+                double top = map[y0 * w + x0] * (1 - fx) + map[y0 * w + x1] * fx;
+                double bottom = map[y1 * w + x0] * (1 - fx) + map[y1 * w + x1] * fx;
+                out[y * width + x] = (float) (top * (1 - fy) + bottom * fy);
+            }
+        }
+        return out;
+    }
+
+    /** (v - min) / (max - min); all zeros for a constant map, which masks the whole picture out. */
+    static float[] unitRange(float[] v) {
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (float f : v) {
+            min = Math.min(min, f);
+            max = Math.max(max, f);
+        }
+        float[] out = new float[v.length];
+        if (max > min) {
+            for (int i = 0; i < v.length; i++) {
+                out[i] = (v[i] - min) / (max - min);
+            }
+        }
+        return out;
+    }
+
+    static double[] softmax(double[] v) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double d : v) {
+            max = Math.max(max, d);
+        }
+        double sum = 0;
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = Math.exp(v[i] - max);
+            sum += out[i];
+        }
+        for (int i = 0; i < v.length; i++) {
+            out[i] /= sum;
+        }
+        return out;
+    }
+
     /** {@code sum_k w_k A_k} at every position. */
     static float[] weightedSum(FeatureMap a, double[] w) {
         int positions = a.shape().channelSize();

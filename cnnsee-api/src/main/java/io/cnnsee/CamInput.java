@@ -11,17 +11,38 @@ import java.util.Objects;
  * @param classIndex  the explained class
  * @param label       its name
  * @param probability its probability for the picture
+ * @param scorer      the model, for methods that perturb the picture (Score-CAM); null when none is given
+ * @param input       the picture as the network's input, for the same methods; null when none is given
  */
-public record CamInput(FeatureMap activation, FeatureMap gradient, int classIndex, String label, float probability) {
+public record CamInput(FeatureMap activation, FeatureMap gradient, int classIndex, String label, float probability,
+                       InputScores scorer, float[] input) {
 
     public CamInput {
         Objects.requireNonNull(activation, "activation");
+        input = input == null ? null : input.clone();
         Objects.requireNonNull(gradient, "gradient");
         Objects.requireNonNull(label, "label");
         if (!activation.tap().equals(gradient.tap())) {
             throw new IllegalArgumentException("The gradient is of " + gradient.tap() + ", the activation of "
                     + activation.tap());
         }
+    }
+
+    /** An input without a model to perturb the picture with: enough for every method but Score-CAM. */
+    public CamInput(FeatureMap activation, FeatureMap gradient, int classIndex, String label, float probability) {
+        this(activation, gradient, classIndex, label, probability, null, null);
+    }
+
+    /** This input with the model and picture that methods which perturb the picture score. */
+    public CamInput withScorer(InputScores model, float[] networkInput) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(networkInput, "networkInput");
+        return new CamInput(activation, gradient, classIndex, label, probability, model, networkInput);
+    }
+
+    @Override
+    public float[] input() {
+        return input == null ? null : input.clone();
     }
 
     /** The input of {@code tap} from a class gradient that differentiated it. */

@@ -59,6 +59,37 @@ public interface CamMethod {
         }
     };
 
+    /**
+     * Score-CAM (Wang et al. 2020): the picture masked by each channel (upsampled bilinearly with
+     * corners aligned, as pytorch-grad-cam's {@code UpsamplingBilinear2d}, and scaled to 0..1),
+     * each masked picture scored by the model; {@code w} = the softmax over channels of the
+     * class's logits, map = ReLU(sum_k w_k A_k). The paper subtracts a baseline picture's score
+     * first, which the softmax over channels cancels. No gradient; K passes, run as batches. Needs
+     * a {@link CamInput#withScorer scorer}.
+     */
+    CamMethod SCORE_CAM = new CamMethod() {
+        @Override
+        public String name() {
+            return "Score-CAM";
+        }
+
+        @Override
+        public ClassActivationMap compute(CamInput input) {
+            double[] w = CamFormulas.scoreCamWeights(input);
+            return ClassActivationMap.of(name(), input, w, CamFormulas.weightedSum(input.activation(), w));
+        }
+
+        @Override
+        public boolean usesGradient() {
+            return false;
+        }
+
+        @Override
+        public boolean perturbs() {
+            return true;
+        }
+    };
+
     /** The method's name, shown in reports. */
     String name();
 
@@ -70,15 +101,20 @@ public interface CamMethod {
         return true;
     }
 
+    /** Whether the method scores perturbed pictures, which needs a model with {@link InputScores}. */
+    default boolean perturbs() {
+        return false;
+    }
+
     /** The built-in methods, in the order documented. */
     static List<CamMethod> builtIns() {
-        return List.of(GRAD_CAM, GRAD_CAM_PLUS_PLUS, XGRAD_CAM, HIRES_CAM, LAYER_CAM, EIGEN_CAM, EIGEN_GRAD_CAM);
+        return List.of(GRAD_CAM, GRAD_CAM_PLUS_PLUS, XGRAD_CAM, HIRES_CAM, LAYER_CAM, EIGEN_CAM, EIGEN_GRAD_CAM, SCORE_CAM);
     }
 
     /**
      * The built-in method called {@code name}, ignoring case, spaces and dashes: {@code gradcam},
      * {@code gradcam++}, {@code xgradcam}, {@code hirescam}, {@code layercam}, {@code eigencam},
-     * {@code eigengradcam}.
+     * {@code eigengradcam}, {@code scorecam}.
      *
      * @throws IllegalArgumentException naming the methods there are
      */

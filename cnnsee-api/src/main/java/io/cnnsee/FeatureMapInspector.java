@@ -65,6 +65,8 @@ public final class FeatureMapInspector {
     private final int explainedClass;
     private final int overlays;
     private final List<Step> steps;
+    /** The model's input scores, when a CAM method or the faithfulness scores perturb the picture. */
+    private final InputScores scores;
 
     /** An explanation added to an inspection after its maps are ranked: Grad-CAM, saliency, ... */
     @FunctionalInterface
@@ -98,7 +100,7 @@ public final class FeatureMapInspector {
             throw new IllegalArgumentException("Model " + model.name() + " has no taps to inspect");
         }
         List<Step> chosen = new ArrayList<>();
-        boolean mapsAtTap = b.gradCam || !b.cams.isEmpty();
+        boolean mapsAtTap = b.gradCam || !b.cams.isEmpty() || b.faithfulnessSteps > 0;
         if (mapsAtTap || gradientRanker != null) {
             this.differentiable = model.require(ClassGradients.class, b.gradCam ? "Grad-CAM"
                     : !b.cams.isEmpty() ? b.cams.get(0).name() : gradientRanker.name() + " ranking");
@@ -116,12 +118,17 @@ public final class FeatureMapInspector {
             if (b.gradCam) {
                 chosen.add(this::gradCam);
             }
-            if (!b.cams.isEmpty()) {
-                List<CamMethod> methods = b.cams;
-                chosen.add((inspection, picture) -> classActivationMaps(inspection, picture, methods));
+            boolean perturbs = b.cams.stream().anyMatch(CamMethod::perturbs) || b.faithfulnessSteps > 0;
+            this.scores = perturbs ? model.require(InputScores.class, b.faithfulnessSteps > 0 ? "Faithfulness"
+                    : b.cams.stream().filter(CamMethod::perturbs).findFirst().orElseThrow().name()) : null;
+            List<CamMethod> methods = b.cams.isEmpty() && b.faithfulnessSteps > 0 ? List.of(CamMethod.GRAD_CAM) : b.cams;
+            if (!methods.isEmpty()) {
+                int steps = b.faithfulnessSteps;
+                chosen.add((inspection, picture) -> classActivationMaps(inspection, picture, methods, steps));
             }
         } else {
             this.gradCamTap = null;
+            this.scores = null;
         }
         if (b.firstLayerFilters) {
             FirstLayerKernels kernels = model.require(FirstLayerFilters.class, "Showing the first-layer filters").firstLayerKernels();
@@ -248,9 +255,13 @@ public final class FeatureMapInspector {
                 OVERLAY_ALPHA));
     }
 
-    private Inspection classActivationMaps(Inspection inspection, Picture picture, List<CamMethod> methods) {
+    private Inspection classActivationMaps(Inspection inspection, Picture picture, List<CamMethod> methods, int faithfulnessSteps) {
         ClassGradient gradient = picture.passes().gradient();
         CamInput input = CamInput.of(gradient, gradCamTap, classes.classLabel(gradient.classIndex()));
+        float[] networkInput = scores == null ? null : scores.networkInput(picture.image());
+        if (scores != null) {
+            input = input.withScorer(scores, networkInput);
+        }
         BufferedImage shown = Resize.fit(picture.view(), CAM_SIDE);
         List<ClassActivationMap> maps = new ArrayList<>(methods.size());
         List<BufferedImage> overlays = new ArrayList<>(methods.size());
@@ -259,7 +270,15 @@ public final class FeatureMapInspector {
             maps.add(map);
             overlays.add(map.overlay(shown, Colormap.TURBO, OVERLAY_ALPHA));
         }
-        return inspection.withClassActivationMaps(maps, overlays);
+        Inspection withMaps = inspection.withClassActivationMaps(maps, overlays);
+        if (faithfulnessSteps == 0) {
+            return withMaps;
+        }
+        List<Faithfulness.Scores> faithful = new ArrayList<>(maps.size());
+        for (ClassActivationMap map : maps) {
+            faithful.add(Faithfulness.of(scores, networkInput, map, faithfulnessSteps));
+        }
+        return withMaps.withFaithfulness(faithful);
     }
 
     private Inspection visualize(Inspection inspection, int visualized, int steps) {
@@ -347,6 +366,7 @@ public final class FeatureMapInspector {
         private String gradCamLayer;
         private SaliencyMethod saliency;
         private List<CamMethod> cams = List.of();
+        private int faithfulnessSteps;
         private int explainedClass = ClassGradient.MOST_PROBABLE_CLASS;
         private int overlays;
         private boolean firstLayerFilters;
@@ -381,6 +401,22 @@ public final class FeatureMapInspector {
                 throw new IllegalArgumentException("Each CAM method once: " + methods.stream().map(CamMethod::name).toList());
             }
             this.cams = List.copyOf(methods);
+            return this;
+        }
+
+        /**
+         * Adds how faithful each class activation map is ({@link Faithfulness}: deletion and
+         * insertion curves of {@code steps} steps, average drop, increase in confidence), Grad-CAM's
+         * alone when no {@link #cams} are chosen; 0, the default, for none. Each curve costs
+         * {@code steps + 1} forward passes, run as batches; needs a model with {@link InputScores}.
+         *
+         * @throws IllegalArgumentException if {@code steps < 0}
+         */
+        public Builder faithfulness(int steps) {
+            if (steps < 0) {
+                throw new IllegalArgumentException("Faithfulness curves take 0 (none) or more steps, was " + steps);
+            }
+            this.faithfulnessSteps = steps;
             return this;
         }
 

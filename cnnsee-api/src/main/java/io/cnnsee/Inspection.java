@@ -30,8 +30,10 @@ public final class Inspection {
     private record Explanations(GradCam gradCam, BufferedImage gradCamOverlay, FirstLayerKernels firstLayerKernels,
                                 SaliencyMap saliency, BufferedImage saliencyOverlay,
                                 List<io.cnnsee.visualize.Visualization> visualizations, String engine,
-                                List<ClassActivationMap> cams, List<BufferedImage> camOverlays) {
-        static final Explanations NONE = new Explanations(null, null, null, null, null, List.of(), "", List.of(), List.of());
+                                List<ClassActivationMap> cams, List<BufferedImage> camOverlays,
+                                List<Faithfulness.Scores> faithfulness) {
+        static final Explanations NONE = new Explanations(null, null, null, null, null, List.of(), "", List.of(), List.of(),
+                List.of());
     }
 
     /**
@@ -94,14 +96,14 @@ public final class Inspection {
         Objects.requireNonNull(overlay, "overlay");
         Explanations x = explanations;
         return new Inspection(this, new Explanations(gradCam, ImageLoader.copyRgb(overlay), x.firstLayerKernels(), x.saliency(),
-                x.saliencyOverlay(), x.visualizations(), x.engine(), x.cams(), x.camOverlays()));
+                x.saliencyOverlay(), x.visualizations(), x.engine(), x.cams(), x.camOverlays(), x.faithfulness()));
     }
 
     /** This inspection with the model's first-layer kernels. */
     public Inspection withFirstLayerKernels(FirstLayerKernels kernels) {
         Explanations x = explanations;
         return new Inspection(this, new Explanations(x.gradCam(), x.gradCamOverlay(), Objects.requireNonNull(kernels, "kernels"),
-                x.saliency(), x.saliencyOverlay(), x.visualizations(), x.engine(), x.cams(), x.camOverlays()));
+                x.saliency(), x.saliencyOverlay(), x.visualizations(), x.engine(), x.cams(), x.camOverlays(), x.faithfulness()));
     }
 
     /**
@@ -114,7 +116,7 @@ public final class Inspection {
         Objects.requireNonNull(overlay, "overlay");
         Explanations x = explanations;
         return new Inspection(this, new Explanations(x.gradCam(), x.gradCamOverlay(), x.firstLayerKernels(), map,
-                ImageLoader.copyRgb(overlay), x.visualizations(), x.engine(), x.cams(), x.camOverlays()));
+                ImageLoader.copyRgb(overlay), x.visualizations(), x.engine(), x.cams(), x.camOverlays(), x.faithfulness()));
     }
 
     /**
@@ -130,7 +132,7 @@ public final class Inspection {
         }
         Explanations x = explanations;
         return new Inspection(this, new Explanations(x.gradCam(), x.gradCamOverlay(), x.firstLayerKernels(), x.saliency(),
-                x.saliencyOverlay(), List.copyOf(pictures), x.engine(), x.cams(), x.camOverlays()));
+                x.saliencyOverlay(), List.copyOf(pictures), x.engine(), x.cams(), x.camOverlays(), x.faithfulness()));
     }
 
     /** The pictures of what channels look for of tap {@code layerName}, in the order given; empty when there are none. */
@@ -185,7 +187,7 @@ public final class Inspection {
     public Inspection withEngine(String note) {
         Explanations x = explanations;
         return new Inspection(this, new Explanations(x.gradCam(), x.gradCamOverlay(), x.firstLayerKernels(), x.saliency(),
-                x.saliencyOverlay(), x.visualizations(), Objects.requireNonNull(note, "note"), x.cams(), x.camOverlays()));
+                x.saliencyOverlay(), x.visualizations(), Objects.requireNonNull(note, "note"), x.cams(), x.camOverlays(), x.faithfulness()));
     }
 
     /** How the engine ran the model, as the report's settings say; empty when it said nothing. */
@@ -209,7 +211,20 @@ public final class Inspection {
         Explanations x = explanations;
         return new Inspection(this, new Explanations(x.gradCam(), x.gradCamOverlay(), x.firstLayerKernels(), x.saliency(),
                 x.saliencyOverlay(), x.visualizations(), x.engine(), List.copyOf(maps),
-                overlays.stream().map(ImageLoader::copyRgb).toList()));
+                overlays.stream().map(ImageLoader::copyRgb).toList(), x.faithfulness()));
+    }
+
+    /** This inspection with how faithful its maps are, one entry per map, in the maps' order. */
+    public Inspection withFaithfulness(List<Faithfulness.Scores> scores) {
+        Objects.requireNonNull(scores, "scores");
+        Explanations x = explanations;
+        return new Inspection(this, new Explanations(x.gradCam(), x.gradCamOverlay(), x.firstLayerKernels(), x.saliency(),
+                x.saliencyOverlay(), x.visualizations(), x.engine(), x.cams(), x.camOverlays(), List.copyOf(scores)));
+    }
+
+    /** How faithful each class activation map is, when the inspector was asked; empty otherwise. */
+    public List<Faithfulness.Scores> faithfulness() {
+        return explanations.faithfulness();
     }
 
     /** The class activation maps the inspector was asked for, in the order of its methods; empty when none. */

@@ -23,6 +23,8 @@ public class UnsupportedCapabilityException extends UnsupportedOperationExceptio
                     "use a model of cnnsee-dl4j, whose engine differentiates every network it runs"),
             InputGradients.class, new Wording("differentiates with respect to its input", "cannot differentiate with respect to its input",
                     "use a model of cnnsee-dl4j, whose engine differentiates every network it runs"),
+            InputScores.class, new Wording("scores many inputs forward only", "cannot score inputs forward only",
+                    "use a model of cnnsee-dl4j that ends in class scores and runs on oneDNN"),
             ReceptiveFields.class, new Wording("gives its receptive fields", "does not say which pixels its units see",
                     "use a model of cnnsee-dl4j, or leave the patches out"),
             FirstLayerFilters.class, new Wording("shows its first-layer kernels", "does not start with a convolution of the picture's 3 colour channels",

@@ -159,13 +159,13 @@ class CamMethodTest {
     @Test
     void methodsAreFoundByTheirCommandLineNamesAndWeighingOnesRank() {
         assertThat(CamMethod.builtIns()).extracting(CamMethod::name).containsExactly("Grad-CAM", "Grad-CAM++",
-                "XGrad-CAM", "HiResCAM", "LayerCAM", "Eigen-CAM", "EigenGrad-CAM");
+                "XGrad-CAM", "HiResCAM", "LayerCAM", "Eigen-CAM", "EigenGrad-CAM", "Score-CAM");
         assertThat(CamMethod.builtIn(" GradCAM++ ")).isSameAs(CamMethod.GRAD_CAM_PLUS_PLUS);
         assertThat(CamMethod.builtIn("eigen-grad-cam")).isSameAs(CamMethod.EIGEN_GRAD_CAM);
-        assertThatThrownBy(() -> CamMethod.builtIn("scorecam"))
+        assertThatThrownBy(() -> CamMethod.builtIn("ablationcam"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Unknown CAM method 'scorecam': choose one of [gradcam, gradcam++, xgradcam, hirescam,"
-                        + " layercam, eigencam, eigengradcam]");
+                .hasMessage("Unknown CAM method 'ablationcam': choose one of [gradcam, gradcam++, xgradcam, hirescam,"
+                        + " layercam, eigencam, eigengradcam, scorecam]");
         ClassActivationMap xgrad = CamMethod.XGRAD_CAM.compute(input);
         double[] w = xgrad.weights().orElseThrow();
         Ranking ranking = xgrad.ranker().orElseThrow().rank(input.activation());

@@ -1,6 +1,7 @@
 package io.cnnsee.report;
 
 import io.cnnsee.ClassActivationMap;
+import io.cnnsee.Faithfulness;
 import io.cnnsee.GradCam;
 import io.cnnsee.Inspection;
 import io.cnnsee.Prediction;
@@ -80,6 +81,9 @@ final class ReportDescription {
         section(blocks, columns, "How each method sees it", c -> !c.cams().isEmpty(), c -> List.of(
                 new Pictures(cams(c)),
                 paragraph(Kind.CAPTION, new Text(camsLine(c.inspection())))));
+        section(blocks, columns, "How faithful each map is", c -> !c.inspection().faithfulness().isEmpty(), c -> List.of(
+                faithfulnessTable(c.inspection().faithfulness()),
+                paragraph(Kind.CAPTION, new Wording(FAITHFULNESS_LINE))));
         section(blocks, columns, "Which pixels matter", c -> c.saliency() != null, c -> List.of(
                 picture(Look.MAP, c.saliency(), new Wording("saliency")),
                 paragraph(Kind.CAPTION, new Text(saliencyLine(c.inspection())))));
@@ -248,6 +252,26 @@ final class ReportDescription {
                     100 * map.completenessError());
         }
         return line;
+    }
+
+    static final String FAITHFULNESS_LINE = "Most faithful first, by insertion less deletion. Deletion: the class's"
+            + " probability as the pixels the map ranks highest are removed first, the area under the curve (lower is"
+            + " better). Insertion: as they are given first (higher is better). Average drop: how much the probability"
+            + " falls on the picture times the map (lower is better); up: whether it rises instead (docs/explanations.md).";
+
+    /** One row per map, the most faithful first. */
+    private static Table faithfulnessTable(List<Faithfulness.Scores> scores) {
+        List<List<Inline>> rows = new ArrayList<>();
+        scores.stream().sorted(java.util.Comparator.comparingDouble(Faithfulness.Scores::difference).reversed()).forEach(s ->
+                rows.add(List.of(new Text(s.method()),
+                        new Wording(String.format(Locale.ROOT, "%.3f", s.deletion().area())),
+                        new Wording(String.format(Locale.ROOT, "%.3f", s.insertion().area())),
+                        new Wording(String.format(Locale.ROOT, "%+.3f", s.difference())),
+                        new Wording(String.format(Locale.ROOT, "%.1f %%", 100 * s.averageDrop())),
+                        new Wording(s.increase() ? "yes" : "no"))));
+        return new Table(List.of(new TableColumn("method", false), new TableColumn("deletion", true),
+                new TableColumn("insertion", true), new TableColumn("insertion - deletion", true),
+                new TableColumn("average drop", true), new TableColumn("up", false)), rows);
     }
 
     private static List<Picture> cams(ReportColumn c) {

@@ -183,6 +183,24 @@ final class CompiledRuns implements AutoCloseable {
     }
 
     /** The node of the scores before softmax of the classifier at vertex {@code classifier}, if the graph has one. */
+    /**
+     * The scores before softmax of the classifier at {@code classifier} for each input, forward
+     * only, in batches; empty when they are not a node of the graph.
+     */
+    Optional<List<float[]>> classScores(List<float[]> inputs, int classifier) {
+        Integer logits = front.logits().get(classifier);
+        if (logits == null) {
+            return Optional.empty();
+        }
+        List<float[]> out = new java.util.ArrayList<>(inputs.size());
+        forward(inputs, new int[] {logits}, (reader, picture) -> {
+            float[] scores = new float[size(logits)];
+            reader.read(logits, scores);
+            out.add(scores);
+        });
+        return Optional.of(out);
+    }
+
     Optional<Integer> logits(int classifier) {
         return Optional.ofNullable(front.logits().get(classifier));
     }

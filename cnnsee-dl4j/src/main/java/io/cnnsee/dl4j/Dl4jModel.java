@@ -5,6 +5,7 @@ import io.cnnsee.FeatureMap;
 import io.cnnsee.FirstLayerKernels;
 import io.cnnsee.ImageInput;
 import io.cnnsee.InputGradient;
+import io.cnnsee.InputScores;
 import io.cnnsee.MapShape;
 import io.cnnsee.Objective;
 import io.cnnsee.ReceptiveFields;
@@ -229,6 +230,28 @@ public final class Dl4jModel extends EngineModel {
             maps.add(FeatureMap.fill(taps.get(i), target -> reader.read(vertex, target)));
         }
         return maps;
+    }
+
+    @Override
+    boolean scoresClasses() {
+        synchronized (graph) {
+            CompiledRuns onednn = compiled();
+            return onednn != null && layers.classifier().flatMap(c -> onednn.logits(c.getVertexIndex())).isPresent();
+        }
+    }
+
+    /** Forward only, in batches, on oneDNN; only where the network compiles ({@link #capability}). */
+    @Override
+    public List<float[]> classScores(List<float[]> inputs) {
+        checkInputs(inputs, input.shape().size());
+        classifier();
+        synchronized (graph) {
+            checkOpen();
+            CompiledRuns onednn = compiled();
+            int vertex = layers.classifier().orElseThrow().getVertexIndex();
+            return (onednn == null ? Optional.<List<float[]>>empty() : onednn.classScores(inputs, vertex))
+                    .orElseThrow(() -> new io.cnnsee.UnsupportedCapabilityException(name, InputScores.class, "Scoring inputs"));
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.cnnsee.Classifying;
 import io.cnnsee.FirstLayerFilters;
 import io.cnnsee.FirstLayerKernels;
 import io.cnnsee.InputGradients;
+import io.cnnsee.InputScores;
 import io.cnnsee.InspectableModel;
 import io.cnnsee.ReceptiveFields;
 import io.cnnsee.Tap;
@@ -18,13 +19,28 @@ import java.util.Optional;
  * network has them, classify and show its first layer's kernels. Which of the last two an
  * instance has is decided by {@link #classes()} and {@link #kernels()}.
  */
-abstract class EngineModel implements InspectableModel, ClassGradients, InputGradients, ReceptiveFields, FirstLayerFilters {
+abstract class EngineModel implements InspectableModel, ClassGradients, InputGradients, InputScores, ReceptiveFields,
+        FirstLayerFilters {
 
     /** The class probabilities' layer, when the network ends in one. */
     abstract Optional<Tap> classes();
 
     /** The first convolution's kernels, when it reads the picture's 3 channels. */
     abstract Optional<FirstLayerKernels> kernels();
+
+    /** Whether the engine reads the scores before softmax, forward only ({@link InputScores}). */
+    abstract boolean scoresClasses();
+
+    /** The inputs' shape checked: each of {@code size} values. */
+    final void checkInputs(java.util.List<float[]> inputs, int size) {
+        java.util.Objects.requireNonNull(inputs, "inputs");
+        for (int i = 0; i < inputs.size(); i++) {
+            if (java.util.Objects.requireNonNull(inputs.get(i), "input").length != size) {
+                throw new IllegalArgumentException("Input " + i + " has " + inputs.get(i).length + " values; " + name()
+                        + " takes " + inputShape() + " = " + size);
+            }
+        }
+    }
 
     /** The class probabilities' layer; the model must classify ({@link #capability}). */
     @Override
@@ -45,6 +61,8 @@ abstract class EngineModel implements InspectableModel, ClassGradients, InputGra
     public final <C extends Capability> Optional<C> capability(Class<C> type) {
         if (type == Classifying.class || type == ClassGradients.class) {
             return Capability.when(classes().isPresent(), this, type);
+        } else if (type == InputScores.class) {
+            return Capability.when(classes().isPresent() && scoresClasses(), this, type);
         } else if (type == FirstLayerFilters.class) {
             return Capability.when(kernels().isPresent(), this, type);
         }

@@ -235,6 +235,21 @@ public final class GraphModel extends EngineModel {
     }
 
     @Override
+    boolean scoresClasses() {
+        return classifier != null;
+    }
+
+    /** Forward only, in batches, on oneDNN. */
+    @Override
+    public List<float[]> classScores(List<float[]> inputs) {
+        checkInputs(inputs, input.shape().size());
+        Tap classes = classifier();
+        synchronized (this) {
+            return compiled().classScores(inputs, layers.get(classes.layerName()).node()).orElseThrow();
+        }
+    }
+
+    @Override
     public ClassGradient classGradient(BufferedImage image, int classIndex, List<Tap> taps) {
         Objects.requireNonNull(image, "image must not be null");
         Tap classes = classes().orElseThrow(() -> new UnsupportedOperationException(name + " does not end in a "

@@ -249,6 +249,17 @@ public final class Vgg16Model extends EngineModel {
     }
 
     @Override
+    boolean scoresClasses() {
+        return architecture.includeTop();
+    }
+
+    @Override
+    public List<float[]> classScores(List<float[]> inputs) {
+        classifier();
+        return engine.classScores(inputs);
+    }
+
+    @Override
     public InputGradient inputGradient(float[] input, Objective objective) {
         Objects.requireNonNull(input, "input");
         checkObjective(Objects.requireNonNull(objective, "objective"));

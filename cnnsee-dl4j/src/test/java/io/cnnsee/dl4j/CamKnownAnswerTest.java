@@ -173,7 +173,8 @@ class CamKnownAnswerTest {
             Inspection result = FeatureMapInspector.builder().model(model).gradCamLayer("colour").explainedClass(0)
                     .cams(CamMethod.builtIns()).channels(2).build().run(picture(), "two.png");
             assertThat(result.classActivationMaps()).extracting(ClassActivationMap::method)
-                    .containsExactly("Grad-CAM", "Grad-CAM++", "XGrad-CAM", "HiResCAM", "LayerCAM", "Eigen-CAM", "EigenGrad-CAM");
+                    .containsExactly("Grad-CAM", "Grad-CAM++", "XGrad-CAM", "HiResCAM", "LayerCAM", "Eigen-CAM", "EigenGrad-CAM",
+                            "Score-CAM");
             assertThat(result.classActivationMaps()).allSatisfy(m -> assertThat(m.classIndex()).isZero());
             // Pictures are not enlarged: this one is 8 pixels wide, as the Grad-CAM picture is.
             assertThat(result.classActivationOverlays()).allSatisfy(o -> assertThat(o.getWidth()).isEqualTo(SIDE));
@@ -183,10 +184,79 @@ class CamKnownAnswerTest {
             String html = Files.readString(report.html());
             assertThat(html).contains("<h2>How each method sees it</h2>", "src=\"cam-gradcam.png\"",
                     "src=\"cam-gradcamplusplus.png\"", "src=\"cam-eigengradcam.png\"",
-                    "Left to right: Grad-CAM, Grad-CAM++, XGrad-CAM, HiResCAM, LayerCAM, Eigen-CAM, EigenGrad-CAM, at colour"
+                    "Left to right: Grad-CAM, Grad-CAM++, XGrad-CAM, HiResCAM, LayerCAM, Eigen-CAM, EigenGrad-CAM, Score-CAM, at colour"
                             + " for class 0, class 0 (");
             assertThat(dir.resolve("cam-layercam.png")).exists();
         }
+    }
+
+    /**
+     * Score-CAM and the deletion and insertion curves through the engine's forward batches, against
+     * the network worked out by hand: class 0's logit is the mean of tanh of the red, class 1's of
+     * the blue, so each curve step's probability follows from which pixels are gone.
+     */
+    @Test
+    void scoreCamAndTheCurvesRunOnTheEnginesBatchesAndMatchTheNetworkByHand() {
+        try (Dl4jModel model = twoObjects()) {
+            double[][][] a = activation();
+            Inspection result = FeatureMapInspector.builder().model(model).gradCamLayer("colour").explainedClass(0)
+                    .cams(CamMethod.GRAD_CAM, CamMethod.SCORE_CAM).faithfulness(SIDE * SIDE).channels(2).build()
+                    .run(picture(), "two.png");
+            // Score-CAM: channel 0 masks the picture with its own red (0..1), channel 1 with its blue.
+            double[] logit0 = new double[2];
+            for (int k = 0; k < 2; k++) {
+                for (int y = 0; y < SIDE; y++) {
+                    for (int x = 0; x < SIDE; x++) {
+                        logit0[k] += Math.tanh(a[0][y][x] * a[k][y][x]) / (SIDE * SIDE);
+                    }
+                }
+            }
+            double e0 = Math.exp(logit0[0]);
+            double e1 = Math.exp(logit0[1]);
+            ClassActivationMap score = result.classActivationMaps().get(1);
+            assertThat(score.weights().orElseThrow()).containsExactly(new double[] {e0 / (e0 + e1), e1 / (e0 + e1)},
+                    within(1e-5));
+            // Deletion of Grad-CAM's map, one pixel a step: the full red first, then the half red, then the rest in reading order.
+            List<int[]> order = new java.util.ArrayList<>();
+            for (double level : new double[] {1, 128 / 255.0, 0}) {
+                for (int y = 0; y < SIDE; y++) {
+                    for (int x = 0; x < SIDE; x++) {
+                        if (Math.abs(a[0][y][x] - level) < 1e-9) {
+                            order.add(new int[] {y, x});
+                        }
+                    }
+                }
+            }
+            double[] deletion = new double[SIDE * SIDE + 1];
+            double[] insertion = new double[SIDE * SIDE + 1];
+            for (int step = 0; step <= SIDE * SIDE; step++) {
+                boolean[][] taken = new boolean[SIDE][SIDE];
+                for (int i = 0; i < step; i++) {
+                    taken[order.get(i)[0]][order.get(i)[1]] = true;
+                }
+                deletion[step] = classZero(a, taken, true);
+                insertion[step] = classZero(a, taken, false);
+            }
+            io.cnnsee.Faithfulness.Scores gradCam = result.faithfulness().get(0);
+            assertThat(gradCam.method()).isEqualTo("Grad-CAM");
+            assertThat(gradCam.deletion().probabilities()).containsExactly(deletion, within(1e-5));
+            assertThat(gradCam.insertion().probabilities()).containsExactly(insertion, within(1e-5));
+            assertThat(result.faithfulness()).extracting(io.cnnsee.Faithfulness.Scores::method).containsExactly("Grad-CAM", "Score-CAM");
+        }
+    }
+
+    /** Class 0's probability with the pixels {@code taken} removed (or alone kept, when not deleting). */
+    static double classZero(double[][][] a, boolean[][] taken, boolean deleting) {
+        double z0 = 0;
+        double z1 = 0;
+        for (int y = 0; y < SIDE; y++) {
+            for (int x = 0; x < SIDE; x++) {
+                boolean kept = taken[y][x] != deleting;
+                z0 += kept ? Math.tanh(a[0][y][x]) / (SIDE * SIDE) : 0;
+                z1 += kept ? Math.tanh(a[1][y][x]) / (SIDE * SIDE) : 0;
+            }
+        }
+        return 1 / (1 + Math.exp(z1 - z0));
     }
 
     static void assertMap(ClassActivationMap map, double[][] expected, int cls) {

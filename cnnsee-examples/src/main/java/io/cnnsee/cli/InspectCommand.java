@@ -84,8 +84,13 @@ final class InspectCommand implements Callable<Integer> {
 
     @Option(names = "--cam", paramLabel = "METHODS", split = ",",
             description = "Class activation maps side by side, at the Grad-CAM layer: gradcam, gradcam++, xgradcam, hirescam, "
-                    + "layercam, eigencam, eigengradcam, comma-separated (docs/explanations.md); VGG16 needs --include-top.")
+                    + "layercam, eigencam, eigengradcam, scorecam, comma-separated (docs/explanations.md); VGG16 needs --include-top.")
     List<String> cams;
+
+    @Option(names = "--faithfulness", paramLabel = "STEPS", arity = "0..1", fallbackValue = "32", defaultValue = "0",
+            description = "Score each --cam map (or Grad-CAM's): deletion and insertion curves of STEPS steps (32 when "
+                    + "not given), average drop, increase in confidence, in a table that ranks the methods.")
+    int faithfulness;
 
     @Option(names = "--class", paramLabel = "N",
             description = "The class (ImageNet: 0-999) Grad-CAM and --ranker grad-cam explain (default: each picture's "
@@ -226,7 +231,7 @@ final class InspectCommand implements Callable<Integer> {
             } else {
                 builder.ranker(ChannelRanker.builtIn(ranker));
             }
-            boolean explains = gradCam || gradCamLayer != null || saliency != null || cams != null
+            boolean explains = gradCam || gradCamLayer != null || saliency != null || cams != null || faithfulness > 0
                     || GradientRanker.GRAD_CAM.name().equalsIgnoreCase(ranker.strip());
             if (explainedClass != null && !explains) {
                 throw new IllegalArgumentException(
@@ -247,6 +252,7 @@ final class InspectCommand implements Callable<Integer> {
             if (cams != null) {
                 builder.cams(cams.stream().map(CamMethod::builtIn).toList());
             }
+            builder.faithfulness(faithfulness);
             if (visualize > 0) {
                 builder.visualize(visualize, visualizeSteps);
             }
