@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * A class-activation-map method: from a layer's output and the gradient of a class score with
@@ -18,7 +19,7 @@ import java.util.Objects;
 public interface CamMethod {
 
     /** Grad-CAM (Selvaraju et al. 2017): {@code w_k} = the spatial mean of the gradient; map = ReLU(sum_k w_k A_k). */
-    CamMethod GRAD_CAM = weighing("Grad-CAM", CamFormulas::gradCamWeights);
+    CamMethod GRAD_CAM = weigh("Grad-CAM", true, false, CamFormulas::gradCamWeights);
 
     /**
      * Grad-CAM++ (Chattopadhyay et al. 2018), in pytorch-grad-cam's form: with g = d logit / d A,
@@ -26,16 +27,18 @@ public interface CamMethod {
      * {@code w_k = sum_ij alpha ReLU(g)}. The paper differentiates exp(logit), which multiplies
      * every weight by the same exp(logit): the map's shape is the same.
      */
-    CamMethod GRAD_CAM_PLUS_PLUS = weighing("Grad-CAM++", CamFormulas::gradCamPlusPlusWeights);
+    CamMethod GRAD_CAM_PLUS_PLUS = weigh("Grad-CAM++", true, false, CamFormulas::gradCamPlusPlusWeights);
 
     /** XGrad-CAM (Fu et al. 2020): {@code w_k = sum_ij(g A_k) / (sum_ij A_k + 1e-7)}. */
-    CamMethod XGRAD_CAM = weighing("XGrad-CAM", CamFormulas::xGradCamWeights);
+    CamMethod XGRAD_CAM = weigh("XGrad-CAM", true, false, CamFormulas::xGradCamWeights);
 
     /** HiResCAM (Draelos and Carin 2020): map = ReLU(sum_k g_k * A_k), element by element; no channel weights. */
-    CamMethod HIRES_CAM = elementWise("HiResCAM", false);
+    CamMethod HIRES_CAM = map("HiResCAM", true,
+            in -> CamFormulas.elementWiseSum(in.activation(), in.gradient(), false));
 
     /** LayerCAM (Jiang et al. 2021): map = ReLU(sum_k ReLU(g_k) * A_k), element by element; no channel weights. */
-    CamMethod LAYER_CAM = elementWise("LayerCAM", true);
+    CamMethod LAYER_CAM = map("LayerCAM", true,
+            in -> CamFormulas.elementWiseSum(in.activation(), in.gradient(), true));
 
     /**
      * Eigen-CAM (Muhammad and Yeasin 2020): the layer's output projected on its first principal
@@ -46,18 +49,8 @@ public interface CamMethod {
     CamMethod EIGEN_CAM = eigenCam(true);
 
     /** EigenGrad-CAM: Eigen-CAM of {@code g * A}, element by element, as pytorch-grad-cam defines it. */
-    CamMethod EIGEN_GRAD_CAM = new CamMethod() {
-        @Override
-        public String name() {
-            return "EigenGrad-CAM";
-        }
-
-        @Override
-        public ClassActivationMap compute(CamInput input) {
-            return ClassActivationMap.of(name(), input, null, CamFormulas.principalProjection(
-                    CamFormulas.product(input.activation(), input.gradient()), true));
-        }
-    };
+    CamMethod EIGEN_GRAD_CAM = map("EigenGrad-CAM", true,
+            in -> CamFormulas.principalProjection(CamFormulas.product(in.activation(), in.gradient()), true));
 
     /**
      * Score-CAM (Wang et al. 2020): the picture masked by each channel (upsampled bilinearly with
@@ -67,28 +60,7 @@ public interface CamMethod {
      * first, which the softmax over channels cancels. No gradient; K passes, run as batches. Needs
      * a {@link CamInput#withScorer scorer}.
      */
-    CamMethod SCORE_CAM = new CamMethod() {
-        @Override
-        public String name() {
-            return "Score-CAM";
-        }
-
-        @Override
-        public ClassActivationMap compute(CamInput input) {
-            double[] w = CamFormulas.scoreCamWeights(input);
-            return ClassActivationMap.of(name(), input, w, CamFormulas.weightedSum(input.activation(), w));
-        }
-
-        @Override
-        public boolean usesGradient() {
-            return false;
-        }
-
-        @Override
-        public boolean perturbs() {
-            return true;
-        }
-    };
+    CamMethod SCORE_CAM = weigh("Score-CAM", false, true, CamFormulas::scoreCamWeights);
 
     /** The method's name, shown in reports. */
     String name();
@@ -138,54 +110,56 @@ public interface CamMethod {
 
     /** Eigen-CAM, with each channel centred over the positions first (pytorch-grad-cam) or not (the paper's text). */
     static CamMethod eigenCam(boolean centred) {
+        return map(centred ? "Eigen-CAM" : "Eigen-CAM (uncentred)", false,
+                in -> CamFormulas.principalProjection(in.activation(), centred));
+    }
+
+    /** A method that weighs channels from the gradient: map = ReLU(sum_k w_k A_k), {@code w} from {@code weights}. */
+    static CamMethod weighing(String name, Function<CamInput, double[]> weights) {
+        return weigh(name, true, false, weights);
+    }
+
+    private static CamMethod weigh(String name, boolean usesGradient, boolean perturbs, Function<CamInput, double[]> weights) {
+        Objects.requireNonNull(weights, "weights");
+        return define(name, usesGradient, perturbs, input -> {
+            double[] w = weights.apply(input);
+            return ClassActivationMap.of(name, input, w, CamFormulas.weightedSum(input.activation(), w));
+        });
+    }
+
+    private static CamMethod map(String name, boolean usesGradient, Function<CamInput, float[]> map) {
+        Objects.requireNonNull(map, "map");
+        return define(name, usesGradient, false, input -> ClassActivationMap.of(name, input, null, map.apply(input)));
+    }
+
+    /** An anonymous class: a named nested one would be initialised apart from this interface, and could deadlock with it. */
+    private static CamMethod define(String name, boolean usesGradient, boolean perturbs,
+                                    Function<CamInput, ClassActivationMap> computation) {
+        Objects.requireNonNull(name, "name");
         return new CamMethod() {
             @Override
             public String name() {
-                return centred ? "Eigen-CAM" : "Eigen-CAM (uncentred)";
+                return name;
             }
 
             @Override
             public ClassActivationMap compute(CamInput input) {
-                return ClassActivationMap.of(name(), input, null,
-                        CamFormulas.principalProjection(input.activation(), centred));
+                return computation.apply(Objects.requireNonNull(input, "input"));
             }
 
             @Override
             public boolean usesGradient() {
-                return false;
-            }
-        };
-    }
-
-    /** A method that weighs channels: map = ReLU(sum_k w_k A_k), {@code w} from {@code weights}. */
-    static CamMethod weighing(String name, java.util.function.Function<CamInput, double[]> weights) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(weights, "weights");
-        return new CamMethod() {
-            @Override
-            public String name() {
-                return name;
+                return usesGradient;
             }
 
             @Override
-            public ClassActivationMap compute(CamInput input) {
-                double[] w = weights.apply(input);
-                return ClassActivationMap.of(name, input, w, CamFormulas.weightedSum(input.activation(), w));
-            }
-        };
-    }
-
-    private static CamMethod elementWise(String name, boolean positiveGradient) {
-        return new CamMethod() {
-            @Override
-            public String name() {
-                return name;
+            public boolean perturbs() {
+                return perturbs;
             }
 
             @Override
-            public ClassActivationMap compute(CamInput input) {
-                return ClassActivationMap.of(name, input, null,
-                        CamFormulas.elementWiseSum(input.activation(), input.gradient(), positiveGradient));
+            public String toString() {
+                return "CamMethod[" + name + "]";
             }
         };
     }

@@ -270,6 +270,19 @@ class ExplanationsTest {
         assertThat(md).contains("| Trained | Random weights |", "![top channels of conv\\_a](random-conv_a.png)",
                 "<br>25.0 %, tabby \\<cat\\> \\| striped, 5<br>"); // a table cell cannot hold the table of classes
 
+        // With class activation maps on both sides, how alike each method's two maps order the picture.
+        FeatureMap flat = FeatureMap.copyOf(Tap.of("t", new MapShape(1, 2, 2)), new float[4]);
+        CamInput in = new CamInput(flat, flat, 5, "tabby", 0.25f);
+        BufferedImage blank = new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB);
+        Inspection trainedMaps = trained.withClassActivationMaps(List.of(ClassActivationMap.of("Mine", in, null,
+                new float[] {1, 2, 3, 4}), ClassActivationMap.of("Same", in, null, new float[] {1, 2, 3, 4})), List.of(blank, blank));
+        Inspection randomMaps = random.withClassActivationMaps(List.of(ClassActivationMap.of("Mine", in, null,
+                new float[] {4, 3, 2, 1}), ClassActivationMap.of("Same", in, null, new float[] {2, 4, 6, 8})), List.of(blank, blank));
+        Path withMaps = dir.resolve("with-maps");
+        String mapsMd = Files.readString(ReportWriter.writeSanityCheck(trainedMaps, randomMaps, withMaps).markdown());
+        assertThat(mapsMd).contains("## How much each map depends on training", "| Mine | -1.00 |", "| Same | 1.00 |");
+        assertThat(md).doesNotContain("How much each map depends on training");
+
         assertThatThrownBy(() -> ReportWriter.writeSanityCheck(trained, trained, dir))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("A sanity check compares with random weights, but the second inspection's weights are made up for tests");

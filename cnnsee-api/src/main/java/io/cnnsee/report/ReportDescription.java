@@ -81,6 +81,11 @@ final class ReportDescription {
         section(blocks, columns, "How each method sees it", c -> !c.cams().isEmpty(), c -> List.of(
                 new Pictures(cams(c)),
                 paragraph(Kind.CAPTION, new Text(camsLine(c.inspection())))));
+        if (side && !first.classActivationMaps().isEmpty()
+                && columns.get(1).inspection().classActivationMaps().size() == first.classActivationMaps().size()) {
+            blocks.add(new Section(List.of(new Wording("How much each map depends on training")), List.of(
+                    sanityTable(first, columns.get(1).inspection()), paragraph(Kind.CAPTION, new Wording(SANITY_LINE)))));
+        }
         section(blocks, columns, "How faithful each map is", c -> !c.inspection().faithfulness().isEmpty(), c -> List.of(
                 faithfulnessTable(c.inspection().faithfulness()),
                 paragraph(Kind.CAPTION, new Wording(FAITHFULNESS_LINE))));
@@ -258,6 +263,22 @@ final class ReportDescription {
             + " probability as the pixels the map ranks highest are removed first, the area under the curve (lower is"
             + " better). Insertion: as they are given first (higher is better). Average drop: how much the probability"
             + " falls on the picture times the map (lower is better); up: whether it rises instead (docs/explanations.md).";
+
+    static final String SANITY_LINE = "Spearman's rank correlation of each method's map for the trained network and for"
+            + " the same network with random weights (Adebayo et al. 2018): near 1, the map does not depend on what"
+            + " the network learned, and explains the architecture rather than the training; near 0 or below, it does.";
+
+    /** Per method, how alike its trained and randomised maps order the picture. */
+    private static Table sanityTable(Inspection trained, Inspection randomised) {
+        List<List<Inline>> rows = new ArrayList<>();
+        for (int i = 0; i < trained.classActivationMaps().size(); i++) {
+            ClassActivationMap t = trained.classActivationMaps().get(i);
+            ClassActivationMap r = randomised.classActivationMaps().get(i);
+            rows.add(List.of(new Text(t.method()), new Wording(String.format(Locale.ROOT, "%.2f",
+                    Faithfulness.rankCorrelation(t.heatmap().toArray(), r.heatmap().toArray())))));
+        }
+        return new Table(List.of(new TableColumn("method", false), new TableColumn("rank correlation", true)), rows);
+    }
 
     /** One row per map, the most faithful first. */
     private static Table faithfulnessTable(List<Faithfulness.Scores> scores) {

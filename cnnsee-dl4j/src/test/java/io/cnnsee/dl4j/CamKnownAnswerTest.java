@@ -6,26 +6,12 @@ import io.cnnsee.Channel;
 import io.cnnsee.ClassActivationMap;
 import io.cnnsee.ClassGradient;
 import io.cnnsee.FeatureMapInspector;
-import io.cnnsee.ImageInput;
 import io.cnnsee.Inspection;
 import io.cnnsee.Tap;
 import io.cnnsee.report.Report;
 import io.cnnsee.report.ReportWriter;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -52,20 +38,7 @@ class CamKnownAnswerTest {
     Path dir;
 
     static Dl4jModel twoObjects() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.FLOAT).list()
-                .layer(new ConvolutionLayer.Builder(1, 1).name("colour").nOut(2).activation(Activation.IDENTITY).build())
-                .layer(new ActivationLayer.Builder().name("squash").activation(Activation.TANH).build())
-                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).name("mean").build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("classes").nOut(2)
-                        .activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.convolutional(SIDE, SIDE, 3)).build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        net.getLayer(0).setParam("W", Nd4j.create(new float[] {1, 0, 0, 0, 0, 1}, new long[] {2, 3, 1, 1}, 'c'));
-        net.getLayer(0).setParam("b", Nd4j.zeros(DataType.FLOAT, 1, 2));
-        net.getLayer(3).setParam("W", Nd4j.create(new float[] {1, 0, 0, 1}, new long[] {2, 2}, 'c'));
-        net.getLayer(3).setParam("b", Nd4j.zeros(DataType.FLOAT, 1, 2));
-        return Dl4jModels.of(net, ImageInput.unit(SIDE));
+        return TwoObjects.network(SIDE);
     }
 
     /** Red at rows 1-3, columns 0-2 (full in rows 1-2, half in row 3), blue at rows 4-6, columns 5-7. */
