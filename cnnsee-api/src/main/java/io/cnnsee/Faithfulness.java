@@ -139,6 +139,87 @@ public final class Faithfulness {
         return new Curve(kind, probabilities, area(probabilities));
     }
 
+    /** ROAD's percentages of pixels removed, as Rong et al. and pytorch-grad-cam take them. */
+    public static final List<Integer> ROAD_PERCENTAGES = List.of(10, 20, 30, 40, 50, 60, 70, 80, 90);
+    /** The noise ROAD adds to imputed values, in the network input's units, as pytorch-grad-cam's default. */
+    public static final double ROAD_NOISE = 0.01;
+
+    /**
+     * ROAD (Rong et al. 2022): the class's probability after each percentage of pixels is removed,
+     * the most relevant first (MoRF) and the least relevant first (LeRF), the holes filled by noisy
+     * linear imputation so that their shape does not tell the network what was removed. The score
+     * is the mean over the percentages of (LeRF - MoRF) / 2, as pytorch-grad-cam's ROADCombined:
+     * higher is better.
+     */
+    public record Road(List<Integer> percentages, double[] mostRelevantFirst, double[] leastRelevantFirst, double score) {
+        public Road {
+            percentages = List.copyOf(percentages);
+            mostRelevantFirst = mostRelevantFirst.clone();
+            leastRelevantFirst = leastRelevantFirst.clone();
+        }
+
+        @Override
+        public double[] mostRelevantFirst() {
+            return mostRelevantFirst.clone();
+        }
+
+        @Override
+        public double[] leastRelevantFirst() {
+            return leastRelevantFirst.clone();
+        }
+    }
+
+    /**
+     * ROAD of {@code saliency} (one value per input position) for {@code classIndex}; 2 pictures
+     * per percentage, scored as batches.
+     *
+     * @param noise the imputation noise's standard deviation ({@link #ROAD_NOISE}); 0 for none
+     */
+    public static Road road(InputScores model, float[] input, float[] saliency, int classIndex, List<Integer> percentages,
+                            double noise, long seed) {
+        int plane = plane(model, input, saliency);
+        Objects.requireNonNull(percentages, "percentages");
+        MapShape shape = model.inputShape();
+        int[] descending = IntStream.range(0, plane).boxed()
+                .sorted(Comparator.comparingDouble((Integer p) -> -saliency[p]).thenComparingInt(p -> p))
+                .mapToInt(Integer::intValue).toArray();
+        int[] ascending = IntStream.range(0, plane).boxed()
+                .sorted(Comparator.comparingDouble((Integer p) -> saliency[p]).thenComparingInt(p -> p))
+                .mapToInt(Integer::intValue).toArray();
+        List<float[]> pictures = new ArrayList<>(2 * percentages.size());
+        for (int percent : percentages) {
+            if (percent < 0 || percent > 100) {
+                throw new IllegalArgumentException("ROAD removes 0 to 100 % of the pixels, was " + percent);
+            }
+            int count = (int) Math.round(percent / 100.0 * plane);
+            for (int[] order : new int[][] {descending, ascending}) {
+                boolean[] removed = new boolean[plane];
+                for (int i = 0; i < count; i++) {
+                    removed[order[i]] = true;
+                }
+                pictures.add(NoisyLinearImputer.impute(input, shape.height(), shape.width(), removed, noise, seed + pictures.size()));
+            }
+        }
+        double[] morf = new double[percentages.size()];
+        double[] lerf = new double[percentages.size()];
+        double score = 0;
+        for (int from = 0; from < pictures.size(); from += CHUNK) {
+            List<float[]> logits = model.classScores(pictures.subList(from, Math.min(pictures.size(), from + CHUNK)));
+            for (int i = 0; i < logits.size(); i++) {
+                int index = (from + i) / 2;
+                if ((from + i) % 2 == 0) {
+                    morf[index] = probability(logits.get(i), classIndex);
+                } else {
+                    lerf[index] = probability(logits.get(i), classIndex);
+                }
+            }
+        }
+        for (int i = 0; i < morf.length; i++) {
+            score += (lerf[i] - morf[i]) / 2 / morf.length;
+        }
+        return new Road(percentages, morf, lerf, score);
+    }
+
     /** The trapezoid rule over 0..1, the steps equally spaced. */
     static double area(double[] values) {
         double sum = 0;

@@ -152,4 +152,55 @@ class FaithfulnessTest {
         assertThatThrownBy(() -> Faithfulness.rankCorrelation(new float[] {1}, new float[] {1}))
                 .hasMessage("Two maps of the same size, at least 2 values, were 1 and 1");
     }
+
+    /**
+     * ROAD with the noise off, worked out on paper: a removed corner of the 2 x 2 input takes
+     * (1/6, 1/6, 1/12)-weighted means of its 3 neighbours; two removed pixels solve two equations.
+     */
+    @Test
+    void roadImputesLinearlyAndComparesLeastWithMostRelevantFirst() {
+        Linear model = new Linear(1, 1, 1, 1);
+        float[] saliency = {0.1f, 0.9f, 0.5f, 0.8f};
+        Faithfulness.Road road = Faithfulness.road(model, X, saliency, 0, List.of(25, 50), 0, 1);
+        // 25 %: MoRF removes position 1 (imputed 2.6), LeRF position 0 (2.8). 50 %: MoRF removes 1 and 3
+        // (13/7 and 15/7), LeRF 0 and 2 (20/7 and 22/7).
+        double[] morf = {sigmoid(1 + 2.6 + 3 + 4), sigmoid(1 + 13 / 7.0 + 3 + 15 / 7.0)};
+        double[] lerf = {sigmoid(2.8 + 2 + 3 + 4), sigmoid(20 / 7.0 + 2 + 22 / 7.0 + 4)};
+        assertThat(road.mostRelevantFirst()).containsExactly(morf, within(1e-5));
+        assertThat(road.leastRelevantFirst()).containsExactly(lerf, within(1e-5));
+        assertThat(road.score()).isCloseTo(((lerf[0] - morf[0]) / 2 + (lerf[1] - morf[1]) / 2) / 2, within(1e-6));
+        assertThat(road.percentages()).containsExactly(25, 50);
+        assertThatThrownBy(() -> Faithfulness.road(model, X, saliency, 0, List.of(120), 0, 1))
+                .hasMessage("ROAD removes 0 to 100 % of the pixels, was 120");
+    }
+
+    /** A linear ramp is its own linear imputation where every neighbour is inside; noise is added on top, seeded. */
+    @Test
+    void theImputerKeepsARampAndItsNoiseIsSeeded() {
+        int h = 12;
+        int w = 10;
+        float[] ramp = new float[h * w];
+        boolean[] removed = new boolean[h * w];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                ramp[y * w + x] = 0.5f * y - 0.25f * x + 3;
+                removed[y * w + x] = y >= 2 && y < 9 && x >= 3 && x < 8;
+            }
+        }
+        float[] imputed = NoisyLinearImputer.impute(ramp, h, w, removed, 0, 7);
+        assertThat(imputed).containsExactly(ramp, within(1e-4f));
+        float[] noisy = NoisyLinearImputer.impute(ramp, h, w, removed, 0.01, 7);
+        assertThat(NoisyLinearImputer.impute(ramp, h, w, removed, 0.01, 7)).containsExactly(noisy);
+        double spread = 0;
+        int n = 0;
+        for (int i = 0; i < ramp.length; i++) {
+            if (removed[i]) {
+                spread += Math.pow(noisy[i] - ramp[i], 2);
+                n++;
+            } else {
+                assertThat(noisy[i]).isEqualTo(ramp[i]);
+            }
+        }
+        assertThat(Math.sqrt(spread / n)).isBetween(0.005, 0.02);
+    }
 }
