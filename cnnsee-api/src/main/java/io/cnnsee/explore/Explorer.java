@@ -1,12 +1,15 @@
 package io.cnnsee.explore;
 
+import io.cnnsee.CamInput;
+import io.cnnsee.CamMethod;
+import io.cnnsee.ClassActivationMap;
+import io.cnnsee.InputScores;
 import io.cnnsee.ChannelRanker;
 import io.cnnsee.ClassGradient;
 import io.cnnsee.ClassGradients;
 import io.cnnsee.Classifying;
 import io.cnnsee.FeatureMap;
 import io.cnnsee.FeatureMapInspector;
-import io.cnnsee.GradCam;
 import io.cnnsee.InspectableModel;
 import io.cnnsee.Inspection;
 import io.cnnsee.Prediction;
@@ -152,16 +155,19 @@ public final class Explorer {
     }
 
     /**
-     * Grad-CAM of class {@code classIndex} at layer {@code layer} of {@code exploration}, over its
-     * picture: one forward and one backward pass.
+     * The class activation map of {@code method} for class {@code classIndex} at layer
+     * {@code layer} of {@code exploration}, over its picture: one forward and one backward pass,
+     * and for methods that perturb the picture (Score-CAM) their forward batches.
      *
-     * @throws UnsupportedCapabilityException if the model does not classify or cannot differentiate
+     * @throws UnsupportedCapabilityException if the model does not classify, cannot differentiate,
+     *                                        or cannot score inputs for a method that perturbs
      * @throws IllegalArgumentException        if there is no such class or layer
      */
-    public GradCamView gradCam(Exploration exploration, int classIndex, int layer) {
+    public CamView cam(Exploration exploration, int classIndex, int layer, CamMethod method) {
         Objects.requireNonNull(exploration, "exploration");
+        Objects.requireNonNull(method, "method");
         if (differentiable == null) {
-            model.require(ClassGradients.class, "Grad-CAM");
+            model.require(ClassGradients.class, method.name());
         }
         int count = differentiable.classCount();
         if (classIndex < 0 || classIndex >= count) {
@@ -170,19 +176,24 @@ public final class Explorer {
         }
         Tap tap = exploration.map(layer).tap();
         ClassGradient gradient = differentiable.classGradient(exploration.picture(), classIndex, List.of(tap));
-        GradCam cam = gradient.gradCam(tap, differentiable.classLabel(classIndex));
-        BufferedImage overlay = cam.overlay(Resize.fit(exploration.picture(), GRAD_CAM_SIDE), Colormap.TURBO,
+        CamInput input = CamInput.of(gradient, tap, differentiable.classLabel(classIndex));
+        if (method.perturbs()) {
+            InputScores scores = model.require(InputScores.class, method.name());
+            input = input.withScorer(scores, scores.networkInput(exploration.picture()));
+        }
+        ClassActivationMap map = method.compute(input);
+        BufferedImage overlay = map.overlay(Resize.fit(exploration.picture(), GRAD_CAM_SIDE), Colormap.TURBO,
                 FeatureMapInspector.OVERLAY_ALPHA);
-        return new GradCamView(cam, Png.encode(overlay));
+        return new CamView(map, Png.encode(overlay));
     }
 
-    /** Grad-CAM as the page shows it: the map's class and layer, and the overlay as PNG bytes. */
-    public record GradCamView(GradCam gradCam, byte[] png) {
+    /** A class activation map as the page shows it: its method, class and layer, and the overlay as PNG bytes. */
+    public record CamView(ClassActivationMap map, byte[] png) {
 
         public String json() {
-            return new Json().object().name("classIndex").value(gradCam.classIndex()).name("label").value(gradCam.label())
-                    .name("probability").value(gradCam.probability()).name("layer").value(gradCam.tap().layerName())
-                    .name("png").value(ExplorerPage.dataUri(png)).end().toString();
+            return new Json().object().name("method").value(map.method()).name("classIndex").value(map.classIndex())
+                    .name("label").value(map.label()).name("probability").value(map.probability())
+                    .name("layer").value(map.tap().layerName()).name("png").value(ExplorerPage.dataUri(png)).end().toString();
         }
     }
 
@@ -217,6 +228,10 @@ public final class Explorer {
         j.endArray().name("rankers").array();
         for (ChannelRanker r : rankers) {
             j.value(r.name());
+        }
+        j.endArray().name("cams").array();
+        for (CamMethod m : classes.isEmpty() ? List.<CamMethod>of() : CamMethod.builtIns()) {
+            j.object().name("key").value(CamMethod.key(m.name())).name("name").value(m.name()).end();
         }
         j.endArray().name("colormaps").raw(ExplorerPage.colormapsJson());
         return j.end().toString();

@@ -46,7 +46,8 @@
       },
       values: async (e, i, c) => new Float32Array(await (await bytes(await fetch(api(e, "/layers/" + i + "/channels/" + c)))).arrayBuffer()),
       pictureUrl: (e) => api(e, "/picture.png"),
-      gradCam: async (e, cls, layer) => answer(await fetch(api(e, "/gradcam?class=" + cls + "&layer=" + layer))),
+      gradCam: async (e, cls, layer, method) => answer(await fetch(api(e, "/gradcam?class=" + cls + "&layer=" + layer
+          + "&method=" + encodeURIComponent(method)))),
       reportUrl: (e) => api(e, "/report.zip")
     };
   }
@@ -368,7 +369,12 @@
     const classes = init.model.classes;
     section.hidden = classes.length === 0;
     if (classes.length === 0) return;
-    $("gradcam-help").textContent = "Which parts of the picture made the network choose a class, at the selected layer.";
+    $("gradcam-help").textContent = "Which parts of the picture made the network choose a class, at the selected layer,"
+      + " by the method chosen (docs/explanations.md).";
+    const methods = $("gradcam-method");
+    if (methods.options.length === 0) {
+      methods.append(...(init.model.cams || []).map((m) => { const o = document.createElement("option"); o.value = m.key; o.textContent = m.name; return o; }));
+    }
     const select = $("gradcam-class");
     const predicted = document.createElement("optgroup");
     predicted.label = "Predicted";
@@ -390,13 +396,14 @@
   async function runGradCam() {
     const e = state.exploration;
     const cls = $("gradcam-class").value;
+    const method = $("gradcam-method").value || "gradcam";
     $("gradcam-caption").textContent = "Computing…";
     try {
-      const g = await source.gradCam(e, cls, state.layerIndex);
+      const g = await source.gradCam(e, cls, state.layerIndex, method);
       if (e !== state.exploration) return;
       $("gradcam").src = g.png;
       $("gradcam").hidden = false;
-      $("gradcam-caption").textContent = g.label + " (" + (100 * g.probability).toFixed(1) + " %) at " + g.layer;
+      $("gradcam-caption").textContent = g.method + ": " + g.label + " (" + (100 * g.probability).toFixed(1) + " %) at " + g.layer;
       $("gradcam").dataset.classIndex = g.classIndex;
     } catch (err) {
       $("gradcam-caption").textContent = "";

@@ -1,5 +1,6 @@
 package io.cnnsee.serve;
 
+import io.cnnsee.CamMethod;
 import io.cnnsee.ImageLoader;
 import io.cnnsee.explore.Exploration;
 import io.cnnsee.explore.Explorer;
@@ -127,7 +128,9 @@ final class ExplorerHandler extends Handler.Abstract {
                 int classIndex = number(query.getValue("class"), "class");
                 String layer = query.getValue("layer");
                 int layerIndex = layer == null ? e.layerCount() - 1 : number(layer, "layer");
-                return json(response, callback, HttpStatus.OK_200, withPass(() -> explorer.gradCam(e, classIndex, layerIndex)).json());
+                String camName = query.getValue("method");
+                CamMethod cam = camName == null ? CamMethod.GRAD_CAM : CamMethod.builtIn(camName);
+                return json(response, callback, HttpStatus.OK_200, withPass(() -> explorer.cam(e, classIndex, layerIndex, cam)).json());
             }
             if (what.equals("/report.zip")) {
                 byte[] zip = withPass(() -> ReportZip.of(explorer.inspection(e), "cnnsee-report"));

@@ -113,12 +113,21 @@ class ExplorerBrowserTest {
             // Grad-CAM of "blue" at the pooled layer: hot over the blue columns, cold over the red ones.
             new Select(b.byId("gradcam-class")).selectByValue("2");
             b.byId("gradcam-run").click();
-            b.waiting().until(d -> b.byId("gradcam-caption").getText().startsWith("blue"));
+            b.waiting().until(d -> b.byId("gradcam-caption").getText().startsWith("Grad-CAM: blue"));
             assertThat(b.byId("gradcam-caption").getText()).endsWith("at pooled");
             long[] cold = pixel(b, "gradcam", 0.3, 0.5);
             long[] hot = pixel(b, "gradcam", 0.95, 0.5);
             assertThat(cold).containsExactly(blend(0xFF0000, Colormap.TURBO.rgb(0)));
             assertThat(hot).containsExactly(blend(ColourNetwork.BLUE, Colormap.TURBO.rgb(255)));
+            // Another method of the CAM family, chosen on the page: the same known answer.
+            Select methods = new Select(b.byId("gradcam-method"));
+            assertThat(methods.getOptions()).extracting(o -> o.getText()).containsExactly("Grad-CAM", "Grad-CAM++",
+                    "XGrad-CAM", "HiResCAM", "LayerCAM", "Eigen-CAM", "EigenGrad-CAM", "Score-CAM");
+            methods.selectByValue("layercam");
+            b.byId("gradcam-run").click();
+            b.waiting().until(d -> b.byId("gradcam-caption").getText().startsWith("LayerCAM: blue"));
+            assertThat(pixel(b, "gradcam", 0.3, 0.5)).containsExactly(blend(0xFF0000, Colormap.TURBO.rgb(0)));
+            assertThat(pixel(b, "gradcam", 0.95, 0.5)).containsExactly(blend(ColourNetwork.BLUE, Colormap.TURBO.rgb(255)));
 
             // A file that is no picture: a message, and the page keeps what it showed.
             Path notes = Files.writeString(dir.resolve("notes.txt"), "just some words");

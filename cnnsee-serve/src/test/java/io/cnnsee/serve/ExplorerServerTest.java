@@ -156,7 +156,15 @@ class ExplorerServerTest {
     void gradCamOfBlueLightsTheBlueColumns() throws Exception {
         String id = id(post(server, png(ColourNetwork.picture()), "halves.png"));
         String json = text(get("api/explorations/" + id + "/gradcam?class=2&layer=0"));
-        assertThat(json).contains("\"classIndex\":2,\"label\":\"blue\"").contains("\"layer\":\"colour\"").contains("data:image/png;base64,");
+        assertThat(json).contains("\"method\":\"Grad-CAM\",\"classIndex\":2,\"label\":\"blue\"")
+                .contains("\"layer\":\"colour\"").contains("data:image/png;base64,");
+        assertThat(text(get("api/explorations/" + id + "/gradcam?class=2&layer=0&method=scorecam")))
+                .contains("\"method\":\"Score-CAM\",\"classIndex\":2,\"label\":\"blue\"");
+        assertThat(text(get("api/explorations/" + id + "/gradcam?class=2&layer=0&method=gradcam%2B%2B")))
+                .contains("\"method\":\"Grad-CAM++\"");
+        HttpResponse<byte[]> unknown = get("api/explorations/" + id + "/gradcam?class=2&method=occlusion");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(text(unknown)).contains("Unknown CAM method 'occlusion': choose one of [gradcam, gradcam++,");
         assertThat(text(get("api/explorations/" + id + "/gradcam?class=7&layer=0"))).contains("No class 7: Colours has classes 0 to 2");
         assertThat(text(get("api/explorations/" + id + "/gradcam?class=x"))).contains("The class must be a number, was 'x'");
     }
