@@ -3,7 +3,8 @@ package io.cnnsee;
 /** The arithmetic of the built-in {@link CamMethod}s, in double precision; maps before clipping at 0. */
 final class CamFormulas {
 
-    /** pytorch-grad-cam's small constant against division by zero. */
+    /** pytorch-grad-cam's small constants against division by zero: Grad-CAM++'s, and XGrad-CAM's. */
+    static final double PLUS_PLUS_EPSILON = 1e-6;
     static final double EPSILON = 1e-7;
 
     private CamFormulas() {
@@ -31,7 +32,7 @@ final class CamFormulas {
                 if (d == 0) {
                     continue;
                 }
-                double alpha = d * d / (2 * d * d + sumA * d * d * d + EPSILON);
+                double alpha = d * d / (2 * d * d + sumA * d * d * d + PLUS_PLUS_EPSILON);
                 weight += alpha * Math.max(0, d);
             }
             w[k] = weight;

@@ -23,7 +23,7 @@ public interface CamMethod {
 
     /**
      * Grad-CAM++ (Chattopadhyay et al. 2018), in pytorch-grad-cam's form: with g = d logit / d A,
-     * {@code alpha = g^2 / (2 g^2 + sum_ij(A_k) g^3 + 1e-7)} (0 where g = 0) and
+     * {@code alpha = g^2 / (2 g^2 + sum_ij(A_k) g^3 + 1e-6)} (0 where g = 0) and
      * {@code w_k = sum_ij alpha ReLU(g)}. The paper differentiates exp(logit), which multiplies
      * every weight by the same exp(logit): the map's shape is the same.
      */
@@ -43,8 +43,8 @@ public interface CamMethod {
     /**
      * Eigen-CAM (Muhammad and Yeasin 2020): the layer's output projected on its first principal
      * component; no gradient. As pytorch-grad-cam, each channel is centred over the positions
-     * first; the component's sign, which a decomposition leaves open, is chosen so that the
-     * projection agrees with the channels' sum. {@link #eigenCam(boolean)} gives the uncentred form.
+     * first. The component's sign, which a decomposition leaves open (pytorch-grad-cam takes
+     * whatever its SVD gives), is cnnsee's choice: the sign that agrees with the channels' sum. {@link #eigenCam(boolean)} gives the uncentred form.
      */
     CamMethod EIGEN_CAM = eigenCam(true);
 

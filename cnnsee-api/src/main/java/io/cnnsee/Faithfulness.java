@@ -18,7 +18,8 @@ import java.util.stream.IntStream;
  *   <li><b>Insertion</b>: from nothing, the most salient pixels given first; higher is better.</li>
  *   <li><b>Average drop</b> and <b>increase in confidence</b> (Chattopadhyay et al. 2018): the
  *   picture multiplied by the map (0 to 1), its probability O against the picture's Y;
- *   drop = max(0, Y - O) / Y, lower is better; increase when O > Y.</li>
+ *   drop = max(0, Y - O) / Y, the paper's relative form (pytorch-grad-cam's is the absolute
+ *   max(0, Y - O)), lower is better; increase when O > Y.</li>
  * </ul>
  *
  * <p>A removed pixel takes the value 0 of the network's input: black for inputs of 0..1, the
@@ -139,7 +140,11 @@ public final class Faithfulness {
         return new Curve(kind, probabilities, area(probabilities));
     }
 
-    /** ROAD's percentages of pixels removed, as Rong et al. and pytorch-grad-cam take them. */
+    /**
+     * ROAD's percentages of pixels removed, 10 to 90 as Rong et al. At p, exactly p % go, ties in
+     * reading order; pytorch-grad-cam removes what is at or above the p-th percentile instead,
+     * (100 - p) %, which gives the same combined score over these symmetric percentages.
+     */
     public static final List<Integer> ROAD_PERCENTAGES = List.of(10, 20, 30, 40, 50, 60, 70, 80, 90);
     /** The noise ROAD adds to imputed values, in the network input's units, as pytorch-grad-cam's default. */
     public static final double ROAD_NOISE = 0.01;

@@ -73,7 +73,7 @@ class CamMethodTest {
             for (int y = 0; y < H; y++) {
                 for (int x = 0; x < W; x++) {
                     double d = g[k][y][x];
-                    double alpha = d == 0 ? 0 : Math.pow(d, 2) / (2 * Math.pow(d, 2) + sumA * Math.pow(d, 3) + 1e-7);
+                    double alpha = d == 0 ? 0 : Math.pow(d, 2) / (2 * Math.pow(d, 2) + sumA * Math.pow(d, 3) + 1e-6);
                     w[k] += alpha * Math.max(d, 0);
                 }
             }

@@ -98,7 +98,7 @@ class CamKnownAnswerTest {
                 for (int y = 0; y < SIDE; y++) {
                     for (int x = 0; x < SIDE; x++) {
                         double d = g[y][x];
-                        plusPlus += d * d / (2 * d * d + sumA * d * d * d + 1e-7) * d;
+                        plusPlus += d * d / (2 * d * d + sumA * d * d * d + 1e-6) * d;
                     }
                 }
                 double[][] gradCam = new double[SIDE][SIDE];
