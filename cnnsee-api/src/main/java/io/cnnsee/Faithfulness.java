@@ -54,12 +54,17 @@ public final class Faithfulness {
         }
     }
 
-    /** One map's scores. */
-    public record Scores(String method, Curve deletion, Curve insertion, double averageDrop, boolean increase) {
+    /** One map's scores; {@code road} is null when ROAD was not asked for. */
+    public record Scores(String method, Curve deletion, Curve insertion, double averageDrop, boolean increase, Road road) {
         public Scores {
             Objects.requireNonNull(method, "method");
             Objects.requireNonNull(deletion, "deletion");
             Objects.requireNonNull(insertion, "insertion");
+        }
+
+        /** ROAD's result, when it was asked for. */
+        public java.util.Optional<Road> roadScores() {
+            return java.util.Optional.ofNullable(road);
         }
 
         /** Insertion's area less deletion's: higher is more faithful; how the report ranks methods. */
@@ -75,13 +80,22 @@ public final class Faithfulness {
      * @param steps the steps of each curve, at least 1
      */
     public static Scores of(InputScores model, float[] input, ClassActivationMap map, int steps) {
+        return of(model, input, map, steps, false);
+    }
+
+    /**
+     * Every score of {@code map}, and ROAD over {@link #ROAD_PERCENTAGES} with {@link #ROAD_NOISE}
+     * (seed 0) when {@code road}: slower, a linear system per perturbed picture.
+     */
+    public static Scores of(InputScores model, float[] input, ClassActivationMap map, int steps, boolean road) {
         Objects.requireNonNull(map, "map");
         MapShape shape = model.inputShape();
         float[] saliency = map.upsampled(shape.width(), shape.height());
         double[] confidence = confidence(model, input, saliency, map.classIndex());
         return new Scores(map.method(), deletion(model, input, saliency, map.classIndex(), steps),
                 insertion(model, input, saliency, map.classIndex(), steps),
-                Math.max(0, confidence[0] - confidence[1]) / confidence[0], confidence[1] > confidence[0]);
+                Math.max(0, confidence[0] - confidence[1]) / confidence[0], confidence[1] > confidence[0],
+                road ? road(model, input, saliency, map.classIndex(), ROAD_PERCENTAGES, ROAD_NOISE, 0) : null);
     }
 
     /** The deletion curve: the most salient of {@code saliency}'s pixels (one per input position) removed first. */

@@ -124,7 +124,8 @@ public final class FeatureMapInspector {
             List<CamMethod> methods = b.cams.isEmpty() && b.faithfulnessSteps > 0 ? List.of(CamMethod.GRAD_CAM) : b.cams;
             if (!methods.isEmpty()) {
                 int steps = b.faithfulnessSteps;
-                chosen.add((inspection, picture) -> classActivationMaps(inspection, picture, methods, steps));
+                boolean road = b.road;
+                chosen.add((inspection, picture) -> classActivationMaps(inspection, picture, methods, steps, road));
             }
         } else {
             this.gradCamTap = null;
@@ -255,7 +256,8 @@ public final class FeatureMapInspector {
                 OVERLAY_ALPHA));
     }
 
-    private Inspection classActivationMaps(Inspection inspection, Picture picture, List<CamMethod> methods, int faithfulnessSteps) {
+    private Inspection classActivationMaps(Inspection inspection, Picture picture, List<CamMethod> methods, int faithfulnessSteps,
+                                           boolean road) {
         ClassGradient gradient = picture.passes().gradient();
         CamInput input = CamInput.of(gradient, gradCamTap, classes.classLabel(gradient.classIndex()));
         float[] networkInput = scores == null ? null : scores.networkInput(picture.image());
@@ -276,7 +278,7 @@ public final class FeatureMapInspector {
         }
         List<Faithfulness.Scores> faithful = new ArrayList<>(maps.size());
         for (ClassActivationMap map : maps) {
-            faithful.add(Faithfulness.of(scores, networkInput, map, faithfulnessSteps));
+            faithful.add(Faithfulness.of(scores, networkInput, map, faithfulnessSteps, road));
         }
         return withMaps.withFaithfulness(faithful);
     }
@@ -367,6 +369,7 @@ public final class FeatureMapInspector {
         private SaliencyMethod saliency;
         private List<CamMethod> cams = List.of();
         private int faithfulnessSteps;
+        private boolean road;
         private int explainedClass = ClassGradient.MOST_PROBABLE_CLASS;
         private int overlays;
         private boolean firstLayerFilters;
@@ -413,10 +416,22 @@ public final class FeatureMapInspector {
          * @throws IllegalArgumentException if {@code steps < 0}
          */
         public Builder faithfulness(int steps) {
-            if (steps < 0) {
-                throw new IllegalArgumentException("Faithfulness curves take 0 (none) or more steps, was " + steps);
+            return faithfulness(steps, false);
+        }
+
+        /**
+         * {@link #faithfulness(int)}, and ROAD too when {@code road} ({@link Faithfulness#road}):
+         * 18 more forward passes a map, and a linear system solved for each.
+         *
+         * @throws IllegalArgumentException if {@code steps < 1} with ROAD, or below 0
+         */
+        public Builder faithfulness(int steps, boolean road) {
+            if (steps < 0 || road && steps < 1) {
+                throw new IllegalArgumentException("Faithfulness curves take " + (road ? "1" : "0 (none)")
+                        + " or more steps, was " + steps);
             }
             this.faithfulnessSteps = steps;
+            this.road = road;
             return this;
         }
 

@@ -262,7 +262,8 @@ final class ReportDescription {
     static final String FAITHFULNESS_LINE = "Most faithful first, by insertion less deletion. Deletion: the class's"
             + " probability as the pixels the map ranks highest are removed first, the area under the curve (lower is"
             + " better). Insertion: as they are given first (higher is better). Average drop: how much the probability"
-            + " falls on the picture times the map (lower is better); up: whether it rises instead (docs/explanations.md).";
+            + " falls on the picture times the map (lower is better); up: whether it rises instead; ROAD, when asked"
+            + " for: least less most relevant removed, the holes imputed (higher is better) (docs/explanations.md).";
 
     static final String SANITY_LINE = "Spearman's rank correlation of each method's map for the trained network and for"
             + " the same network with random weights (Adebayo et al. 2018): near 1, the map does not depend on what"
@@ -282,17 +283,27 @@ final class ReportDescription {
 
     /** One row per map, the most faithful first. */
     private static Table faithfulnessTable(List<Faithfulness.Scores> scores) {
+        boolean road = scores.stream().allMatch(s -> s.roadScores().isPresent());
         List<List<Inline>> rows = new ArrayList<>();
-        scores.stream().sorted(java.util.Comparator.comparingDouble(Faithfulness.Scores::difference).reversed()).forEach(s ->
-                rows.add(List.of(new Text(s.method()),
-                        new Wording(String.format(Locale.ROOT, "%.3f", s.deletion().area())),
-                        new Wording(String.format(Locale.ROOT, "%.3f", s.insertion().area())),
-                        new Wording(String.format(Locale.ROOT, "%+.3f", s.difference())),
-                        new Wording(String.format(Locale.ROOT, "%.1f %%", 100 * s.averageDrop())),
-                        new Wording(s.increase() ? "yes" : "no"))));
-        return new Table(List.of(new TableColumn("method", false), new TableColumn("deletion", true),
+        scores.stream().sorted(java.util.Comparator.comparingDouble(Faithfulness.Scores::difference).reversed()).forEach(s -> {
+            List<Inline> row = new ArrayList<>(List.of(new Text(s.method()),
+                    new Wording(String.format(Locale.ROOT, "%.3f", s.deletion().area())),
+                    new Wording(String.format(Locale.ROOT, "%.3f", s.insertion().area())),
+                    new Wording(String.format(Locale.ROOT, "%+.3f", s.difference())),
+                    new Wording(String.format(Locale.ROOT, "%.1f %%", 100 * s.averageDrop())),
+                    new Wording(s.increase() ? "yes" : "no")));
+            if (road) {
+                row.add(new Wording(String.format(Locale.ROOT, "%+.3f", s.roadScores().orElseThrow().score())));
+            }
+            rows.add(row);
+        });
+        List<TableColumn> columns = new ArrayList<>(List.of(new TableColumn("method", false), new TableColumn("deletion", true),
                 new TableColumn("insertion", true), new TableColumn("insertion - deletion", true),
-                new TableColumn("average drop", true), new TableColumn("up", false)), rows);
+                new TableColumn("average drop", true), new TableColumn("up", false)));
+        if (road) {
+            columns.add(new TableColumn("ROAD", true));
+        }
+        return new Table(columns, rows);
     }
 
     private static List<Picture> cams(ReportColumn c) {

@@ -173,7 +173,7 @@ class CamKnownAnswerTest {
         try (Dl4jModel model = twoObjects()) {
             double[][][] a = activation();
             Inspection result = FeatureMapInspector.builder().model(model).gradCamLayer("colour").explainedClass(0)
-                    .cams(CamMethod.GRAD_CAM, CamMethod.SCORE_CAM).faithfulness(SIDE * SIDE).channels(2).build()
+                    .cams(CamMethod.GRAD_CAM, CamMethod.SCORE_CAM).faithfulness(SIDE * SIDE, true).channels(2).build()
                     .run(picture(), "two.png");
             // Score-CAM: channel 0 masks the picture with its own red (0..1), channel 1 with its blue.
             double[] logit0 = new double[2];
@@ -215,6 +215,14 @@ class CamKnownAnswerTest {
             assertThat(gradCam.deletion().probabilities()).containsExactly(deletion, within(1e-5));
             assertThat(gradCam.insertion().probabilities()).containsExactly(insertion, within(1e-5));
             assertThat(result.faithfulness()).extracting(io.cnnsee.Faithfulness.Scores::method).containsExactly("Grad-CAM", "Score-CAM");
+            // ROAD, asked for too: the inspector's is the API's on the same map, input and seed.
+            io.cnnsee.Faithfulness.Road road = io.cnnsee.Faithfulness.road(model, model.networkInput(picture()),
+                    result.classActivationMaps().get(0).upsampled(SIDE, SIDE), 0, io.cnnsee.Faithfulness.ROAD_PERCENTAGES,
+                    io.cnnsee.Faithfulness.ROAD_NOISE, 0);
+            assertThat(gradCam.roadScores().orElseThrow().mostRelevantFirst()).containsExactly(road.mostRelevantFirst());
+            assertThat(gradCam.roadScores().orElseThrow().score()).isEqualTo(road.score());
+            // Removing the red first must hurt class 0 more than removing the rest first.
+            assertThat(road.score()).isPositive();
         }
     }
 

@@ -92,6 +92,10 @@ final class InspectCommand implements Callable<Integer> {
                     + "not given), average drop, increase in confidence, in a table that ranks the methods.")
     int faithfulness;
 
+    @Option(names = "--road", description = "With --faithfulness (32 steps unless given), also ROAD: 10 to 90 %% of the "
+            + "pixels removed most and least relevant first, the holes imputed (slower: a linear system per picture).")
+    boolean road;
+
     @Option(names = "--class", paramLabel = "N",
             description = "The class (ImageNet: 0-999) Grad-CAM and --ranker grad-cam explain (default: each picture's "
                     + "most probable class).")
@@ -231,7 +235,7 @@ final class InspectCommand implements Callable<Integer> {
             } else {
                 builder.ranker(ChannelRanker.builtIn(ranker));
             }
-            boolean explains = gradCam || gradCamLayer != null || saliency != null || cams != null || faithfulness > 0
+            boolean explains = gradCam || gradCamLayer != null || saliency != null || cams != null || faithfulness > 0 || road
                     || GradientRanker.GRAD_CAM.name().equalsIgnoreCase(ranker.strip());
             if (explainedClass != null && !explains) {
                 throw new IllegalArgumentException(
@@ -252,7 +256,7 @@ final class InspectCommand implements Callable<Integer> {
             if (cams != null) {
                 builder.cams(cams.stream().map(CamMethod::builtIn).toList());
             }
-            builder.faithfulness(faithfulness);
+            builder.faithfulness(road && faithfulness == 0 ? io.cnnsee.Faithfulness.DEFAULT_STEPS : faithfulness, road);
             if (visualize > 0) {
                 builder.visualize(visualize, visualizeSteps);
             }

@@ -157,13 +157,13 @@ class ModelChoiceCliTest {
         Path onnx = Path.of(ModelChoiceCliTest.class.getResource("/onnx/mobilenet_like_opset17.onnx").toURI());
         Path out = dir.resolve("onnx");
         CnnseeCliTest.Run run = cnnsee("inspect", CHELSEA.toString(), "--model", onnx.toString(), "--input", "torch",
-                "--grad-cam", "--cam", "gradcam++,layercam,eigencam,scorecam", "--faithfulness", "8", "--out", out.toString());
+                "--grad-cam", "--cam", "gradcam++,layercam,eigencam,scorecam", "--faithfulness", "8", "--road", "--out", out.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.err()).contains("Taps: /Relu_2 (16 x 16 x 16)", "sees class ");
         assertThat(out.resolve("chelsea").resolve("cam-gradcamplusplus.png")).exists();
         assertThat(Files.readString(out.resolve("chelsea").resolve("report.html"))).contains("<h2>How each method sees it</h2>",
                 "Left to right: Grad-CAM++, LayerCAM, Eigen-CAM, Score-CAM, at /Relu_2 for class ",
-                "<h2>How faithful each map is</h2>", "<th>insertion - deletion</th>");
+                "<h2>How faithful each map is</h2>", "<th>insertion - deletion</th>", "<th>ROAD</th>");
         CnnseeCliTest.Run unknown = cnnsee("inspect", CHELSEA.toString(), "--model", onnx.toString(), "--input", "torch",
                 "--cam", "gradcam,ablationcam");
         assertThat(unknown.exitCode()).isEqualTo(2);
