@@ -144,6 +144,10 @@ public final class FeatureMapInspector {
         if (b.saliency != null) {
             model.require(Classifying.class, "Saliency");
             model.require(InputGradients.class, "Saliency");
+            if (b.saliency == SaliencyMethod.GUIDED_BACKPROP || b.saliency == SaliencyMethod.GUIDED_GRAD_CAM) {
+                model.require(GuidedGradients.class, b.saliency == SaliencyMethod.GUIDED_BACKPROP ? "Guided Backpropagation"
+                        : "Guided Grad-CAM");
+            }
             SaliencyMethod method = b.saliency;
             chosen.add((inspection, picture) -> saliency(inspection, picture, method));
         }

@@ -13,7 +13,11 @@ import java.util.Objects;
 public enum SaliencyMethod {
     VANILLA("vanilla"),
     SMOOTHGRAD("smoothgrad"),
-    INTEGRATED_GRADIENTS("integrated-gradients");
+    INTEGRATED_GRADIENTS("integrated-gradients"),
+    /** Guided Backpropagation: needs {@link GuidedGradients}. */
+    GUIDED_BACKPROP("guided-backprop"),
+    /** Guided Grad-CAM at the model's last default tap: needs {@link GuidedGradients} and {@link ClassGradients}. */
+    GUIDED_GRAD_CAM("guided-gradcam");
 
     /** SmoothGrad's samples and noise, Integrated Gradients' steps. */
     public static final int SAMPLES = 25;
@@ -26,7 +30,7 @@ public enum SaliencyMethod {
         this.cliName = cliName;
     }
 
-    /** The name the command line takes: {@code vanilla}, {@code smoothgrad}, {@code integrated-gradients}. */
+    /** The name the command line takes: {@code vanilla}, {@code smoothgrad}, {@code integrated-gradients}, {@code guided-backprop}, {@code guided-gradcam}. */
     public String cliName() {
         return cliName;
     }
@@ -43,7 +47,8 @@ public enum SaliencyMethod {
                 return m;
             }
         }
-        throw new IllegalArgumentException("Unknown saliency '" + name + "': choose vanilla, smoothgrad or integrated-gradients");
+        throw new IllegalArgumentException("Unknown saliency '" + name + "': choose vanilla, smoothgrad, integrated-gradients,"
+                + " guided-backprop or guided-gradcam");
     }
 
     /** The saliency of {@code objective} for {@code image}; SmoothGrad's noise drawn from {@code seed}. */
@@ -52,6 +57,17 @@ public enum SaliencyMethod {
             case VANILLA -> Saliency.vanilla(model, image, objective);
             case SMOOTHGRAD -> Saliency.smoothGrad(model, image, objective, SAMPLES, NOISE, seed);
             case INTEGRATED_GRADIENTS -> Saliency.integratedGradients(model, image, objective, null, STEPS);
+            case GUIDED_BACKPROP -> Saliency.guidedBackprop(model, image, objective);
+            case GUIDED_GRAD_CAM -> Saliency.guidedGradCam(model, image, classOf(objective),
+                    model.taps().get(model.taps().size() - 1));
         };
+    }
+
+    /** The class of an objective that is one class's logit, which Guided Grad-CAM explains. */
+    private static int classOf(Objective objective) {
+        if (objective.terms().size() != 1 || objective.terms().get(0).kind() != Objective.Kind.CLASS_LOGIT) {
+            throw new IllegalArgumentException("Guided Grad-CAM explains one class's logit, not " + objective);
+        }
+        return objective.terms().get(0).index();
     }
 }

@@ -133,6 +133,12 @@ final class CompiledRuns implements AutoCloseable {
      * @param nodeOf the node a term reads: a tap's vertex, or for a class score the classifier's logits
      */
     List<Gradient> inputGradients(List<float[]> inputs, List<Objective> objectives, ToIntFunction<Objective.Term> nodeOf) {
+        return inputGradients(inputs, objectives, nodeOf, false);
+    }
+
+    /** {@link #inputGradients}, each ReLU's way back guided when {@code guided} (guided backpropagation). */
+    List<Gradient> inputGradients(List<float[]> inputs, List<Objective> objectives, ToIntFunction<Objective.Term> nodeOf,
+                                  boolean guided) {
         List<Gradient> out = new ArrayList<>(inputs.size());
         for (int from = 0; from < inputs.size(); from += batch) {
             int count = Math.min(batch, inputs.size() - from);
@@ -140,7 +146,7 @@ final class CompiledRuns implements AutoCloseable {
             for (int p = 0; p < count; p++) {
                 objectives.get(from + p).terms().forEach(t -> seeds.add(nodeOf.applyAsInt(t)));
             }
-            Plan plan = network.gradients(count, seeds, seeds, Set.of(input));
+            Plan plan = network.gradients(count, seeds, seeds, Set.of(input), guided);
             for (int p = 0; p < count; p++) {
                 plan.input(p, inputs.get(from + p));
             }

@@ -233,6 +233,43 @@ public final class Dl4jModel extends EngineModel {
     }
 
     @Override
+    boolean guidesGradients() {
+        synchronized (graph) {
+            return compiled() != null;
+        }
+    }
+
+    /** Guided, on oneDNN; only where the network compiles ({@link #capability}). */
+    @Override
+    public List<InputGradient> guidedInputGradients(List<float[]> inputs, List<Objective> objectives) {
+        Objects.requireNonNull(inputs, "inputs");
+        Objects.requireNonNull(objectives, "objectives");
+        if (inputs.isEmpty() || inputs.size() != objectives.size()) {
+            throw new IllegalArgumentException("One objective per input, and at least one: got " + inputs.size()
+                    + " inputs and " + objectives.size() + " objectives");
+        }
+        checkInputs(inputs, input.shape().size());
+        synchronized (graph) {
+            checkOpen();
+            CompiledRuns onednn = compiled();
+            if (onednn == null) {
+                throw new io.cnnsee.UnsupportedCapabilityException(name, io.cnnsee.GuidedGradients.class, "Guided gradients");
+            }
+            Optional<Integer> logits = layers.classifier().flatMap(c -> onednn.logits(c.getVertexIndex()));
+            for (Objective o : objectives) {
+                termVertices(o);
+            }
+            List<CompiledRuns.Gradient> g = onednn.inputGradients(inputs, objectives, t -> t.kind() == Objective.Kind.CLASS_LOGIT
+                    ? logits.orElseThrow() : layers.vertexIndex(t.layer()), true);
+            List<InputGradient> out = new ArrayList<>(g.size());
+            for (int i = 0; i < g.size(); i++) {
+                out.add(new InputGradient(objectives.get(i), g.get(i).value(), input.shape(), g.get(i).gradient()));
+            }
+            return out;
+        }
+    }
+
+    @Override
     boolean scoresClasses() {
         synchronized (graph) {
             CompiledRuns onednn = compiled();

@@ -5,6 +5,7 @@ import io.cnnsee.ClassGradients;
 import io.cnnsee.Classifying;
 import io.cnnsee.FirstLayerFilters;
 import io.cnnsee.FirstLayerKernels;
+import io.cnnsee.GuidedGradients;
 import io.cnnsee.InputGradients;
 import io.cnnsee.InputScores;
 import io.cnnsee.InspectableModel;
@@ -19,7 +20,7 @@ import java.util.Optional;
  * network has them, classify and show its first layer's kernels. Which of the last two an
  * instance has is decided by {@link #classes()} and {@link #kernels()}.
  */
-abstract class EngineModel implements InspectableModel, ClassGradients, InputGradients, InputScores, ReceptiveFields,
+abstract class EngineModel implements InspectableModel, ClassGradients, GuidedGradients, InputScores, ReceptiveFields,
         FirstLayerFilters {
 
     /** The class probabilities' layer, when the network ends in one. */
@@ -30,6 +31,9 @@ abstract class EngineModel implements InspectableModel, ClassGradients, InputGra
 
     /** Whether the engine reads the scores before softmax, forward only ({@link InputScores}). */
     abstract boolean scoresClasses();
+
+    /** Whether the engine guides gradients through ReLUs ({@link GuidedGradients}): where the network compiles. */
+    abstract boolean guidesGradients();
 
     /** The inputs' shape checked: each of {@code size} values. */
     final void checkInputs(java.util.List<float[]> inputs, int size) {
@@ -61,6 +65,8 @@ abstract class EngineModel implements InspectableModel, ClassGradients, InputGra
     public final <C extends Capability> Optional<C> capability(Class<C> type) {
         if (type == Classifying.class || type == ClassGradients.class) {
             return Capability.when(classes().isPresent(), this, type);
+        } else if (type == GuidedGradients.class) {
+            return Capability.when(guidesGradients(), this, type);
         } else if (type == InputScores.class) {
             return Capability.when(classes().isPresent() && scoresClasses(), this, type);
         } else if (type == FirstLayerFilters.class) {

@@ -287,6 +287,20 @@ public final class GraphModel extends EngineModel {
 
     @Override
     public List<InputGradient> inputGradients(List<float[]> inputs, List<Objective> objectives) {
+        return inputGradients(inputs, objectives, false);
+    }
+
+    @Override
+    boolean guidesGradients() {
+        return true;
+    }
+
+    @Override
+    public List<InputGradient> guidedInputGradients(List<float[]> inputs, List<Objective> objectives) {
+        return inputGradients(inputs, objectives, true);
+    }
+
+    private List<InputGradient> inputGradients(List<float[]> inputs, List<Objective> objectives, boolean guided) {
         Objects.requireNonNull(inputs, "inputs");
         Objects.requireNonNull(objectives, "objectives");
         if (inputs.isEmpty() || inputs.size() != objectives.size()) {
@@ -305,7 +319,7 @@ public final class GraphModel extends EngineModel {
             CompiledRuns runs = compiled();
             int logits = classifier == null ? -1 : network.logits().get(layers.get(classifier.layerName()).node());
             List<CompiledRuns.Gradient> g = runs.inputGradients(inputs, objectives, t -> t.kind() == Objective.Kind.CLASS_LOGIT
-                    ? logits : layer(t.layer()).node());
+                    ? logits : layer(t.layer()).node(), guided);
             List<InputGradient> out = new ArrayList<>(g.size());
             for (int i = 0; i < g.size(); i++) {
                 out.add(new InputGradient(objectives.get(i), g.get(i).value(), input.shape(), g.get(i).gradient()));

@@ -249,6 +249,17 @@ public final class Vgg16Model extends EngineModel {
     }
 
     @Override
+    boolean guidesGradients() {
+        return engine.capability(io.cnnsee.GuidedGradients.class).isPresent();
+    }
+
+    @Override
+    public List<InputGradient> guidedInputGradients(List<float[]> inputs, List<Objective> objectives) {
+        Objects.requireNonNull(objectives, "objectives").forEach(o -> checkObjective(Objects.requireNonNull(o, "objective")));
+        return engine.guidedInputGradients(inputs, objectives);
+    }
+
+    @Override
     boolean scoresClasses() {
         return architecture.includeTop();
     }

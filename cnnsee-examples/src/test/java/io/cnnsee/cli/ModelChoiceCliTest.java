@@ -92,7 +92,7 @@ class ModelChoiceCliTest {
 
     @Test
     void saliencyOfEachKindIsAHeatMapInTheReport() throws Exception {
-        for (String method : List.of("vanilla", "smoothgrad", "integrated-gradients")) {
+        for (String method : List.of("vanilla", "smoothgrad", "integrated-gradients", "guided-backprop", "guided-gradcam")) {
             Path out = dir.resolve("saliency-" + method);
             CnnseeCliTest.Run run = cnnsee("inspect", CHELSEA.toString(), "--model", zip.toString(), "--input", "unit",
                     "--input-size", "32", "--labels", labels.toString(), "--saliency", method, "--out", out.toString());
@@ -106,7 +106,8 @@ class ModelChoiceCliTest {
             }
         }
         assertThat(cnnsee("inspect", "a.png", "--saliency", "occlusion").err())
-                .contains("Unknown saliency 'occlusion': choose vanilla, smoothgrad or integrated-gradients");
+                .contains("Unknown saliency 'occlusion': choose vanilla, smoothgrad, integrated-gradients, guided-backprop"
+                        + " or guided-gradcam");
         assertThat(cnnsee("inspect", CHELSEA.toString(), "--saliency", "vanilla", "--weights", "random").err())
                 .contains("Saliency needs a model that classifies, and VGG16 does not classify");
     }

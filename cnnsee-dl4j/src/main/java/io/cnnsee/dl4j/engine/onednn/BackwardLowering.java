@@ -74,9 +74,12 @@ final class BackwardLowering {
     private final Stages stages;
     private final Map<Integer, memory> grads = new HashMap<>();
     private final Set<Integer> between = new HashSet<>();
+    /** Guided backpropagation: each ReLU also drops the negative gradients coming back through it. */
+    private final boolean guided;
 
-    private BackwardLowering(Graph graph, Lowered out, Kernels kernels) {
+    private BackwardLowering(Graph graph, Lowered out, Kernels kernels, boolean guided) {
         this.graph = graph;
+        this.guided = guided;
         this.out = out;
         this.kernels = kernels;
         this.cpu = out.cpu;
@@ -84,8 +87,8 @@ final class BackwardLowering {
     }
 
     /** Writes the backward stages of {@code out}, whose forward stages are written, from {@code seeds} to {@code wanted}. */
-    static void lower(Graph graph, Set<Integer> seeds, Set<Integer> wanted, Lowered out, Kernels kernels) {
-        new BackwardLowering(graph, out, kernels).run(seeds, wanted);
+    static void lower(Graph graph, Set<Integer> seeds, Set<Integer> wanted, Lowered out, Kernels kernels, boolean guided) {
+        new BackwardLowering(graph, out, kernels, guided).run(seeds, wanted);
     }
 
     private OnednnSteps steps() {
@@ -257,6 +260,14 @@ final class BackwardLowering {
         memory result = steps().memory(pd.diff_src_desc());
         steps().add(new eltwise_backward(pd), pd, steps().args(fromOutput ? DNNL_ARG_DST : DNNL_ARG_SRC, data,
                 DNNL_ARG_DIFF_DST, diff, DNNL_ARG_DIFF_SRC, result), n.name() + " activation backward");
+        if (guided && a.equals(Activation.RELU)) {
+            // The gradient that passed the ReLU, itself through a ReLU: where the input was positive, the positive part.
+            memory.desc rd = pd.diff_src_desc();
+            eltwise_forward.primitive_desc positive = steps().own(new eltwise_forward.primitive_desc(steps().own(
+                    new eltwise_forward.desc(prop_kind.forward_inference, algorithm.eltwise_relu, rd, 0f, 0f)), cpu));
+            steps().add(new eltwise_forward(positive), positive, steps().args(DNNL_ARG_SRC, result, DNNL_ARG_DST, result),
+                    n.name() + " guided");
+        }
         return result;
     }
 

@@ -35,7 +35,7 @@ public final class CompiledNetwork implements AutoCloseable {
     /** Memory the kept plans may hold together, beyond the newest: older plans go first. */
     static final long KEPT_BYTES = 1L << 30;
 
-    private record Key(int pictures, Set<Integer> reads, Set<Integer> seeds, Set<Integer> wanted) {
+    private record Key(int pictures, Set<Integer> reads, Set<Integer> seeds, Set<Integer> wanted, boolean guided) {
     }
 
     private final String model;
@@ -98,7 +98,7 @@ public final class CompiledNetwork implements AutoCloseable {
 
     /** The plan that runs {@code pictures} pictures forward and reads the nodes {@code reads}. */
     public Plan forward(int pictures, Set<Integer> reads) {
-        return plan(new Key(pictures, Set.copyOf(reads), Set.of(), Set.of()));
+        return plan(new Key(pictures, Set.copyOf(reads), Set.of(), Set.of(), false));
     }
 
     /**
@@ -106,10 +106,18 @@ public final class CompiledNetwork implements AutoCloseable {
      * gradients given at {@code seeds} to the gradients with respect to {@code wanted}.
      */
     public Plan gradients(int pictures, Set<Integer> reads, Set<Integer> seeds, Set<Integer> wanted) {
+        return gradients(pictures, reads, seeds, wanted, false);
+    }
+
+    /**
+     * {@link #gradients(int, Set, Set, Set)}, with each ReLU's way back guided when {@code guided}
+     * (Springenberg et al. 2015): only positive gradients pass, where the input was positive.
+     */
+    public Plan gradients(int pictures, Set<Integer> reads, Set<Integer> seeds, Set<Integer> wanted, boolean guided) {
         if (seeds.isEmpty() || wanted.isEmpty()) {
             throw new IllegalArgumentException("a gradient needs a seed and a node to differentiate at");
         }
-        return plan(new Key(pictures, Set.copyOf(reads), Set.copyOf(seeds), Set.copyOf(wanted)));
+        return plan(new Key(pictures, Set.copyOf(reads), Set.copyOf(seeds), Set.copyOf(wanted), guided));
     }
 
     private Plan plan(Key key) {
@@ -157,7 +165,7 @@ public final class CompiledNetwork implements AutoCloseable {
         try {
             ForwardLowering.lower(lowered, key.reads(), out, kernels);
             if (training) {
-                BackwardLowering.lower(lowered, key.seeds(), key.wanted(), out, kernels);
+                BackwardLowering.lower(lowered, key.seeds(), key.wanted(), out, kernels, key.guided());
             }
             return new Plan(lowered, out);
         } catch (RuntimeException e) {
