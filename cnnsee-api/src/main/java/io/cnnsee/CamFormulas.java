@@ -95,6 +95,33 @@ final class CamFormulas {
         return softmax(scores);
     }
 
+    static double[] ablationCamWeights(CamInput in) {
+        if (in.layerScorer() == null) {
+            throw new IllegalArgumentException("Ablation-CAM runs the network on from the layer with each channel removed:"
+                    + " give the CamInput the model (CamInput.withLayerScorer)");
+        }
+        FeatureMap a = in.activation();
+        float[] values = a.toArray();
+        int plane = a.shape().channelSize();
+        int channels = a.channelCount();
+        double original = in.layerScorer().classScoresFrom(a.tap(), java.util.List.of(values)).get(0)[in.classIndex()];
+        double[] w = new double[channels];
+        for (int from = 0; from < channels; from += SCORE_CHUNK) {
+            int count = Math.min(SCORE_CHUNK, channels - from);
+            java.util.List<float[]> ablated = new java.util.ArrayList<>(count);
+            for (int k = from; k < from + count; k++) {
+                float[] v = values.clone();
+                java.util.Arrays.fill(v, k * plane, (k + 1) * plane, 0f);
+                ablated.add(v);
+            }
+            java.util.List<float[]> logits = in.layerScorer().classScoresFrom(a.tap(), ablated);
+            for (int k = 0; k < count; k++) {
+                w[from + k] = (original - logits.get(k)[in.classIndex()]) / original;
+            }
+        }
+        return w;
+    }
+
     /** Bilinear resizing with the corners aligned (align_corners=True), as torch's UpsamplingBilinear2d. */
     static float[] upsampleAligned(float[] map, int h, int w, int height, int width) {
         float[] out = new float[height * width];

@@ -13,9 +13,10 @@ import java.util.Objects;
  * @param probability its probability for the picture
  * @param scorer      the model, for methods that perturb the picture (Score-CAM); null when none is given
  * @param input       the picture as the network's input, for the same methods; null when none is given
+ * @param layerScorer the model, for methods that change the layer's output (Ablation-CAM); null when none is given
  */
 public record CamInput(FeatureMap activation, FeatureMap gradient, int classIndex, String label, float probability,
-                       InputScores scorer, float[] input) {
+                       InputScores scorer, float[] input, LayerScores layerScorer) {
 
     public CamInput {
         Objects.requireNonNull(activation, "activation");
@@ -30,14 +31,20 @@ public record CamInput(FeatureMap activation, FeatureMap gradient, int classInde
 
     /** An input without a model to perturb the picture with: enough for every method but Score-CAM. */
     public CamInput(FeatureMap activation, FeatureMap gradient, int classIndex, String label, float probability) {
-        this(activation, gradient, classIndex, label, probability, null, null);
+        this(activation, gradient, classIndex, label, probability, null, null, null);
     }
 
     /** This input with the model and picture that methods which perturb the picture score. */
     public CamInput withScorer(InputScores model, float[] networkInput) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(networkInput, "networkInput");
-        return new CamInput(activation, gradient, classIndex, label, probability, model, networkInput);
+        return new CamInput(activation, gradient, classIndex, label, probability, model, networkInput, layerScorer);
+    }
+
+    /** This input with the model that methods which change the layer's output run on from it. */
+    public CamInput withLayerScorer(LayerScores model) {
+        Objects.requireNonNull(model, "model");
+        return new CamInput(activation, gradient, classIndex, label, probability, scorer, input, model);
     }
 
     @Override

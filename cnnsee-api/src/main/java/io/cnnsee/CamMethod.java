@@ -62,6 +62,18 @@ public interface CamMethod {
      */
     CamMethod SCORE_CAM = weigh("Score-CAM", false, true, CamFormulas::scoreCamWeights);
 
+    /**
+     * Ablation-CAM (Desai and Ramaswamy 2020), as pytorch-grad-cam computes it: each channel of the
+     * layer set to 0 in turn and the network run on from there; {@code w_k} = (logit - logit
+     * without channel k) / logit, map = ReLU(sum_k w_k A_k). No gradient; K passes from the layer,
+     * run as batches. Needs a {@link CamInput#withLayerScorer layer scorer}, and a layer nothing
+     * before reaches past.
+     */
+    CamMethod ABLATION_CAM = define("Ablation-CAM", false, false, input -> {
+        double[] w = CamFormulas.ablationCamWeights(input);
+        return ClassActivationMap.of("Ablation-CAM", input, w, CamFormulas.weightedSum(input.activation(), w));
+    });
+
     /** The method's name, shown in reports. */
     String name();
 
@@ -78,15 +90,21 @@ public interface CamMethod {
         return false;
     }
 
+    /** Whether the method runs the network on from a changed layer output, which needs {@link LayerScores}. */
+    default boolean ablates() {
+        return this == ABLATION_CAM;
+    }
+
     /** The built-in methods, in the order documented. */
     static List<CamMethod> builtIns() {
-        return List.of(GRAD_CAM, GRAD_CAM_PLUS_PLUS, XGRAD_CAM, HIRES_CAM, LAYER_CAM, EIGEN_CAM, EIGEN_GRAD_CAM, SCORE_CAM);
+        return List.of(GRAD_CAM, GRAD_CAM_PLUS_PLUS, XGRAD_CAM, HIRES_CAM, LAYER_CAM, EIGEN_CAM, EIGEN_GRAD_CAM, SCORE_CAM,
+                ABLATION_CAM);
     }
 
     /**
      * The built-in method called {@code name}, ignoring case, spaces and dashes: {@code gradcam},
      * {@code gradcam++}, {@code xgradcam}, {@code hirescam}, {@code layercam}, {@code eigencam},
-     * {@code eigengradcam}, {@code scorecam}.
+     * {@code eigengradcam}, {@code scorecam}, {@code ablationcam}.
      *
      * @throws IllegalArgumentException naming the methods there are
      */

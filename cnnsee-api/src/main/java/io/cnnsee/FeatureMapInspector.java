@@ -67,6 +67,8 @@ public final class FeatureMapInspector {
     private final List<Step> steps;
     /** The model's input scores, when a CAM method or the faithfulness scores perturb the picture. */
     private final InputScores scores;
+    /** The model's scores from a layer on, when a CAM method ablates the layer's channels. */
+    private final LayerScores layerScores;
 
     /** An explanation added to an inspection after its maps are ranked: Grad-CAM, saliency, ... */
     @FunctionalInterface
@@ -121,6 +123,13 @@ public final class FeatureMapInspector {
             boolean perturbs = b.cams.stream().anyMatch(CamMethod::perturbs) || b.faithfulnessSteps > 0;
             this.scores = perturbs ? model.require(InputScores.class, b.faithfulnessSteps > 0 ? "Faithfulness"
                     : b.cams.stream().filter(CamMethod::perturbs).findFirst().orElseThrow().name()) : null;
+            boolean ablates = b.cams.stream().anyMatch(CamMethod::ablates);
+            this.layerScores = ablates ? model.require(LayerScores.class, CamMethod.ABLATION_CAM.name()) : null;
+            if (ablates && !layerScores.scoresFrom(gradCamTap)) {
+                throw new IllegalArgumentException("Ablation-CAM runs " + model.name() + " on from " + gradCamTap.layerName()
+                        + ", which something before it reaches past: choose a layer after the last such connection"
+                        + " (gradCamLayer, --grad-cam-layer)");
+            }
             List<CamMethod> methods = b.cams.isEmpty() && b.faithfulnessSteps > 0 ? List.of(CamMethod.GRAD_CAM) : b.cams;
             if (!methods.isEmpty()) {
                 int steps = b.faithfulnessSteps;
@@ -130,6 +139,7 @@ public final class FeatureMapInspector {
         } else {
             this.gradCamTap = null;
             this.scores = null;
+            this.layerScores = null;
         }
         if (b.firstLayerFilters) {
             FirstLayerKernels kernels = model.require(FirstLayerFilters.class, "Showing the first-layer filters").firstLayerKernels();
@@ -267,6 +277,9 @@ public final class FeatureMapInspector {
         float[] networkInput = scores == null ? null : scores.networkInput(picture.image());
         if (scores != null) {
             input = input.withScorer(scores, networkInput);
+        }
+        if (layerScores != null) {
+            input = input.withLayerScorer(layerScores);
         }
         BufferedImage shown = Resize.fit(picture.view(), CAM_SIDE);
         List<ClassActivationMap> maps = new ArrayList<>(methods.size());

@@ -159,13 +159,17 @@ class CamMethodTest {
     @Test
     void methodsAreFoundByTheirCommandLineNamesAndWeighingOnesRank() {
         assertThat(CamMethod.builtIns()).extracting(CamMethod::name).containsExactly("Grad-CAM", "Grad-CAM++",
-                "XGrad-CAM", "HiResCAM", "LayerCAM", "Eigen-CAM", "EigenGrad-CAM", "Score-CAM");
+                "XGrad-CAM", "HiResCAM", "LayerCAM", "Eigen-CAM", "EigenGrad-CAM", "Score-CAM", "Ablation-CAM");
         assertThat(CamMethod.builtIn(" GradCAM++ ")).isSameAs(CamMethod.GRAD_CAM_PLUS_PLUS);
         assertThat(CamMethod.builtIn("eigen-grad-cam")).isSameAs(CamMethod.EIGEN_GRAD_CAM);
-        assertThatThrownBy(() -> CamMethod.builtIn("ablationcam"))
+        assertThatThrownBy(() -> CamMethod.builtIn("fullgrad"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Unknown CAM method 'ablationcam': choose one of [gradcam, gradcam++, xgradcam, hirescam,"
-                        + " layercam, eigencam, eigengradcam, scorecam]");
+                .hasMessage("Unknown CAM method 'fullgrad': choose one of [gradcam, gradcam++, xgradcam, hirescam,"
+                        + " layercam, eigencam, eigengradcam, scorecam, ablationcam]");
+        assertThat(CamMethod.ABLATION_CAM.ablates()).isTrue();
+        assertThat(CamMethod.SCORE_CAM.ablates()).isFalse();
+        assertThatThrownBy(() -> CamMethod.ABLATION_CAM.compute(input))
+                .hasMessageStartingWith("Ablation-CAM runs the network on from the layer with each channel removed");
         ClassActivationMap xgrad = CamMethod.XGRAD_CAM.compute(input);
         double[] w = xgrad.weights().orElseThrow();
         Ranking ranking = xgrad.ranker().orElseThrow().rank(input.activation());

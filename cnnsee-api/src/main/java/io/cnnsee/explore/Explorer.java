@@ -181,6 +181,9 @@ public final class Explorer {
             InputScores scores = model.require(InputScores.class, method.name());
             input = input.withScorer(scores, scores.networkInput(exploration.picture()));
         }
+        if (method.ablates()) {
+            input = input.withLayerScorer(model.require(io.cnnsee.LayerScores.class, method.name()));
+        }
         ClassActivationMap map = method.compute(input);
         BufferedImage overlay = map.overlay(Resize.fit(exploration.picture(), GRAD_CAM_SIDE), Colormap.TURBO,
                 FeatureMapInspector.OVERLAY_ALPHA);

@@ -2,7 +2,10 @@ package io.cnnsee.dl4j;
 
 import io.cnnsee.Objective;
 import io.cnnsee.dl4j.engine.frontend.Dl4jGraphReader;
+import io.cnnsee.dl4j.engine.graph.Graph;
 import io.cnnsee.dl4j.engine.graph.Network;
+import io.cnnsee.dl4j.engine.graph.Node;
+import io.cnnsee.dl4j.engine.graph.Op;
 import io.cnnsee.dl4j.engine.graph.Shape;
 import io.cnnsee.dl4j.engine.onednn.CompiledNetwork;
 import io.cnnsee.dl4j.engine.onednn.Plan;
@@ -42,9 +45,18 @@ final class CompiledRuns implements AutoCloseable {
     /** Pictures per plan of gradients. */
     private final int batch;
 
-    private CompiledRuns(CompiledNetwork network, Network front) {
+    private final String model;
+    private final boolean winograd;
+    private final int planThreads;
+    /** The networks from a layer on, made on first use: Ablation-CAM's. */
+    private final Map<Integer, Optional<CompiledRuns>> heads = new java.util.HashMap<>();
+
+    private CompiledRuns(CompiledNetwork network, Network front, String model, boolean winograd, int planThreads) {
         this.network = network;
         this.front = front;
+        this.model = model;
+        this.winograd = winograd;
+        this.planThreads = planThreads;
         this.input = front.graph().input();
         long perPicture = 3L * Float.BYTES * front.graph().nodes().stream().mapToLong(n -> n.shape().size()).sum();
         this.batch = (int) Math.max(1, Math.min(BATCH, BATCH_BYTES / perPicture));
@@ -57,7 +69,61 @@ final class CompiledRuns implements AutoCloseable {
 
     /** Any front-end's network on oneDNN; empty where oneDNN's presets do not load or are switched off. */
     static Optional<CompiledRuns> of(Network front, String model, boolean winograd, int planThreads) {
-        return CompiledNetwork.of(front.graph(), front.hosts(), model, winograd, planThreads).map(n -> new CompiledRuns(n, front));
+        return CompiledNetwork.of(front.graph(), front.hosts(), model, winograd, planThreads)
+                .map(n -> new CompiledRuns(n, front, model, winograd, planThreads));
+    }
+
+    /**
+     * The network from node {@code from} on, up to the classifier's scores, compiled as a network
+     * of its own whose input is {@code from}'s output: what a layer's changed output does to the
+     * class scores. Empty when something before {@code from} also feeds what comes after it (a
+     * connection across it), or the classifier's scores are not a node.
+     */
+    Optional<CompiledRuns> from(int from, int classifier) {
+        return heads.computeIfAbsent(from, f -> head(f, classifier));
+    }
+
+    private Optional<CompiledRuns> head(int from, int classifier) {
+        Integer logits = front.logits().get(classifier);
+        if (logits == null) {
+            return Optional.empty();
+        }
+        Graph g = front.graph();
+        Set<Integer> needed = g.ancestors(List.of(classifier));
+        if (!needed.contains(from)) {
+            return Optional.empty();
+        }
+        Set<Integer> after = new java.util.HashSet<>();
+        List<Node> ordered = new ArrayList<>();
+        Node start = g.node(from);
+        ordered.add(Node.of(from, start.name(), new Op.Input(), List.of(), start.shape()));
+        after.add(from);
+        for (Node n : g.nodes()) {
+            if (n.id() == from || !needed.contains(n.id()) || n.inputs().stream().noneMatch(after::contains)) {
+                continue;
+            }
+            if (!after.containsAll(n.inputs())) {
+                return Optional.empty();
+            }
+            after.add(n.id());
+            ordered.add(n);
+        }
+        if (!after.contains(classifier) || !after.contains(logits)) {
+            return Optional.empty();
+        }
+        Map<Integer, Integer> keptLogits = new java.util.HashMap<>();
+        front.logits().forEach((k, v) -> {
+            if (after.contains(k) && after.contains(v)) {
+                keptLogits.put(k, v);
+            }
+        });
+        Map<Integer, io.cnnsee.dl4j.engine.graph.HostLayer> hosts = new java.util.HashMap<>();
+        front.hosts().forEach((k, v) -> {
+            if (after.contains(k)) {
+                hosts.put(k, v);
+            }
+        });
+        return of(new Network(new Graph(ordered), hosts, keptLogits), model + " from " + start.name(), winograd, planThreads);
     }
 
     /** Reads a node's output for one picture, channel-major, into {@code target}. */
@@ -259,6 +325,8 @@ final class CompiledRuns implements AutoCloseable {
 
     @Override
     public void close() {
+        heads.values().forEach(h -> h.ifPresent(CompiledRuns::close));
+        heads.clear();
         network.close();
     }
 }

@@ -277,6 +277,29 @@ public final class Dl4jModel extends EngineModel {
         }
     }
 
+    @Override
+    public boolean scoresFrom(Tap tap) {
+        Objects.requireNonNull(tap, "tap");
+        synchronized (graph) {
+            CompiledRuns onednn = compiled();
+            return onednn != null && layers.hasVertex(tap.layerName()) && layers.classifier().isPresent()
+                    && onednn.from(layers.vertexIndex(tap.layerName()), layers.classifier().orElseThrow().getVertexIndex())
+                    .isPresent();
+        }
+    }
+
+    /** Forward only, in batches, on oneDNN, from the tap's vertex on. */
+    @Override
+    public List<float[]> classScoresFrom(Tap tap, List<float[]> outputs) {
+        checkOutputs(tap, outputs);
+        synchronized (graph) {
+            checkOpen();
+            int classes = layers.classifier().orElseThrow().getVertexIndex();
+            return compiled().from(layers.vertexIndex(tap.layerName()), classes).orElseThrow().classScores(outputs, classes)
+                    .orElseThrow();
+        }
+    }
+
     /** Forward only, in batches, on oneDNN; only where the network compiles ({@link #capability}). */
     @Override
     public List<float[]> classScores(List<float[]> inputs) {

@@ -8,6 +8,7 @@ import io.cnnsee.FirstLayerKernels;
 import io.cnnsee.GuidedGradients;
 import io.cnnsee.InputGradients;
 import io.cnnsee.InputScores;
+import io.cnnsee.LayerScores;
 import io.cnnsee.InspectableModel;
 import io.cnnsee.ReceptiveFields;
 import io.cnnsee.Tap;
@@ -20,8 +21,8 @@ import java.util.Optional;
  * network has them, classify and show its first layer's kernels. Which of the last two an
  * instance has is decided by {@link #classes()} and {@link #kernels()}.
  */
-abstract class EngineModel implements InspectableModel, ClassGradients, GuidedGradients, InputScores, ReceptiveFields,
-        FirstLayerFilters {
+abstract class EngineModel implements InspectableModel, ClassGradients, GuidedGradients, InputScores, LayerScores,
+        ReceptiveFields, FirstLayerFilters {
 
     /** The class probabilities' layer, when the network ends in one. */
     abstract Optional<Tap> classes();
@@ -34,6 +35,21 @@ abstract class EngineModel implements InspectableModel, ClassGradients, GuidedGr
 
     /** Whether the engine guides gradients through ReLUs ({@link GuidedGradients}): where the network compiles. */
     abstract boolean guidesGradients();
+
+    /** {@code tap}'s outputs checked: each of the tap's shape. */
+    final void checkOutputs(Tap tap, java.util.List<float[]> outputs) {
+        java.util.Objects.requireNonNull(outputs, "outputs");
+        if (!scoresFrom(tap)) {
+            throw new IllegalArgumentException(name() + " cannot run on from " + tap.layerName()
+                    + ": something before it reaches past it, or it does not lead to the class scores");
+        }
+        for (int i = 0; i < outputs.size(); i++) {
+            if (java.util.Objects.requireNonNull(outputs.get(i), "output").length != tap.shape().size()) {
+                throw new IllegalArgumentException("Output " + i + " has " + outputs.get(i).length + " values; "
+                        + tap.layerName() + " puts out " + tap.shape() + " = " + tap.shape().size());
+            }
+        }
+    }
 
     /** The inputs' shape checked: each of {@code size} values. */
     final void checkInputs(java.util.List<float[]> inputs, int size) {
@@ -67,7 +83,7 @@ abstract class EngineModel implements InspectableModel, ClassGradients, GuidedGr
             return Capability.when(classes().isPresent(), this, type);
         } else if (type == GuidedGradients.class) {
             return Capability.when(guidesGradients(), this, type);
-        } else if (type == InputScores.class) {
+        } else if (type == InputScores.class || type == LayerScores.class) {
             return Capability.when(classes().isPresent() && scoresClasses(), this, type);
         } else if (type == FirstLayerFilters.class) {
             return Capability.when(kernels().isPresent(), this, type);

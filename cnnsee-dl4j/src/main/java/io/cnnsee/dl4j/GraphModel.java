@@ -239,6 +239,28 @@ public final class GraphModel extends EngineModel {
         return classifier != null;
     }
 
+    @Override
+    public boolean scoresFrom(Tap tap) {
+        Layer l = layer(Objects.requireNonNull(tap, "tap").layerName());
+        if (classifier == null || l == null) {
+            return false;
+        }
+        synchronized (this) {
+            return compiled().from(l.node(), layers.get(classifier.layerName()).node()).isPresent();
+        }
+    }
+
+    /** Forward only, in batches, on oneDNN, from the tap's node on. */
+    @Override
+    public List<float[]> classScoresFrom(Tap tap, List<float[]> outputs) {
+        checkOutputs(tap, outputs);
+        int classes = layers.get(classifier.layerName()).node();
+        synchronized (this) {
+            return compiled().from(layer(tap.layerName()).node(), classes).orElseThrow().classScores(outputs, classes)
+                    .orElseThrow();
+        }
+    }
+
     /** Forward only, in batches, on oneDNN. */
     @Override
     public List<float[]> classScores(List<float[]> inputs) {

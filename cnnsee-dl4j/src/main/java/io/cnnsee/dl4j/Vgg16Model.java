@@ -249,6 +249,17 @@ public final class Vgg16Model extends EngineModel {
     }
 
     @Override
+    public boolean scoresFrom(Tap tap) {
+        return architecture.includeTop() && engine.scoresFrom(tap);
+    }
+
+    @Override
+    public List<float[]> classScoresFrom(Tap tap, List<float[]> outputs) {
+        classifier();
+        return engine.classScoresFrom(tap, outputs);
+    }
+
+    @Override
     boolean guidesGradients() {
         return engine.capability(io.cnnsee.GuidedGradients.class).isPresent();
     }

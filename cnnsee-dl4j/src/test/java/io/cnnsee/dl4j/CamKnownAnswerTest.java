@@ -6,6 +6,7 @@ import io.cnnsee.Channel;
 import io.cnnsee.ClassActivationMap;
 import io.cnnsee.ClassGradient;
 import io.cnnsee.FeatureMapInspector;
+import io.cnnsee.ImageInput;
 import io.cnnsee.Inspection;
 import io.cnnsee.Tap;
 import io.cnnsee.report.Report;
@@ -118,6 +119,11 @@ class CamKnownAnswerTest {
                 assertMap(CamMethod.GRAD_CAM_PLUS_PLUS.compute(input), gradCamPlusPlus, cls);
                 assertMap(CamMethod.HIRES_CAM.compute(input), hiRes, cls);
                 assertMap(CamMethod.LAYER_CAM.compute(input), hiRes, cls);
+                // Ablation-CAM: without its own channel the class's logit is 0, without the other unchanged: weights 1 and 0.
+                ClassActivationMap ablation = CamMethod.ABLATION_CAM.compute(input.withLayerScorer(model));
+                assertThat(ablation.weights().orElseThrow()).containsExactly(cls == 0 ? new double[] {1, 0} : new double[] {0, 1},
+                        within(1e-5));
+                assertMap(ablation, a[cls], cls);
             }
         }
     }
@@ -147,7 +153,7 @@ class CamKnownAnswerTest {
                     .cams(CamMethod.builtIns()).channels(2).build().run(picture(), "two.png");
             assertThat(result.classActivationMaps()).extracting(ClassActivationMap::method)
                     .containsExactly("Grad-CAM", "Grad-CAM++", "XGrad-CAM", "HiResCAM", "LayerCAM", "Eigen-CAM", "EigenGrad-CAM",
-                            "Score-CAM");
+                            "Score-CAM", "Ablation-CAM");
             assertThat(result.classActivationMaps()).allSatisfy(m -> assertThat(m.classIndex()).isZero());
             // Pictures are not enlarged: this one is 8 pixels wide, as the Grad-CAM picture is.
             assertThat(result.classActivationOverlays()).allSatisfy(o -> assertThat(o.getWidth()).isEqualTo(SIDE));
@@ -157,7 +163,8 @@ class CamKnownAnswerTest {
             String html = Files.readString(report.html());
             assertThat(html).contains("<h2>How each method sees it</h2>", "src=\"cam-gradcam.png\"",
                     "src=\"cam-gradcamplusplus.png\"", "src=\"cam-eigengradcam.png\"",
-                    "Left to right: Grad-CAM, Grad-CAM++, XGrad-CAM, HiResCAM, LayerCAM, Eigen-CAM, EigenGrad-CAM, Score-CAM, at colour"
+                    "Left to right: Grad-CAM, Grad-CAM++, XGrad-CAM, HiResCAM, LayerCAM, Eigen-CAM, EigenGrad-CAM, Score-CAM,"
+                            + " Ablation-CAM, at colour"
                             + " for class 0, class 0 (");
             assertThat(dir.resolve("cam-layercam.png")).exists();
         }
@@ -223,6 +230,27 @@ class CamKnownAnswerTest {
             assertThat(gradCam.roadScores().orElseThrow().score()).isEqualTo(road.score());
             // Removing the red first must hurt class 0 more than removing the rest first.
             assertThat(road.score()).isPositive();
+        }
+    }
+
+    /**
+     * Ablation-CAM runs the network on from a layer, as a network of its own: from "dw" of the
+     * residual test network it gives the full network's logit; from "c2", which the residual sum
+     * crosses, and from "c3", which a concatenation crosses, it cannot start, and the inspector says so.
+     */
+    @Test
+    void ablationRunsOnFromALayerNothingReachesPastAndRefusesOneAConnectionCrosses() {
+        try (Dl4jModel model = Dl4jModels.of(Dl4jModelTest.residualNetwork(), ImageInput.torch(10))) {
+            Tap dw = model.tap("dw");
+            ClassGradient gradient = model.classGradient(TestImages.noise(10, 10, 3), 1, List.of(dw));
+            float[] scores = model.classScoresFrom(dw, List.of(gradient.activations().get(0).toArray())).get(0);
+            assertThat((double) scores[1]).isCloseTo(gradient.score(), within(1e-4 * Math.abs(gradient.score()) + 1e-5));
+            assertThat(model.scoresFrom(dw)).isTrue();
+            assertThat(model.scoresFrom(model.tap("c2"))).isFalse();
+            assertThat(model.scoresFrom(model.tap("c3"))).isFalse();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> FeatureMapInspector.builder().model(model)
+                    .gradCamLayer("c2").cams(CamMethod.ABLATION_CAM).build())
+                    .hasMessageContaining("on from c2, which something before it reaches past");
         }
     }
 

@@ -84,7 +84,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Option(names = "--cam", paramLabel = "METHODS", split = ",",
             description = "Class activation maps side by side, at the Grad-CAM layer: gradcam, gradcam++, xgradcam, hirescam, "
-                    + "layercam, eigencam, eigengradcam, scorecam, comma-separated (docs/explanations.md); VGG16 needs --include-top.")
+                    + "layercam, eigencam, eigengradcam, scorecam, ablationcam, comma-separated (docs/explanations.md); VGG16 needs --include-top.")
     List<String> cams;
 
     @Option(names = "--faithfulness", paramLabel = "STEPS", arity = "0..1", fallbackValue = "32", defaultValue = "0",

@@ -158,17 +158,17 @@ class ModelChoiceCliTest {
         Path onnx = Path.of(ModelChoiceCliTest.class.getResource("/onnx/mobilenet_like_opset17.onnx").toURI());
         Path out = dir.resolve("onnx");
         CnnseeCliTest.Run run = cnnsee("inspect", CHELSEA.toString(), "--model", onnx.toString(), "--input", "torch",
-                "--grad-cam", "--cam", "gradcam++,layercam,eigencam,scorecam", "--faithfulness", "8", "--road", "--out", out.toString());
+                "--grad-cam", "--cam", "gradcam++,layercam,eigencam,scorecam,ablationcam", "--faithfulness", "8", "--road", "--out", out.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.err()).contains("Taps: /Relu_2 (16 x 16 x 16)", "sees class ");
         assertThat(out.resolve("chelsea").resolve("cam-gradcamplusplus.png")).exists();
         assertThat(Files.readString(out.resolve("chelsea").resolve("report.html"))).contains("<h2>How each method sees it</h2>",
-                "Left to right: Grad-CAM++, LayerCAM, Eigen-CAM, Score-CAM, at /Relu_2 for class ",
+                "Left to right: Grad-CAM++, LayerCAM, Eigen-CAM, Score-CAM, Ablation-CAM, at /Relu_2 for class ",
                 "<h2>How faithful each map is</h2>", "<th>insertion - deletion</th>", "<th>ROAD</th>");
         CnnseeCliTest.Run unknown = cnnsee("inspect", CHELSEA.toString(), "--model", onnx.toString(), "--input", "torch",
-                "--cam", "gradcam,ablationcam");
+                "--cam", "gradcam,fullgrad");
         assertThat(unknown.exitCode()).isEqualTo(2);
-        assertThat(unknown.err()).contains("cnnsee: Unknown CAM method 'ablationcam': choose one of [gradcam, gradcam++,");
+        assertThat(unknown.err()).contains("cnnsee: Unknown CAM method 'fullgrad': choose one of [gradcam, gradcam++,");
         String report = Files.readString(out.resolve("chelsea").resolve("report.md"));
         assertThat(report).contains("weights from the ONNX \\(opset 17\\) model mobilenet\\_like\\_opset17.onnx",
                 "Engine: oneDNN runs all 22 layers, forward and backward; the model ends in logits: its probabilities are their "

@@ -122,7 +122,7 @@ class ExplorerBrowserTest {
             // Another method of the CAM family, chosen on the page: the same known answer.
             Select methods = new Select(b.byId("gradcam-method"));
             assertThat(methods.getOptions()).extracting(o -> o.getText()).containsExactly("Grad-CAM", "Grad-CAM++",
-                    "XGrad-CAM", "HiResCAM", "LayerCAM", "Eigen-CAM", "EigenGrad-CAM", "Score-CAM");
+                    "XGrad-CAM", "HiResCAM", "LayerCAM", "Eigen-CAM", "EigenGrad-CAM", "Score-CAM", "Ablation-CAM");
             methods.selectByValue("layercam");
             b.byId("gradcam-run").click();
             b.waiting().until(d -> b.byId("gradcam-caption").getText().startsWith("LayerCAM: blue"));
