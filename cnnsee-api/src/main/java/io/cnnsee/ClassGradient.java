@@ -50,13 +50,7 @@ public record ClassGradient(int classIndex, float score, FeatureMap probabilitie
      * @param label the class's name, for reports
      */
     public GradCam gradCam(Tap tap, String label) {
-        Objects.requireNonNull(tap, "tap");
-        for (int i = 0; i < activations.size(); i++) {
-            if (activations.get(i).tap().equals(tap)) {
-                return GradCam.of(activations.get(i), gradients.get(i), classIndex, label, probability());
-            }
-        }
-        throw new IllegalArgumentException("No gradient at " + tap.layerName() + "; differentiated: "
-                + activations.stream().map(a -> a.tap().layerName()).toList());
+        CamInput in = CamInput.of(this, tap, label);
+        return GradCam.of(in.activation(), in.gradient(), classIndex, label, probability());
     }
 }

@@ -242,31 +242,7 @@ public final class Dl4jModel extends EngineModel {
     /** Guided, on oneDNN; only where the network compiles ({@link #capability}). */
     @Override
     public List<InputGradient> guidedInputGradients(List<float[]> inputs, List<Objective> objectives) {
-        Objects.requireNonNull(inputs, "inputs");
-        Objects.requireNonNull(objectives, "objectives");
-        if (inputs.isEmpty() || inputs.size() != objectives.size()) {
-            throw new IllegalArgumentException("One objective per input, and at least one: got " + inputs.size()
-                    + " inputs and " + objectives.size() + " objectives");
-        }
-        checkInputs(inputs, input.shape().size());
-        synchronized (graph) {
-            checkOpen();
-            CompiledRuns onednn = compiled();
-            if (onednn == null) {
-                throw new io.cnnsee.UnsupportedCapabilityException(name, io.cnnsee.GuidedGradients.class, "Guided gradients");
-            }
-            Optional<Integer> logits = layers.classifier().flatMap(c -> onednn.logits(c.getVertexIndex()));
-            for (Objective o : objectives) {
-                termVertices(o);
-            }
-            List<CompiledRuns.Gradient> g = onednn.inputGradients(inputs, objectives, t -> t.kind() == Objective.Kind.CLASS_LOGIT
-                    ? logits.orElseThrow() : layers.vertexIndex(t.layer()), true);
-            List<InputGradient> out = new ArrayList<>(g.size());
-            for (int i = 0; i < g.size(); i++) {
-                out.add(new InputGradient(objectives.get(i), g.get(i).value(), input.shape(), g.get(i).gradient()));
-            }
-            return out;
-        }
+        return inputGradients(inputs, objectives, true, true);
     }
 
     @Override
@@ -420,15 +396,17 @@ public final class Dl4jModel extends EngineModel {
     /** {@link #inputGradient} for several inputs, run as batches on oneDNN. */
     @Override
     public List<InputGradient> inputGradients(List<float[]> inputs, List<Objective> objectives) {
-        return inputGradients(inputs, objectives, true);
+        return inputGradients(inputs, objectives, true, false);
     }
 
     /** {@link #inputGradients} through Deeplearning4j's own layers: what the compiled backward pass is checked against. */
     List<InputGradient> inputGradientsOnDeeplearning4j(List<float[]> inputs, List<Objective> objectives) {
-        return inputGradients(inputs, objectives, false);
+        return inputGradients(inputs, objectives, false, false);
     }
 
-    private List<InputGradient> inputGradients(List<float[]> inputs, List<Objective> objectives, boolean onOnednn) {
+    /** {@code guided}: each ReLU's way back guided, which only oneDNN's passes do. */
+    private List<InputGradient> inputGradients(List<float[]> inputs, List<Objective> objectives, boolean onOnednn,
+                                               boolean guided) {
         Objects.requireNonNull(inputs, "inputs");
         Objects.requireNonNull(objectives, "objectives");
         if (inputs.isEmpty() || inputs.size() != objectives.size()) {
@@ -452,11 +430,14 @@ public final class Dl4jModel extends EngineModel {
             List<InputGradient> out = new ArrayList<>(inputs.size());
             if (onednn != null && (logits.isPresent() || !classScores)) {
                 List<CompiledRuns.Gradient> g = onednn.inputGradients(inputs, objectives, t -> t.kind() == Objective.Kind.CLASS_LOGIT
-                        ? logits.orElseThrow() : layers.vertexIndex(t.layer()));
+                        ? logits.orElseThrow() : layers.vertexIndex(t.layer()), guided);
                 for (int i = 0; i < g.size(); i++) {
                     out.add(new InputGradient(objectives.get(i), g.get(i).value(), input.shape(), g.get(i).gradient()));
                 }
                 return out;
+            }
+            if (guided) {
+                throw new io.cnnsee.UnsupportedCapabilityException(name, io.cnnsee.GuidedGradients.class, "Guided gradients");
             }
             for (int i = 0; i < inputs.size(); i++) {
                 out.add(inputGradientOnDeeplearning4j(inputs.get(i), objectives.get(i), reads.get(i)));

@@ -329,14 +329,8 @@ public final class GraphModel extends EngineModel {
             throw new IllegalArgumentException("One objective per input, and at least one: got " + inputs.size() + " inputs and "
                     + objectives.size() + " objectives");
         }
-        int size = input.shape().size();
-        for (int i = 0; i < inputs.size(); i++) {
-            if (inputs.get(i).length != size) {
-                throw new IllegalArgumentException("Input " + i + " has " + inputs.get(i).length + " values; " + name + " takes "
-                        + input.shape() + " = " + size);
-            }
-            checkTerms(objectives.get(i));
-        }
+        checkInputs(inputs, input.shape().size());
+        objectives.forEach(this::checkTerms);
         synchronized (this) {
             CompiledRuns runs = compiled();
             int logits = classifier == null ? -1 : network.logits().get(layers.get(classifier.layerName()).node());

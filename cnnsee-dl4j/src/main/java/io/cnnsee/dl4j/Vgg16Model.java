@@ -272,7 +272,7 @@ public final class Vgg16Model extends EngineModel {
 
     @Override
     boolean scoresClasses() {
-        return architecture.includeTop();
+        return architecture.includeTop() && engine.capability(io.cnnsee.InputScores.class).isPresent();
     }
 
     @Override

@@ -267,7 +267,7 @@ final class InspectCommand implements Callable<Integer> {
             if (taps != null && !taps.isEmpty()) {
                 builder.taps(taps);
             }
-            convolutionAlgorithm(1);
+            convolutionAlgorithm(1); // an unknown --convolutions is a usage error before any model loads
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
