@@ -118,6 +118,13 @@ public interface CamMethod {
             }
             known.add(key(m.name()));
         }
+        for (SaliencyMethod m : SaliencyMethod.values()) {
+            if (key(m.cliName()).equals(key)) {
+                throw new IllegalArgumentException("'" + name.strip() + "' is a saliency method in cnnsee, a map at the"
+                        + " picture's resolution rather than one layer's: ask for it with --saliency " + m.cliName()
+                        + " (SaliencyMethod." + m.name() + "); the CAM methods are " + known);
+            }
+        }
         throw new IllegalArgumentException("Unknown CAM method '" + name.strip() + "': choose one of " + known);
     }
 

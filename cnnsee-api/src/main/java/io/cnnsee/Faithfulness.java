@@ -90,12 +90,40 @@ public final class Faithfulness {
     public static Scores of(InputScores model, float[] input, ClassActivationMap map, int steps, boolean road) {
         Objects.requireNonNull(map, "map");
         MapShape shape = model.inputShape();
-        float[] saliency = map.upsampled(shape.width(), shape.height());
-        double[] confidence = confidence(model, input, saliency, map.classIndex());
-        return new Scores(map.method(), deletion(model, input, saliency, map.classIndex(), steps),
-                insertion(model, input, saliency, map.classIndex(), steps),
+        return scores(map.method(), model, input, map.upsampled(shape.width(), shape.height()), map.classIndex(), steps, road);
+    }
+
+    /**
+     * {@link #of(InputScores, float[], ClassActivationMap, int, boolean)} for a saliency map of one
+     * class's logit (FullGrad, Guided Grad-CAM, ...), its map divided by its maximum.
+     *
+     * @throws IllegalArgumentException if the map explains something else than one class's logit
+     */
+    public static Scores of(InputScores model, float[] input, SaliencyMap map, int steps, boolean road) {
+        Objects.requireNonNull(map, "map");
+        List<Objective.Term> terms = map.objective().terms();
+        if (terms.size() != 1 || terms.get(0).kind() != Objective.Kind.CLASS_LOGIT) {
+            throw new IllegalArgumentException("Faithfulness scores a map of one class's logit; " + map.method()
+                    + " explains " + map.objective());
+        }
+        float[] saliency = map.map();
+        float max = 0;
+        for (float v : saliency) {
+            max = Math.max(max, v);
+        }
+        for (int i = 0; i < saliency.length; i++) {
+            saliency[i] = max > 0 ? saliency[i] / max : 0;
+        }
+        return scores(map.method(), model, input, saliency, terms.get(0).index(), steps, road);
+    }
+
+    private static Scores scores(String method, InputScores model, float[] input, float[] saliency, int classIndex, int steps,
+                                 boolean road) {
+        double[] confidence = confidence(model, input, saliency, classIndex);
+        return new Scores(method, deletion(model, input, saliency, classIndex, steps),
+                insertion(model, input, saliency, classIndex, steps),
                 Math.max(0, confidence[0] - confidence[1]) / confidence[0], confidence[1] > confidence[0],
-                road ? road(model, input, saliency, map.classIndex(), ROAD_PERCENTAGES, ROAD_NOISE, 0) : null);
+                road ? road(model, input, saliency, classIndex, ROAD_PERCENTAGES, ROAD_NOISE, 0) : null);
     }
 
     /** The deletion curve: the most salient of {@code saliency}'s pixels (one per input position) removed first. */

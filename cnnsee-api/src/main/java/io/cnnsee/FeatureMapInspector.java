@@ -152,14 +152,11 @@ public final class FeatureMapInspector {
             chosen.add((inspection, picture) -> visualize(inspection, visualized, visualizationSteps));
         }
         if (b.saliency != null) {
-            model.require(Classifying.class, "Saliency");
-            model.require(InputGradients.class, "Saliency");
-            if (b.saliency == SaliencyMethod.GUIDED_BACKPROP || b.saliency == SaliencyMethod.GUIDED_GRAD_CAM) {
-                model.require(GuidedGradients.class, b.saliency == SaliencyMethod.GUIDED_BACKPROP ? "Guided Backpropagation"
-                        : "Guided Grad-CAM");
-            }
+            b.saliency.requireOn(model);
             SaliencyMethod method = b.saliency;
-            chosen.add((inspection, picture) -> saliency(inspection, picture, method));
+            int steps = b.faithfulnessSteps;
+            boolean road = b.road;
+            chosen.add((inspection, picture) -> saliency(inspection, picture, method, steps, road));
         }
         this.classes = b.predictions > 0 || b.saliency != null || differentiable != null
                 ? model.capability(Classifying.class).orElse(null) : null;
@@ -310,10 +307,18 @@ public final class FeatureMapInspector {
         return inspection.withVisualizations(pictures);
     }
 
-    private Inspection saliency(Inspection inspection, Picture picture, SaliencyMethod method) {
+    /** The saliency map, and with faithfulness asked for, its scores beside the class activation maps'. */
+    private Inspection saliency(Inspection inspection, Picture picture, SaliencyMethod method, int faithfulnessSteps,
+                                boolean road) {
         SaliencyMap map = method.compute(model, picture.image(), Objective.classLogit(explainedIndex(picture)), 0);
-        return inspection.withSaliency(map, Overlay.blend(Resize.fit(picture.view(), GRAD_CAM_SIDE),
+        Inspection with = inspection.withSaliency(map, Overlay.blend(Resize.fit(picture.view(), GRAD_CAM_SIDE),
                 map.asFeatureMap().channel(0), Colormap.INFERNO, OVERLAY_ALPHA));
+        if (faithfulnessSteps == 0) {
+            return with;
+        }
+        List<Faithfulness.Scores> scored = new ArrayList<>(inspection.faithfulness());
+        scored.add(Faithfulness.of(scores, scores.networkInput(picture.image()), map, faithfulnessSteps, road));
+        return with.withFaithfulness(scored);
     }
 
     /** The class saliency explains: Grad-CAM's if it ran, else the one asked for, else the most probable. */

@@ -160,6 +160,16 @@ public final class Saliency {
         return gradientMap("Guided Grad-CAM", objective, shape, product, Double.NaN);
     }
 
+    /**
+     * FullGrad (Srinivas and Fleuret 2019) of class {@code classIndex}'s logit, as pytorch-grad-cam
+     * computes it ({@link FullGrad#of}): the input times its gradient and every bias times its
+     * gradient, each made absolute and scaled, summed over the picture.
+     */
+    public static SaliencyMap fullGrad(InspectableModel network, BufferedImage image, int classIndex) {
+        BiasGradients model = network.require(BiasGradients.class, "FullGrad");
+        return FullGrad.of(model.fullGradient(Objects.requireNonNull(image, "image"), classIndex));
+    }
+
     /** Per pixel the largest magnitude of the gradient over the channels. */
     private static SaliencyMap gradientMap(String method, Objective objective, MapShape shape, float[] gradient,
                                            double difference) {

@@ -17,7 +17,9 @@ public enum SaliencyMethod {
     /** Guided Backpropagation: needs {@link GuidedGradients}. */
     GUIDED_BACKPROP("guided-backprop"),
     /** Guided Grad-CAM at the model's last default tap: needs {@link GuidedGradients} and {@link ClassGradients}. */
-    GUIDED_GRAD_CAM("guided-gradcam");
+    GUIDED_GRAD_CAM("guided-gradcam"),
+    /** FullGrad: needs {@link BiasGradients}. */
+    FULL_GRAD("fullgrad");
 
     /** SmoothGrad's samples and noise, Integrated Gradients' steps. */
     public static final int SAMPLES = 25;
@@ -30,7 +32,10 @@ public enum SaliencyMethod {
         this.cliName = cliName;
     }
 
-    /** The name the command line takes: {@code vanilla}, {@code smoothgrad}, {@code integrated-gradients}, {@code guided-backprop}, {@code guided-gradcam}. */
+    /**
+     * The name the command line takes: {@code vanilla}, {@code smoothgrad}, {@code integrated-gradients},
+     * {@code guided-backprop}, {@code guided-gradcam}, {@code fullgrad}.
+     */
     public String cliName() {
         return cliName;
     }
@@ -48,7 +53,7 @@ public enum SaliencyMethod {
             }
         }
         throw new IllegalArgumentException("Unknown saliency '" + name + "': choose vanilla, smoothgrad, integrated-gradients,"
-                + " guided-backprop or guided-gradcam");
+                + " guided-backprop, guided-gradcam or fullgrad");
     }
 
     /** The saliency of {@code objective} for {@code image}; SmoothGrad's noise drawn from {@code seed}. */
@@ -60,13 +65,32 @@ public enum SaliencyMethod {
             case GUIDED_BACKPROP -> Saliency.guidedBackprop(model, image, objective);
             case GUIDED_GRAD_CAM -> Saliency.guidedGradCam(model, image, classOf(objective),
                     model.taps().get(model.taps().size() - 1));
+            case FULL_GRAD -> Saliency.fullGrad(model, image, classOf(objective));
         };
     }
 
-    /** The class of an objective that is one class's logit, which Guided Grad-CAM explains. */
-    private static int classOf(Objective objective) {
+    /**
+     * Checks that {@code model} can compute this saliency, before any picture is read.
+     *
+     * @throws UnsupportedCapabilityException naming what the model lacks
+     */
+    public void requireOn(InspectableModel model) {
+        model.require(Classifying.class, "Saliency");
+        switch (this) {
+            case GUIDED_BACKPROP -> model.require(GuidedGradients.class, "Guided Backpropagation");
+            case GUIDED_GRAD_CAM -> {
+                model.require(GuidedGradients.class, "Guided Grad-CAM");
+                model.require(ClassGradients.class, "Guided Grad-CAM");
+            }
+            case FULL_GRAD -> model.require(BiasGradients.class, "FullGrad");
+            default -> model.require(InputGradients.class, "Saliency");
+        }
+    }
+
+    /** The class of an objective that is one class's logit, which Guided Grad-CAM and FullGrad explain. */
+    private int classOf(Objective objective) {
         if (objective.terms().size() != 1 || objective.terms().get(0).kind() != Objective.Kind.CLASS_LOGIT) {
-            throw new IllegalArgumentException("Guided Grad-CAM explains one class's logit, not " + objective);
+            throw new IllegalArgumentException(cliName + " explains one class's logit, not " + objective);
         }
         return objective.terms().get(0).index();
     }

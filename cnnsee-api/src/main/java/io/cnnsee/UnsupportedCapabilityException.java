@@ -27,6 +27,8 @@ public class UnsupportedCapabilityException extends UnsupportedOperationExceptio
                     "use a model of cnnsee-dl4j that ends in class scores and runs on oneDNN"),
             LayerScores.class, new Wording("runs its class scores on from a layer", "cannot run on from a layer",
                     "use a model of cnnsee-dl4j that ends in class scores and runs on oneDNN"),
+            BiasGradients.class, new Wording("gives the gradients of its biases", "cannot give the gradients of its biases",
+                    "use a model of cnnsee-dl4j that ends in class scores and runs on oneDNN"),
             GuidedGradients.class, new Wording("guides its gradients through ReLUs", "cannot guide its gradients",
                     "use a model of cnnsee-dl4j that runs on oneDNN"),
             ReceptiveFields.class, new Wording("gives its receptive fields", "does not say which pixels its units see",

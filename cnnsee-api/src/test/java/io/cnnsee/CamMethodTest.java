@@ -162,10 +162,15 @@ class CamMethodTest {
                 "XGrad-CAM", "HiResCAM", "LayerCAM", "Eigen-CAM", "EigenGrad-CAM", "Score-CAM", "Ablation-CAM");
         assertThat(CamMethod.builtIn(" GradCAM++ ")).isSameAs(CamMethod.GRAD_CAM_PLUS_PLUS);
         assertThat(CamMethod.builtIn("eigen-grad-cam")).isSameAs(CamMethod.EIGEN_GRAD_CAM);
-        assertThatThrownBy(() -> CamMethod.builtIn("fullgrad"))
+        assertThatThrownBy(() -> CamMethod.builtIn("occlusion"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Unknown CAM method 'fullgrad': choose one of [gradcam, gradcam++, xgradcam, hirescam,"
+                .hasMessage("Unknown CAM method 'occlusion': choose one of [gradcam, gradcam++, xgradcam, hirescam,"
                         + " layercam, eigencam, eigengradcam, scorecam, ablationcam]");
+        assertThatThrownBy(() -> CamMethod.builtIn("FullGrad"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("'FullGrad' is a saliency method in cnnsee, a map at the picture's resolution rather than one"
+                        + " layer's: ask for it with --saliency fullgrad (SaliencyMethod.FULL_GRAD); the CAM methods are"
+                        + " [gradcam, gradcam++, xgradcam, hirescam, layercam, eigencam, eigengradcam, scorecam, ablationcam]");
         assertThat(CamMethod.ABLATION_CAM.ablates()).isTrue();
         assertThat(CamMethod.SCORE_CAM.ablates()).isFalse();
         assertThatThrownBy(() -> CamMethod.ABLATION_CAM.compute(input))

@@ -1,6 +1,10 @@
 package io.cnnsee.dl4j;
 
+import io.cnnsee.FeatureMap;
+import io.cnnsee.FullGradient;
+import io.cnnsee.MapShape;
 import io.cnnsee.Objective;
+import io.cnnsee.Tap;
 import io.cnnsee.dl4j.engine.frontend.Dl4jGraphReader;
 import io.cnnsee.dl4j.engine.graph.Graph;
 import io.cnnsee.dl4j.engine.graph.Network;
@@ -187,6 +191,60 @@ final class CompiledRuns implements AutoCloseable {
             plan.gradient(taps[i], 0, gradients[i]);
         }
         return Optional.of(new ClassScore(chosen, scores[chosen], probabilities, read(plan, 0, taps), gradients));
+    }
+
+    /**
+     * The score of {@code classIndex} ({@code -1}: the most probable) and its gradient with respect
+     * to the input and to the output of every node with a bias over a map: a convolution with a
+     * bias, or a channel affine (a batch normalisation) after a convolution (an affine before any,
+     * the network's own preprocessing, is not a bias of the network's). Those nodes are kept apart
+     * from their activations, so their output is the one before it. Empty when the classifier's
+     * scores before softmax are not a node.
+     */
+    Optional<FullGradient> fullGradient(float[] values, int classifier, int classIndex) {
+        Integer logits = front.logits().get(classifier);
+        if (logits == null) {
+            return Optional.empty();
+        }
+        Graph g = front.graph();
+        Set<Integer> needed = g.ancestors(List.of(logits));
+        List<Node> biased = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            if (needed.contains(n.id()) && !n.shape().flat() && bias(n, g) != null) {
+                biased.add(n);
+            }
+        }
+        int[] nodes = new int[biased.size() + 1];
+        for (int i = 0; i < biased.size(); i++) {
+            nodes[i] = biased.get(i).id();
+        }
+        nodes[biased.size()] = input;
+        return classScore(values, classifier, classIndex, nodes).map(s -> {
+            List<FullGradient.Bias> biases = new ArrayList<>(biased.size());
+            for (int i = 0; i < biased.size(); i++) {
+                Node n = biased.get(i);
+                biases.add(new FullGradient.Bias(bias(n, g), FeatureMap.copyOf(tap(n.name(), n.shape()), s.gradients()[i])));
+            }
+            Tap in = tap("input", g.node(input).shape());
+            return new FullGradient(s.chosen(), s.score(), s.probabilities()[s.chosen()],
+                    FeatureMap.copyOf(in, s.activations()[biased.size()]), FeatureMap.copyOf(in, s.gradients()[biased.size()]), biases);
+        });
+    }
+
+    private static Tap tap(String name, Shape shape) {
+        return Tap.of(name, new MapShape(shape.channels(), shape.height(), shape.width()));
+    }
+
+    /** The node's bias per channel, or null where it has none (or is preprocessing before any convolution). */
+    private static float[] bias(Node n, Graph g) {
+        if (n.op() instanceof Op.Conv c && c.bias() != null) {
+            return c.bias().values();
+        }
+        if (n.op() instanceof Op.ChannelAffine a
+                && g.ancestors(n.inputs()).stream().anyMatch(id -> g.node(id).op() instanceof Op.Conv)) {
+            return a.shift().clone();
+        }
+        return null;
     }
 
     /** An objective's value at an input and its gradient with respect to the input. */

@@ -1,8 +1,10 @@
 package io.cnnsee.dl4j;
 
+import io.cnnsee.BiasGradients;
 import io.cnnsee.ClassGradient;
 import io.cnnsee.FeatureMap;
 import io.cnnsee.FirstLayerKernels;
+import io.cnnsee.FullGradient;
 import io.cnnsee.ImageInput;
 import io.cnnsee.InputGradient;
 import io.cnnsee.InputScores;
@@ -10,6 +12,7 @@ import io.cnnsee.MapShape;
 import io.cnnsee.Objective;
 import io.cnnsee.ReceptiveFields;
 import io.cnnsee.Tap;
+import io.cnnsee.UnsupportedCapabilityException;
 import io.cnnsee.WeightsInfo;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -293,6 +296,21 @@ public final class Dl4jModel extends EngineModel {
     @Override
     public ClassGradient classGradient(BufferedImage image, int classIndex, List<Tap> taps) {
         return classGradient(image, classIndex, taps, true);
+    }
+
+    /** On oneDNN only ({@link #capability}). */
+    @Override
+    public FullGradient fullGradient(BufferedImage image, int classIndex) {
+        Objects.requireNonNull(image, "image must not be null");
+        int chosen = checkClass(classIndex);
+        float[] values = input.toChannelsFirst(image);
+        synchronized (graph) {
+            checkOpen();
+            CompiledRuns onednn = compiled();
+            return (onednn == null ? Optional.<FullGradient>empty()
+                    : onednn.fullGradient(values, layers.classifier().orElseThrow().getVertexIndex(), chosen))
+                    .orElseThrow(() -> new UnsupportedCapabilityException(name, BiasGradients.class, "FullGrad"));
+        }
     }
 
     /** {@link #classGradient} through Deeplearning4j's own layers: what the compiled backward pass is checked against. */

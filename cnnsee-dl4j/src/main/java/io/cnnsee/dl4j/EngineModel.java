@@ -1,6 +1,8 @@
 package io.cnnsee.dl4j;
 
+import io.cnnsee.BiasGradients;
 import io.cnnsee.Capability;
+import io.cnnsee.ClassGradient;
 import io.cnnsee.ClassGradients;
 import io.cnnsee.Classifying;
 import io.cnnsee.FirstLayerFilters;
@@ -18,10 +20,11 @@ import java.util.Optional;
 
 /**
  * What every model of this engine can do: differentiate, give receptive fields, and, when the
- * network has them, classify and show its first layer's kernels. Which of the last two an
+ * network has them, classify (and on oneDNN give FullGrad's bias gradients) and show its first
+ * layer's kernels. Which of the last two an
  * instance has is decided by {@link #classes()} and {@link #kernels()}.
  */
-abstract class EngineModel implements InspectableModel, ClassGradients, GuidedGradients, InputScores, LayerScores,
+abstract class EngineModel implements InspectableModel, BiasGradients, GuidedGradients, InputScores, LayerScores,
         ReceptiveFields, FirstLayerFilters {
 
     /** The class probabilities' layer, when the network ends in one. */
@@ -49,6 +52,18 @@ abstract class EngineModel implements InspectableModel, ClassGradients, GuidedGr
                         + tap.layerName() + " puts out " + tap.shape() + " = " + tap.shape().size());
             }
         }
+    }
+
+    /**
+     * {@code classIndex} checked against the classifier's classes ({@link ClassGradient#MOST_PROBABLE_CLASS} passes);
+     * the engine's form of it: -1 for the most probable.
+     */
+    final int checkClass(int classIndex) {
+        int count = classifier().shape().channels();
+        if (classIndex != ClassGradient.MOST_PROBABLE_CLASS && (classIndex < 0 || classIndex >= count)) {
+            throw new IllegalArgumentException("Class " + classIndex + " is not one of " + name() + "'s classes 0 to " + (count - 1));
+        }
+        return classIndex == ClassGradient.MOST_PROBABLE_CLASS ? -1 : classIndex;
     }
 
     /** The inputs' shape checked: each of {@code size} values. */
@@ -83,7 +98,7 @@ abstract class EngineModel implements InspectableModel, ClassGradients, GuidedGr
             return Capability.when(classes().isPresent(), this, type);
         } else if (type == GuidedGradients.class) {
             return Capability.when(guidesGradients(), this, type);
-        } else if (type == InputScores.class || type == LayerScores.class) {
+        } else if (type == InputScores.class || type == LayerScores.class || type == BiasGradients.class) {
             return Capability.when(classes().isPresent() && scoresClasses(), this, type);
         } else if (type == FirstLayerFilters.class) {
             return Capability.when(kernels().isPresent(), this, type);

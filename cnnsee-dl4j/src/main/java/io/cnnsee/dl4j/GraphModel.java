@@ -1,14 +1,17 @@
 package io.cnnsee.dl4j;
 
+import io.cnnsee.BiasGradients;
 import io.cnnsee.ClassGradient;
 import io.cnnsee.FeatureMap;
 import io.cnnsee.FirstLayerKernels;
+import io.cnnsee.FullGradient;
 import io.cnnsee.ImageInput;
 import io.cnnsee.InputGradient;
 import io.cnnsee.MapShape;
 import io.cnnsee.Objective;
 import io.cnnsee.ReceptiveField;
 import io.cnnsee.Tap;
+import io.cnnsee.UnsupportedCapabilityException;
 import io.cnnsee.WeightsInfo;
 import io.cnnsee.dl4j.engine.graph.Layer;
 import io.cnnsee.dl4j.engine.graph.Network;
@@ -268,6 +271,17 @@ public final class GraphModel extends EngineModel {
         Tap classes = classifier();
         synchronized (this) {
             return compiled().classScores(inputs, layers.get(classes.layerName()).node()).orElseThrow();
+        }
+    }
+
+    @Override
+    public FullGradient fullGradient(BufferedImage image, int classIndex) {
+        Objects.requireNonNull(image, "image must not be null");
+        int chosen = checkClass(classIndex);
+        float[] values = input.toChannelsFirst(image);
+        synchronized (this) {
+            return compiled().fullGradient(values, layers.get(classifier().layerName()).node(), chosen)
+                    .orElseThrow(() -> new UnsupportedCapabilityException(name, BiasGradients.class, "FullGrad"));
         }
     }
 

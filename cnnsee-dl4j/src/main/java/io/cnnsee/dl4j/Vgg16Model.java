@@ -4,6 +4,7 @@ import io.cnnsee.ClassGradient;
 import io.cnnsee.FeatureMap;
 import io.cnnsee.FirstLayerFilters;
 import io.cnnsee.FirstLayerKernels;
+import io.cnnsee.FullGradient;
 import io.cnnsee.InputGradient;
 import io.cnnsee.MapShape;
 import io.cnnsee.Objective;
@@ -173,6 +174,12 @@ public final class Vgg16Model extends EngineModel {
     }
 
     /** The gradient of a class score (before softmax) with respect to convolutional or pooling layers. Needs the model's top. */
+    @Override
+    public FullGradient fullGradient(BufferedImage image, int classIndex) {
+        checkClass(classIndex);
+        return engine.fullGradient(Objects.requireNonNull(image, "image must not be null"), classIndex);
+    }
+
     @Override
     public ClassGradient classGradient(BufferedImage image, int classIndex, List<Tap> taps) {
         Objects.requireNonNull(image, "image must not be null");

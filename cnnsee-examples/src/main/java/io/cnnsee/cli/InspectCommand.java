@@ -105,7 +105,8 @@ final class InspectCommand implements Callable<Integer> {
             description = "Show which pixels the explained class depends on: vanilla (the gradient), smoothgrad (averaged "
                     + "over 25 noisy copies), integrated-gradients (32 steps from the mean picture, with its completeness "
                     + "check), guided-backprop (each ReLU's way back guided), guided-gradcam (guided-backprop times "
-                    + "Grad-CAM). VGG16 needs --include-top.")
+                    + "Grad-CAM), fullgrad (input and bias gradients, Srinivas and Fleuret 2019). With --faithfulness, the "
+                    + "map is scored beside the CAMs. VGG16 needs --include-top.")
     String saliency;
 
     @Option(names = "--visualize", paramLabel = "N", defaultValue = "0",

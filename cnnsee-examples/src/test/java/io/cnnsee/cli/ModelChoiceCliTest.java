@@ -92,7 +92,8 @@ class ModelChoiceCliTest {
 
     @Test
     void saliencyOfEachKindIsAHeatMapInTheReport() throws Exception {
-        for (String method : List.of("vanilla", "smoothgrad", "integrated-gradients", "guided-backprop", "guided-gradcam")) {
+        for (String method : List.of("vanilla", "smoothgrad", "integrated-gradients", "guided-backprop", "guided-gradcam",
+                "fullgrad")) {
             Path out = dir.resolve("saliency-" + method);
             CnnseeCliTest.Run run = cnnsee("inspect", CHELSEA.toString(), "--model", zip.toString(), "--input", "unit",
                     "--input-size", "32", "--labels", labels.toString(), "--saliency", method, "--out", out.toString());
@@ -106,8 +107,8 @@ class ModelChoiceCliTest {
             }
         }
         assertThat(cnnsee("inspect", "a.png", "--saliency", "occlusion").err())
-                .contains("Unknown saliency 'occlusion': choose vanilla, smoothgrad, integrated-gradients, guided-backprop"
-                        + " or guided-gradcam");
+                .contains("Unknown saliency 'occlusion': choose vanilla, smoothgrad, integrated-gradients, guided-backprop,"
+                        + " guided-gradcam or fullgrad");
         assertThat(cnnsee("inspect", CHELSEA.toString(), "--saliency", "vanilla", "--weights", "random").err())
                 .contains("Saliency needs a model that classifies, and VGG16 does not classify");
     }
@@ -158,17 +159,20 @@ class ModelChoiceCliTest {
         Path onnx = Path.of(ModelChoiceCliTest.class.getResource("/onnx/mobilenet_like_opset17.onnx").toURI());
         Path out = dir.resolve("onnx");
         CnnseeCliTest.Run run = cnnsee("inspect", CHELSEA.toString(), "--model", onnx.toString(), "--input", "torch",
-                "--grad-cam", "--cam", "gradcam++,layercam,eigencam,scorecam,ablationcam", "--faithfulness", "8", "--road", "--out", out.toString());
+                "--grad-cam", "--cam", "gradcam++,layercam,eigencam,scorecam,ablationcam", "--faithfulness", "8", "--road",
+                "--saliency", "fullgrad", "--out", out.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.err()).contains("Taps: /Relu_2 (16 x 16 x 16)", "sees class ");
         assertThat(out.resolve("chelsea").resolve("cam-gradcamplusplus.png")).exists();
         assertThat(Files.readString(out.resolve("chelsea").resolve("report.html"))).contains("<h2>How each method sees it</h2>",
                 "Left to right: Grad-CAM++, LayerCAM, Eigen-CAM, Score-CAM, Ablation-CAM, at /Relu_2 for class ",
-                "<h2>How faithful each map is</h2>", "<th>insertion - deletion</th>", "<th>ROAD</th>");
+                "<h2>How faithful each map is</h2>", "<th>insertion - deletion</th>", "<th>ROAD</th>", "<td>FullGrad</td>",
+                "<h2>Which pixels matter</h2>");
         CnnseeCliTest.Run unknown = cnnsee("inspect", CHELSEA.toString(), "--model", onnx.toString(), "--input", "torch",
                 "--cam", "gradcam,fullgrad");
         assertThat(unknown.exitCode()).isEqualTo(2);
-        assertThat(unknown.err()).contains("cnnsee: Unknown CAM method 'fullgrad': choose one of [gradcam, gradcam++,");
+        assertThat(unknown.err()).contains("cnnsee: 'fullgrad' is a saliency method in cnnsee, a map at the picture's"
+                + " resolution rather than one layer's: ask for it with --saliency fullgrad");
         String report = Files.readString(out.resolve("chelsea").resolve("report.md"));
         assertThat(report).contains("weights from the ONNX \\(opset 17\\) model mobilenet\\_like\\_opset17.onnx",
                 "Engine: oneDNN runs all 22 layers, forward and backward; the model ends in logits: its probabilities are their "
