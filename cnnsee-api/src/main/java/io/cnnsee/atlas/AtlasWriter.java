@@ -71,6 +71,17 @@ public final class AtlasWriter {
      */
     public static Path write(AtlasSummary atlas, InspectableModel model, Path out, boolean reports,
                              List<io.cnnsee.visualize.Visualization> pictures) throws IOException {
+        return write(atlas, model, out, reports, pictures, null);
+    }
+
+    /**
+     * As {@link #write(AtlasSummary, InspectableModel, Path, boolean, List)}, with, when
+     * {@code faithfulness} is not null, a table on the index of how faithful each explanation
+     * method was over the pictures ({@link FaithfulnessSurvey}), and the same as faithfulness.csv.
+     */
+    public static Path write(AtlasSummary atlas, InspectableModel model, Path out, boolean reports,
+                             List<io.cnnsee.visualize.Visualization> pictures, FaithfulnessSummary faithfulness)
+            throws IOException {
         for (io.cnnsee.visualize.Visualization v : pictures) {
             if (!atlas.layers().contains(v.tap().layerName())) {
                 throw new IllegalArgumentException("The atlas holds " + atlas.layers() + ", not " + v.tap().layerName()
@@ -82,7 +93,7 @@ public final class AtlasWriter {
         Files.createDirectories(parent);
         Path work = Files.createTempDirectory(parent, "." + target.getFileName() + ".part-");
         try {
-            writeInto(atlas, model, work, reports, pictures);
+            writeInto(atlas, model, work, reports, pictures, faithfulness);
             if (Files.exists(target)) {
                 if (!Files.isRegularFile(target.resolve("index.html"))) {
                     throw new IOException(target + " exists and is not an atlas: choose another folder");
@@ -104,7 +115,8 @@ public final class AtlasWriter {
     }
 
     private static void writeInto(AtlasSummary atlas, InspectableModel model, Path dir, boolean reports,
-                                  List<io.cnnsee.visualize.Visualization> pictures) throws IOException {
+                                  List<io.cnnsee.visualize.Visualization> pictures, FaithfulnessSummary faithfulness)
+            throws IOException {
         List<Tap> taps = new ArrayList<>();
         for (String layer : atlas.layers()) {
             taps.add(model.tap(layer));
@@ -161,7 +173,10 @@ public final class AtlasWriter {
                         channelPage(atlas, model, tap, c, channels.get(c), reportOf, looks).getBytes(StandardCharsets.UTF_8));
             }
         }
-        AtomicFiles.write(dir.resolve("index.html"), index(atlas, model, taps).getBytes(StandardCharsets.UTF_8));
+        if (faithfulness != null) {
+            AtomicFiles.write(dir.resolve(FaithfulnessPage.CSV), FaithfulnessPage.csv(faithfulness).getBytes(StandardCharsets.UTF_8));
+        }
+        AtomicFiles.write(dir.resolve("index.html"), index(atlas, model, taps, faithfulness).getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -206,13 +221,16 @@ public final class AtlasWriter {
                 + "network with random weights: what excites them shows no learned features.</p>\n" : "";
     }
 
-    private static String index(AtlasSummary atlas, InspectableModel model, List<Tap> taps) {
+    private static String index(AtlasSummary atlas, InspectableModel model, List<Tap> taps, FaithfulnessSummary faithfulness) {
         StringBuilder h = new StringBuilder(head("What excites " + model.name() + "'s channels"));
         h.append(randomNote(model));
         h.append("<p>").append(atlas.pictures()).append(" pictures, each channel shown by the ").append(atlas.k())
                 .append(" that excite it most by its ").append(Html.escape(atlas.statistic()))
                 .append(", each as the patch its strongest unit sees. ").append(Html.escape(model.weights().source()))
                 .append(".</p>\n");
+        if (faithfulness != null) {
+            h.append(FaithfulnessPage.section(faithfulness));
+        }
         for (Tap tap : taps) {
             h.append("<h2>").append(Html.escape(tap.layerName())).append(" <small>").append(tap.shape())
                     .append("</small></h2>\n");

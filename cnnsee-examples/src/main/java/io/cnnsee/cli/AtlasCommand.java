@@ -6,7 +6,9 @@ import io.cnnsee.InspectableModel;
 import io.cnnsee.atlas.Atlas;
 import io.cnnsee.atlas.AtlasSummary;
 import io.cnnsee.atlas.AtlasWriter;
+import io.cnnsee.atlas.FaithfulnessSummary;
 import io.cnnsee.spark.SparkAtlas;
+import io.cnnsee.spark.SparkFaithfulness;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -71,6 +73,28 @@ final class AtlasCommand implements Callable<Integer> {
             description = "Gradient steps of --visualize (default: ${DEFAULT-VALUE}).")
     int visualizeSteps;
 
+    @Option(names = "--faithfulness", paramLabel = "STEPS", arity = "0..1", fallbackValue = "32", defaultValue = "0",
+            description = "Also score explanation methods over the pictures, each picture's maps for its most probable "
+                    + "class: mean deletion and insertion areas (curves of STEPS steps, 32 when not given), average drop, "
+                    + "increase in confidence, as a table on the index, most faithful first, and faithfulness.csv.")
+    int faithfulness;
+
+    @Option(names = "--cam", paramLabel = "METHODS", split = ",",
+            description = "With --faithfulness, the CAM methods scored (default: gradcam, gradcam++, xgradcam, hirescam, "
+                    + "layercam, eigencam, eigengradcam; scorecam and ablationcam cost a pass per channel).")
+    List<String> cams;
+
+    @Option(names = "--saliency", paramLabel = "METHOD",
+            description = "With --faithfulness, a saliency method scored beside them, e.g. fullgrad.")
+    String saliency;
+
+    @Option(names = "--grad-cam-layer", paramLabel = "LAYER",
+            description = "With --faithfulness, the layer the maps read (default: the last tap).")
+    String camLayer;
+
+    @Option(names = "--road", description = "With --faithfulness, also ROAD (slower: a linear system per perturbed picture).")
+    boolean road;
+
     @CommandLine.Mixin
     ModelOptions models = new ModelOptions();
 
@@ -91,6 +115,19 @@ final class AtlasCommand implements Callable<Integer> {
                 }
             }
             ranker = ChannelRanker.builtIn(by);
+            if (faithfulness == 0 && (cams != null || saliency != null || camLayer != null || road)) {
+                throw new IllegalArgumentException("--cam, --saliency, --grad-cam-layer and --road choose what --faithfulness "
+                        + "scores: add --faithfulness");
+            }
+            if (faithfulness < 0) {
+                throw new IllegalArgumentException("--faithfulness takes 1 or more steps, was " + faithfulness);
+            }
+            if (cams != null) {
+                cams.forEach(io.cnnsee.CamMethod::builtIn);
+            }
+            if (saliency != null) {
+                io.cnnsee.SaliencyMethod.named(saliency);
+            }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -106,6 +143,7 @@ final class AtlasCommand implements Callable<Integer> {
         }
         InspectableModel loaded;
         Atlas atlas;
+        SparkFaithfulness survey = null;
         try {
             err.println("Loading " + choice.describe() + " ...");
             err.flush();
@@ -115,8 +153,11 @@ final class AtlasCommand implements Callable<Integer> {
                 builder.taps(taps);
             }
             atlas = builder.build();
+            if (faithfulness > 0) {
+                survey = faithfulnessJob(models.factory(), loaded);
+            }
         } catch (UnknownLayerException e) {
-            throw Failures.unknownLayer(spec.commandLine(), e, "--taps", null, null);
+            throw Failures.unknownLayer(spec.commandLine(), e, "--taps", "--grad-cam-layer", camLayer);
         } catch (RuntimeException e) {
             err.println("cnnsee: " + e.getMessage());
             return 1;
@@ -132,25 +173,18 @@ final class AtlasCommand implements Callable<Integer> {
             conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
             SparkAtlas.useInThisJvm(factory.key(), loaded); // local tasks share the model loaded here
         }
+        FaithfulnessSummary scored = null;
         try (org.apache.spark.api.java.JavaSparkContext sc = new org.apache.spark.api.java.JavaSparkContext(conf)) {
-            org.apache.spark.util.LongAccumulator done = sc.sc().longAccumulator("pictures");
-            java.util.concurrent.CompletableFuture<AtlasSummary> run = java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> job.run(sc, pictures, done));
-            long reported = -1;
-            while (!run.isDone()) {
-                long now = done.value();
-                if (now != reported) {
-                    report(err, now, pictures.size(), start);
-                    reported = now;
-                }
-                try {
-                    run.get(1, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
-                    // a second more
+            summary = withProgress(err, sc, pictures.size(), start, done -> job.run(sc, pictures, done));
+            if (survey != null) {
+                SparkFaithfulness scoring = survey;
+                err.println("Scoring the explanation methods' faithfulness ...");
+                scored = withProgress(err, sc, pictures.size(), System.nanoTime(), done -> scoring.run(sc, pictures, done));
+                for (FaithfulnessSummary.MethodMean m : scored.means()) {
+                    err.printf(Locale.ROOT, "  %-14s insertion - deletion %+.3f +- %.3f, best on %d of %d%n", m.method(),
+                            m.difference(), m.differenceError(), m.best(), m.pictures());
                 }
             }
-            summary = run.get();
-            report(err, pictures.size(), pictures.size(), start);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("cnnsee: interrupted");
@@ -183,7 +217,7 @@ final class AtlasCommand implements Callable<Integer> {
             }
         }
         try {
-            Path index = AtlasWriter.write(summary, loaded, out, !noReports, looks);
+            Path index = AtlasWriter.write(summary, loaded, out, !noReports, looks, scored);
             err.printf(Locale.ROOT, "Atlas of %d pictures (%d skipped) in %s%n", summary.pictures(), summary.skipped(),
                     duration((System.nanoTime() - start) / 1e9));
             stdout.println(index);
@@ -195,6 +229,50 @@ final class AtlasCommand implements Callable<Integer> {
         } finally {
             err.flush();
         }
+    }
+
+    /** The faithfulness job, its options checked against the loaded model on the driver first. */
+    private SparkFaithfulness faithfulnessJob(CliModelFactory f, InspectableModel loaded) {
+        SparkFaithfulness.Builder b = SparkFaithfulness.builder(f, f.key()).steps(faithfulness).road(road);
+        io.cnnsee.atlas.FaithfulnessSurvey.Builder check = io.cnnsee.atlas.FaithfulnessSurvey.builder(loaded).steps(faithfulness);
+        if (cams != null) {
+            b.cams(cams);
+            check.cams(cams.stream().map(io.cnnsee.CamMethod::builtIn).toList());
+        }
+        if (saliency != null) {
+            b.saliency(saliency);
+            check.saliency(io.cnnsee.SaliencyMethod.named(saliency));
+        }
+        if (camLayer != null) {
+            b.layer(camLayer);
+            check.layer(camLayer);
+        }
+        check.build();
+        return b.build();
+    }
+
+    /** Runs {@code job} with an accumulator of the pictures done, told every second until it ends. */
+    private static <T> T withProgress(PrintWriter err, org.apache.spark.api.java.JavaSparkContext sc, long total, long start,
+                                      java.util.function.Function<org.apache.spark.util.LongAccumulator, T> job)
+            throws InterruptedException, java.util.concurrent.ExecutionException {
+        org.apache.spark.util.LongAccumulator done = sc.sc().longAccumulator("pictures");
+        java.util.concurrent.CompletableFuture<T> run = java.util.concurrent.CompletableFuture.supplyAsync(() -> job.apply(done));
+        long reported = -1;
+        while (!run.isDone()) {
+            long now = done.value();
+            if (now != reported) {
+                report(err, now, total, start);
+                reported = now;
+            }
+            try {
+                run.get(1, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // a second more
+            }
+        }
+        T result = run.get();
+        report(err, total, total, start);
+        return result;
     }
 
     private static void report(PrintWriter err, long done, long total, long start) {

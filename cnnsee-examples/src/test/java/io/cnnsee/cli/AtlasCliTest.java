@@ -51,6 +51,42 @@ class AtlasCliTest {
     }
 
     @Test
+    void faithfulnessScoresTheMethodsOverTheFolder() throws Exception {
+        Path zip = ModelChoiceCliTest.saveModelTo(dir);
+        Path photos = Files.createDirectories(dir.resolve("photos"));
+        BufferedImage cat = ImageIO.read(CHELSEA.toFile());
+        for (int i = 0; i < 3; i++) {
+            ImageIO.write(cat.getSubimage(40 * i, 20 * i, 200, 150), "png", photos.resolve("cat" + i + ".png").toFile());
+        }
+        Files.writeString(photos.resolve("broken.jpg"), "not a picture");
+        Path out = dir.resolve("atlas");
+        CnnseeCliTest.Run run = cnnsee("atlas", photos.toString(), "--model", zip.toString(), "--input", "unit",
+                "--input-size", "32", "--labels", ModelChoiceCliTest.labelsIn(dir).toString(), "--top", "1", "--no-reports",
+                "--out", out.toString(), "--faithfulness", "4", "--cam", "gradcam,layercam", "--saliency", "fullgrad");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("Scoring the explanation methods' faithfulness ...", "  Grad-CAM ", "  LayerCAM ",
+                "  FullGrad ", "best on ");
+        String index = Files.readString(out.resolve("index.html"));
+        assertThat(index).contains("<h2>Which explanation to trust</h2>", "Each method's class activation map at conv_b for "
+                + "each picture's most probable class, scored over 3 pictures with curves of 4 steps", "<td>Grad-CAM</td>",
+                "<td>LayerCAM</td>", "<td>FullGrad</td>", "href=\"faithfulness.csv\"");
+        java.util.List<String> csv = Files.readAllLines(out.resolve("faithfulness.csv"));
+        assertThat(csv).hasSize(4);
+        assertThat(csv.get(0)).startsWith("method,pictures,insertion_minus_deletion");
+        assertThat(csv.subList(1, 4)).allMatch(line -> line.matches("\"[^\"]+\",3,.*"));
+        long best = csv.subList(1, 4).stream().mapToLong(line -> Long.parseLong(line.substring(line.lastIndexOf(',') + 1))).sum();
+        assertThat(best).as("each picture has one best method").isEqualTo(3);
+
+        CnnseeCliTest.Run without = cnnsee("atlas", photos.toString(), "--cam", "gradcam");
+        assertThat(without.exitCode()).isEqualTo(2);
+        assertThat(without.err()).contains("--cam, --saliency, --grad-cam-layer and --road choose what --faithfulness scores: "
+                + "add --faithfulness");
+        CnnseeCliTest.Run unknown = cnnsee("atlas", photos.toString(), "--faithfulness", "--cam", "occlusion");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("Unknown CAM method 'occlusion'");
+    }
+
+    @Test
     void clusterExecutorsWaitPassivelyUnlessTheUserSaysOtherwise() {
         assertThat(AtlasCommand.sparkConf("spark://127.0.0.1:7077").get("spark.executorEnv.OMP_WAIT_POLICY")).isEqualTo("PASSIVE");
         assertThat(AtlasCommand.sparkConf("local[*]").contains("spark.executorEnv.OMP_WAIT_POLICY")).isFalse();

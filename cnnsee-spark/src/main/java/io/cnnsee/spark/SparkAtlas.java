@@ -4,16 +4,12 @@ import io.cnnsee.ChannelRanker;
 import io.cnnsee.InspectableModel;
 import io.cnnsee.atlas.Atlas;
 import io.cnnsee.atlas.AtlasSummary;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 
 import java.io.Serializable;
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The atlas ({@link Atlas}) on Apache Spark: the pictures' paths are shared out in partitions;
@@ -36,9 +32,6 @@ public final class SparkAtlas implements Serializable {
     public interface ModelFactory extends Serializable {
         InspectableModel create();
     }
-
-    /** The models of this JVM, by key: one per executor, shared by its tasks. */
-    private static final Map<String, InspectableModel> MODELS = new ConcurrentHashMap<>();
 
     private final ModelFactory factory;
     private final String key;
@@ -65,16 +58,16 @@ public final class SparkAtlas implements Serializable {
     }
 
     /**
-     * Lets tasks in this JVM use {@code model} for {@code key} instead of making their own: for
-     * local mode, where the driver has the model already.
+     * Lets tasks in this JVM (of this job and of {@link SparkFaithfulness}) use {@code model} for
+     * {@code key} instead of making their own: for local mode, where the driver has the model already.
      */
     public static void useInThisJvm(String key, InspectableModel model) {
-        MODELS.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(model, "model"));
+        JvmModels.use(Objects.requireNonNull(key, "key"), Objects.requireNonNull(model, "model"));
     }
 
     /** The model of this JVM for this atlas, made on first use. */
     InspectableModel model() {
-        return MODELS.computeIfAbsent(key, k -> factory.create());
+        return JvmModels.get(key, factory);
     }
 
     /** The atlas as this JVM collects it: for the driver, for the taps' shapes, and for each task. */
@@ -101,35 +94,45 @@ public final class SparkAtlas implements Serializable {
     public AtlasSummary run(JavaSparkContext sc, List<String> pictures, org.apache.spark.util.LongAccumulator done) {
         Objects.requireNonNull(sc, "sc");
         Objects.requireNonNull(pictures, "pictures");
-        int slices = partitions > 0 ? partitions : Math.max(1, Math.min(pictures.size(), 4 * sc.defaultParallelism()));
-        JavaRDD<String> rdd = sc.parallelize(pictures, slices);
-        SparkAtlas job = this;
-        JavaRDD<AtlasSummary> parts = rdd.mapPartitions(names -> {
-            if (!names.hasNext()) {
-                return Collections.emptyIterator();
+        return PartitionedRun.run(sc, pictures, partitions, done, new Work(this));
+    }
+
+    /** The atlas's work in a task: each picture through the executor's model into the task's summary. */
+    private static final class Work implements PartitionedRun.Work<AtlasSummary> {
+        private static final long serialVersionUID = 1L;
+        private final SparkAtlas job;
+        private transient Atlas atlas;
+
+        Work(SparkAtlas job) {
+            this.job = job;
+        }
+
+        private Atlas atlas() {
+            if (atlas == null) {
+                atlas = job.atlas();
             }
-            Atlas atlas = job.atlas();
-            AtlasSummary summary = atlas.emptySummary();
-            while (names.hasNext()) {
-                String name = names.next();
-                if (name.contains("://")) {
-                    atlas.add(summary, name, () -> HadoopFiles.read(name, atlas.loader()));
-                } else {
-                    atlas.add(summary, Path.of(name));
-                }
-                if (done != null) {
-                    done.add(1);
-                }
-            }
-            return List.of(summary).iterator();
-        });
-        if (parts.isEmpty()) {
+            return atlas;
+        }
+
+        @Override
+        public AtlasSummary empty() {
             return atlas().emptySummary();
         }
-        return parts.treeReduce((a, b) -> {
-            a.merge(b);
-            return a;
-        });
+
+        @Override
+        public void add(AtlasSummary summary, String name) {
+            Atlas a = atlas();
+            if (name.contains("://")) {
+                a.add(summary, name, () -> HadoopFiles.read(name, a.loader()));
+            } else {
+                a.add(summary, Path.of(name));
+            }
+        }
+
+        @Override
+        public void merge(AtlasSummary into, AtlasSummary from) {
+            into.merge(from);
+        }
     }
 
     /** Options of a Spark atlas. */

@@ -1,0 +1,61 @@
+package io.cnnsee.spark;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.util.LongAccumulator;
+
+import java.io.Serializable;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * What the jobs of this module share: the pictures' names shared out in partitions, each task
+ * adding its pictures to a summary of its own on its executor, only the summaries travelling back,
+ * merged by a tree reduction so that the driver's memory does not grow with the pictures.
+ */
+final class PartitionedRun {
+
+    private PartitionedRun() {
+    }
+
+    /** What a task does with its pictures, on an executor: serialisable, as it travels there. */
+    interface Work<S extends Serializable> extends Serializable {
+        /** An empty summary, made where it is used (on the executor, or on the driver for no pictures). */
+        S empty();
+
+        /** Adds the picture called {@code name} (a path, or a URI Hadoop reads), or counts it as skipped. */
+        void add(S summary, String name);
+
+        void merge(S into, S from);
+    }
+
+    /**
+     * @param partitions tasks the pictures are shared out in; 0 for 4 per core of the context
+     * @param done       counts the pictures of finished tasks as they finish, or null
+     */
+    static <S extends Serializable> S run(JavaSparkContext sc, List<String> pictures, int partitions, LongAccumulator done,
+                                          Work<S> work) {
+        int slices = partitions > 0 ? partitions : Math.max(1, Math.min(pictures.size(), 4 * sc.defaultParallelism()));
+        JavaRDD<String> rdd = sc.parallelize(pictures, slices);
+        JavaRDD<S> parts = rdd.mapPartitions(names -> {
+            if (!names.hasNext()) {
+                return Collections.emptyIterator();
+            }
+            S summary = work.empty();
+            while (names.hasNext()) {
+                work.add(summary, names.next());
+                if (done != null) {
+                    done.add(1);
+                }
+            }
+            return List.of(summary).iterator();
+        });
+        if (parts.isEmpty()) {
+            return work.empty();
+        }
+        return parts.treeReduce((a, b) -> {
+            work.merge(a, b);
+            return a;
+        });
+    }
+}
