@@ -191,7 +191,7 @@ final class AtlasCommand implements Callable<Integer> {
             return 1;
         } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
-            err.println("cnnsee: the atlas could not be collected: " + cause.getMessage());
+            err.println("cnnsee: the atlas could not be collected: " + Failures.spark(cause));
             return 1;
         }
         List<io.cnnsee.visualize.Visualization> looks = new java.util.ArrayList<>();
@@ -253,9 +253,10 @@ final class AtlasCommand implements Callable<Integer> {
 
     /** Runs {@code job} with an accumulator of the pictures done, told every second until it ends. */
     private static <T> T withProgress(PrintWriter err, org.apache.spark.api.java.JavaSparkContext sc, long total, long start,
-                                      java.util.function.Function<org.apache.spark.util.LongAccumulator, T> job)
+                                      java.util.function.Function<io.cnnsee.spark.PicturesDone, T> job)
             throws InterruptedException, java.util.concurrent.ExecutionException {
-        org.apache.spark.util.LongAccumulator done = sc.sc().longAccumulator("pictures");
+        io.cnnsee.spark.PicturesDone done = new io.cnnsee.spark.PicturesDone();
+        sc.sc().register(done, "pictures");
         java.util.concurrent.CompletableFuture<T> run = java.util.concurrent.CompletableFuture.supplyAsync(() -> job.apply(done));
         long reported = -1;
         while (!run.isDone()) {

@@ -17,6 +17,18 @@ record CliModelFactory(String model, String weights, long seed, String inputPres
                 .load(includeTop, ConvolutionAlgorithm.WINOGRAD, new PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.Charset.defaultCharset()), true));
     }
 
+    /** The model, weights and labels files, each executor must read (absolute paths: {@link ModelOptions#factory}). */
+    @Override
+    public java.util.List<String> files() {
+        java.util.List<String> files = new java.util.ArrayList<>();
+        for (String f : java.util.Arrays.asList(model, weights, labels)) {
+            if (f != null && Path.of(f).isAbsolute()) {
+                files.add(f);
+            }
+        }
+        return files;
+    }
+
     /** What names the model in an executor JVM. */
     String key() {
         return String.join("|", model, weights, String.valueOf(seed), inputPreset, inputSize, labels,

@@ -40,6 +40,24 @@ final class Failures {
         return 1;
     }
 
+    /**
+     * A failed Spark job as a person reads it: Spark's message without the task's stack trace, the
+     * driver's, or the exception classes' names ("Task 2 in stage 0.0 failed 4 times, most recent
+     * failure: Lost task 2.3 ...: No model file at ...").
+     */
+    static String spark(Throwable e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        StringBuilder kept = new StringBuilder();
+        for (String line : message.lines().toList()) {
+            if (line.matches("\\s+at .*") || line.startsWith("Driver stacktrace:") || line.matches("\\s*\\.\\.\\. \\d+ more")) {
+                break;
+            }
+            kept.append(kept.length() == 0 ? "" : " ").append(line.strip());
+        }
+        return kept.toString().replaceFirst("^Job aborted due to stage failure: ", "")
+                .replaceAll("(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): ", "");
+    }
+
     /** The first line of {@code e}'s message. */
     static String oneLine(Exception e) {
         String message = e.getMessage() == null ? e.toString() : e.getMessage();

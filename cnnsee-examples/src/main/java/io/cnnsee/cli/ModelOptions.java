@@ -4,6 +4,7 @@ import io.cnnsee.ImageInput;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The model options every command takes, with the same names and meanings: which network, which weights, which input. */
@@ -70,9 +71,25 @@ final class ModelOptions {
         return choice;
     }
 
-    /** What executors of the atlas make the same model from. */
+    /**
+     * What executors of the atlas make the same model from: files as absolute paths, since an
+     * executor's working folder is not the driver's.
+     */
     CliModelFactory factory() {
-        return new CliModelFactory(model, weights, weightsSeed, inputPreset, inputSize,
-                labels == null ? null : labels.toAbsolutePath().toString(), centerCrop, includeTop);
+        return new CliModelFactory(onDriver(model), onDriver(weights), weightsSeed, inputPreset, inputSize,
+                labels == null ? null : labels.toAbsolutePath().normalize().toString(), centerCrop, includeTop);
+    }
+
+    /** A file's absolute path where the driver finds it; a name (vgg16, random) as it is. */
+    private static String onDriver(String nameOrPath) {
+        if (nameOrPath == null) {
+            return null;
+        }
+        try {
+            Path p = Path.of(nameOrPath);
+            return Files.exists(p) ? p.toAbsolutePath().normalize().toString() : nameOrPath;
+        } catch (java.nio.file.InvalidPathException e) {
+            return nameOrPath;
+        }
     }
 }

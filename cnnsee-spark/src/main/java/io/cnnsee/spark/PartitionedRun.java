@@ -2,7 +2,6 @@ package io.cnnsee.spark;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.util.LongAccumulator;
 
 import java.io.Serializable;
 import java.util.Collections;
@@ -33,7 +32,7 @@ final class PartitionedRun {
      * @param partitions tasks the pictures are shared out in; 0 for 4 per core of the context
      * @param done       counts the pictures of finished tasks as they finish, or null
      */
-    static <S extends Serializable> S run(JavaSparkContext sc, List<String> pictures, int partitions, LongAccumulator done,
+    static <S extends Serializable> S run(JavaSparkContext sc, List<String> pictures, int partitions, PicturesDone done,
                                           Work<S> work) {
         int slices = partitions > 0 ? partitions : Math.max(1, Math.min(pictures.size(), 4 * sc.defaultParallelism()));
         JavaRDD<String> rdd = sc.parallelize(pictures, slices);
@@ -45,7 +44,7 @@ final class PartitionedRun {
             while (names.hasNext()) {
                 work.add(summary, names.next());
                 if (done != null) {
-                    done.add(1);
+                    done.add(1L);
                 }
             }
             return List.of(summary).iterator();

@@ -31,6 +31,14 @@ public final class SparkAtlas implements Serializable {
     @FunctionalInterface
     public interface ModelFactory extends Serializable {
         InspectableModel create();
+
+        /**
+         * The files (absolute paths) the model is made from, which every executor must read: checked
+         * on the executors before a job starts. None by default.
+         */
+        default List<String> files() {
+            return List.of();
+        }
     }
 
     private final ModelFactory factory;
@@ -91,9 +99,10 @@ public final class SparkAtlas implements Serializable {
      * As {@link #run(JavaSparkContext, List)}, {@code done} counting the pictures of finished
      * tasks as they finish (Spark adds a task's count to the driver's when the task ends).
      */
-    public AtlasSummary run(JavaSparkContext sc, List<String> pictures, org.apache.spark.util.LongAccumulator done) {
+    public AtlasSummary run(JavaSparkContext sc, List<String> pictures, PicturesDone done) {
         Objects.requireNonNull(sc, "sc");
         Objects.requireNonNull(pictures, "pictures");
+        ExecutorCheck.run(sc, factory);
         return PartitionedRun.run(sc, pictures, partitions, done, new Work(this));
     }
 

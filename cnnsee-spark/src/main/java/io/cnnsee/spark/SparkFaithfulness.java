@@ -5,7 +5,6 @@ import io.cnnsee.SaliencyMethod;
 import io.cnnsee.atlas.FaithfulnessSummary;
 import io.cnnsee.atlas.FaithfulnessSurvey;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.util.LongAccumulator;
 
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -72,9 +71,10 @@ public final class SparkFaithfulness implements Serializable {
      * The methods' scores over {@code pictures} (paths every executor can read, or URIs Hadoop
      * reads); {@code done}, if not null, counts the pictures of finished tasks.
      */
-    public FaithfulnessSummary run(JavaSparkContext sc, List<String> pictures, LongAccumulator done) {
+    public FaithfulnessSummary run(JavaSparkContext sc, List<String> pictures, PicturesDone done) {
         Objects.requireNonNull(sc, "sc");
         Objects.requireNonNull(pictures, "pictures");
+        ExecutorCheck.run(sc, factory);
         return PartitionedRun.run(sc, pictures, partitions, done, new Work(this));
     }
 

@@ -75,11 +75,14 @@ class SparkFaithfulnessTest {
                 .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1");
         FaithfulnessSummary spark;
+        PicturesDone done = new PicturesDone();
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            sc.sc().register(done, "pictures");
             spark = SparkFaithfulness.builder(SparkFaithfulnessTest::twoObjects, "two objects")
                     .cams(List.of("gradcam", "layercam", "eigencam", "scorecam")).saliency("fullgrad").steps(8).road(true)
-                    .partitions(5).build().run(sc, files, sc.sc().longAccumulator("pictures"));
+                    .partitions(5).build().run(sc, files, done);
         }
+        assertThat(done.value()).isEqualTo(13);
         assertThat(spark.pictures()).isEqualTo(12);
         assertThat(spark.skipped()).isEqualTo(1);
         assertThat(spark.skippedReasons()).containsKey(dir.resolve("broken.png").toString());

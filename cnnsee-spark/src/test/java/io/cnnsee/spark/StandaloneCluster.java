@@ -15,7 +15,7 @@ import java.util.Map;
  * jars (what the workers build executors' class paths from). Stopped, with every JVM it started,
  * by {@link #close()}.
  */
-final class StandaloneCluster implements AutoCloseable {
+public final class StandaloneCluster implements AutoCloseable {
 
     private final List<Process> processes = new ArrayList<>();
     private final int port;
@@ -26,7 +26,7 @@ final class StandaloneCluster implements AutoCloseable {
         this.port = port;
     }
 
-    static StandaloneCluster start(Path dir, int workers, String javaOptions) throws Exception {
+    public static StandaloneCluster start(Path dir, int workers, String javaOptions) throws Exception {
         Path home = Files.createDirectories(dir.resolve("spark-home"));
         Path jars = Files.createDirectories(home.resolve("jars"));
         for (String entry : System.getProperty("java.class.path").split(java.util.regex.Pattern.quote(java.io.File.pathSeparator), -1)) {
@@ -54,12 +54,12 @@ final class StandaloneCluster implements AutoCloseable {
         }
     }
 
-    String url() {
+    public String url() {
         return "spark://127.0.0.1:" + port;
     }
 
     /** The JVMs the workers started for executors, found among their children. */
-    List<ProcessHandle> executors() {
+    public List<ProcessHandle> executors() {
         List<ProcessHandle> out = new ArrayList<>();
         for (int i = 1; i < processes.size(); i++) {
             processes.get(i).toHandle().descendants().forEach(out::add);
@@ -72,6 +72,8 @@ final class StandaloneCluster implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(javaOptions.trim().split("\\s+")));
         command.add("-Xmx512m");
+        // the lines waited for are INFO; a class path with SLF4J's simple logger may say WARN in its properties
+        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), main));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
