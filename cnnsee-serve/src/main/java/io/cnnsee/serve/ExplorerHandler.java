@@ -5,11 +5,11 @@ import io.cnnsee.ImageLoader;
 import io.cnnsee.explore.Exploration;
 import io.cnnsee.explore.Explorer;
 import io.cnnsee.explore.ExplorerPage;
-import io.cnnsee.explore.Json;
 import io.cnnsee.explore.LayerView;
 import io.cnnsee.render.Png;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -19,18 +19,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,7 +38,7 @@ final class ExplorerHandler extends Handler.Abstract {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExplorerHandler.class);
     private static final Pattern EXPLORATION = Pattern.compile(
-            "/api/explorations/([0-9a-f]{32})(/picture\\.png|/gradcam|/report\\.zip|/layers/(\\d{1,4})(|/levels\\.png|/channels/(\\d{1,5})))");
+            "/api/explorations/([0-9a-f]{32})(/picture\\.png|/gradcam|/report\\.zip|/layers/(\\d+)(|/levels\\.png|/channels/(\\d+)))");
     /** Pages are inline and data is per picture: nothing may load from elsewhere. */
     private static final String CONTENT_SECURITY = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline';"
             + " img-src 'self' data: blob:; connect-src 'self' data:; base-uri 'none'; form-action 'none'";
@@ -51,8 +46,10 @@ final class ExplorerHandler extends Handler.Abstract {
     private final Explorer explorer;
     private final ExplorationCache cache;
     private final ImageLoader loader;
-    private final long maxUploadBytes;
-    private final Semaphore passes;
+    private final PixelLimit pixels;
+    private final UploadLimits limits;
+    private final UploadBudget budget;
+    private final Passes passes;
     private final byte[] page;
     /** The model's description (its 1000 class names, say): made once, for the page and for /api/model. */
     private final String modelJson;
@@ -68,139 +65,201 @@ final class ExplorerHandler extends Handler.Abstract {
         return t;
     });
 
-    ExplorerHandler(Explorer explorer, ExplorationCache cache, ImageLoader loader, long maxUploadBytes, int concurrentPasses) {
+    ExplorerHandler(Explorer explorer, ExplorationCache cache, ImageLoader loader, UploadLimits limits, UploadBudget budget,
+            Passes passes) {
         this.explorer = explorer;
         this.cache = cache;
         this.loader = loader;
-        this.maxUploadBytes = maxUploadBytes;
-        this.passes = new Semaphore(concurrentPasses, true);
+        this.pixels = new PixelLimit(loader.maxPixels());
+        this.limits = limits;
+        this.budget = budget;
+        this.passes = passes;
         this.modelJson = explorer.modelJson();
         this.page = ExplorerPage.server(modelJson).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        String path = Request.getPathInContext(request);
-        String method = request.getMethod();
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        return answer(request, response, callback, () -> route(request, response, callback));
+    }
+
+    /** Sends what {@code route} answers, or its failure as a message: a refusal with its status, a bad argument as 400. */
+    private static boolean answer(Request request, Response response, Callback callback, Route route) {
         try {
-            if (path.equals("/") || path.equals("/index.html")) {
-                requireMethod(method, "GET");
-                response.getHeaders().put("Content-Security-Policy", CONTENT_SECURITY);
-                return send(response, callback, HttpStatus.OK_200, "text/html; charset=utf-8", page);
-            }
-            if (path.equals("/api/model")) {
-                requireMethod(method, "GET");
-                return json(response, callback, HttpStatus.OK_200, modelJson);
-            }
-            if (path.equals("/api/explorations")) {
-                requireMethod(method, "POST");
-                StringBuilder timing = new StringBuilder();
-                Exploration e = upload(request, timing);
-                long explored = System.nanoTime();
-                String summary = e.json();
-                // The first layer comes with the answer: one round trip less before the page shows tiles,
-                // and the page has it even if other uploads push this one out of the cache meanwhile.
-                String first = e.layer(0).jsonWithLevels(0);
-                // What the page waited for, for the browser's developer tools and the latency benchmark.
-                response.getHeaders().put("Server-Timing", timing.append(String.format(Locale.ROOT, "layer;dur=%.1f",
-                        (System.nanoTime() - explored) / 1e6)).toString());
-                return json(response, callback, HttpStatus.CREATED_201, summary.substring(0, summary.length() - 1)
-                        + ",\"firstLayer\":" + first + "}");
-            }
-            Matcher m = EXPLORATION.matcher(path);
-            if (!m.matches()) {
-                return error(response, callback, HttpStatus.NOT_FOUND_404, "Nothing here: " + path);
-            }
-            requireMethod(method, "GET");
-            Optional<Exploration> found = cache.get(m.group(1));
-            if (found.isEmpty()) {
-                return error(response, callback, HttpStatus.NOT_FOUND_404, "This picture's inspection is no longer kept"
-                        + " (the server keeps the last " + cache.capacity() + "): upload the picture again");
-            }
-            Exploration e = found.get();
-            String what = m.group(2);
-            if (what.equals("/picture.png")) {
-                return send(response, callback, HttpStatus.OK_200, "image/png", Png.encode(e.picture()));
-            }
-            if (what.equals("/gradcam")) {
-                Fields query = Request.extractQueryParameters(request);
-                int classIndex = number(query.getValue("class"), "class");
-                String layer = query.getValue("layer");
-                int layerIndex = layer == null ? e.layerCount() - 1 : number(layer, "layer");
-                String camName = query.getValue("method");
-                CamMethod cam = camName == null ? CamMethod.GRAD_CAM : CamMethod.builtIn(camName);
-                return json(response, callback, HttpStatus.OK_200, withPass(() -> explorer.cam(e, classIndex, layerIndex, cam)).json());
-            }
-            if (what.equals("/report.zip")) {
-                byte[] zip = withPass(() -> ReportZip.of(explorer.inspection(e), "cnnsee-report"));
-                response.getHeaders().put(HttpHeader.CONTENT_DISPOSITION, "attachment; filename=\"cnnsee-report.zip\"");
-                return send(response, callback, HttpStatus.OK_200, "application/zip", zip);
-            }
-            int layer = Integer.parseInt(m.group(3));
-            LayerView view = e.layer(layer);
-            if (m.group(4).isEmpty()) {
-                return json(response, callback, HttpStatus.OK_200, view.json(layer));
-            }
-            if (m.group(4).equals("/levels.png")) {
-                return send(response, callback, HttpStatus.OK_200, "image/png", view.levelsPng());
-            }
-            int channel = Integer.parseInt(m.group(5));
-            if (channel >= view.channels()) {
-                return error(response, callback, HttpStatus.NOT_FOUND_404, "Layer " + view.tap().layerName() + " has channels 0 to "
-                        + (view.channels() - 1) + ", not " + channel);
-            }
-            float[] values = e.map(layer).channel(channel).toArray();
-            ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            bytes.asFloatBuffer().put(values);
-            return send(response, callback, HttpStatus.OK_200, "application/octet-stream", bytes.array());
+            return route.answer();
         } catch (Refused r) {
-            return error(response, callback, r.status, r.getMessage());
+            return Replies.refused(response, callback, r);
         } catch (IllegalArgumentException | UnsupportedOperationException | IllegalStateException e) {
-            return error(response, callback, HttpStatus.BAD_REQUEST_400, e.getMessage());
+            return Replies.error(response, callback, HttpStatus.BAD_REQUEST_400, e.getMessage());
         } catch (Exception | OutOfMemoryError e) {
-            LOG.error("Request {} {} failed", method, path, e);
-            return error(response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, "The server failed: " + e
+            LOG.error("Request {} {} failed", request.getMethod(), Request.getPathInContext(request), e);
+            return Replies.error(response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, "The server failed: " + e
                     + " (its log has the details)");
         }
     }
 
-    /** Reads the upload (within the byte limit), decodes it (within the loader's pixel limit) and explores it. */
-    private Exploration upload(Request request, StringBuilder timing) throws IOException, InterruptedException {
-        String name = fileName(request.getHeaders().get("X-File-Name"));
+    private interface Route {
+        boolean answer() throws Exception;
+    }
+
+    private boolean route(Request request, Response response, Callback callback) throws Exception {
+        String path = Request.getPathInContext(request);
+        String method = request.getMethod();
+        if (path.equals("/") || path.equals("/index.html")) {
+            requireMethod(method, "GET");
+            response.getHeaders().put("Content-Security-Policy", CONTENT_SECURITY);
+            return Replies.send(response, callback, HttpStatus.OK_200, "text/html; charset=utf-8", page);
+        }
+        if (path.equals("/api/model")) {
+            requireMethod(method, "GET");
+            return Replies.json(response, callback, HttpStatus.OK_200, modelJson);
+        }
+        if (path.equals("/api/explorations")) {
+            requireMethod(method, "POST");
+            return receive(request, response, callback);
+        }
+        Matcher m = EXPLORATION.matcher(path);
+        if (!m.matches()) {
+            return Replies.error(response, callback, HttpStatus.NOT_FOUND_404, "Nothing here: " + path);
+        }
+        requireMethod(method, "GET");
+        String id = m.group(1);
+        Exploration e = cache.get(id).orElseThrow(() -> missing(id));
+        String what = m.group(2);
+        if (what.equals("/picture.png")) {
+            return Replies.send(response, callback, HttpStatus.OK_200, "image/png", Png.encode(e.picture()));
+        }
+        if (what.equals("/gradcam")) {
+            Fields query = Request.extractQueryParameters(request);
+            // A model that does not classify has no classes to count: the explorer says it cannot.
+            int classIndex = explorer.classCount() == 0 ? 0 : Indices.of(query.getValue("class"), "Class",
+                    explorer.classCount(), explorer.model().name() + " has " + explorer.classCount() + " classes");
+            String layer = query.getValue("layer");
+            int layerIndex = layer == null ? e.layerCount() - 1 : layer(e, layer);
+            String camName = query.getValue("method");
+            CamMethod cam = camName == null ? CamMethod.GRAD_CAM : CamMethod.builtIn(camName);
+            return Replies.json(response, callback, HttpStatus.OK_200,
+                    passes.run(() -> explorer.cam(e, classIndex, layerIndex, cam)).json());
+        }
+        if (what.equals("/report.zip")) {
+            byte[] zip = passes.run(() -> ReportZip.of(explorer.inspection(e), "cnnsee-report"));
+            response.getHeaders().put(HttpHeader.CONTENT_DISPOSITION, "attachment; filename=\"cnnsee-report.zip\"");
+            return Replies.send(response, callback, HttpStatus.OK_200, "application/zip", zip);
+        }
+        int layer = layer(e, m.group(3));
+        LayerView view = e.layer(layer);
+        if (m.group(4).isEmpty()) {
+            return Replies.json(response, callback, HttpStatus.OK_200, view.json(layer));
+        }
+        if (m.group(4).equals("/levels.png")) {
+            return Replies.send(response, callback, HttpStatus.OK_200, "image/png", view.levelsPng());
+        }
+        int channel = Indices.of(m.group(5), "Channel", view.channels(), "layer " + view.tap().layerName() + " has "
+                + view.channels() + " channels");
+        float[] values = e.map(layer).channel(channel).toArray();
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(values);
+        return Replies.send(response, callback, HttpStatus.OK_200, "application/octet-stream", bytes.array());
+    }
+
+    private static int layer(Exploration e, String value) {
+        return Indices.of(value, "Layer", e.layerCount(), "the picture was explored at " + e.layerCount() + " layers");
+    }
+
+    /** Why there is no exploration {@code id}: dropped for newer ones, or never made here. */
+    private Refused missing(String id) {
+        String again = ": upload the picture again";
+        return switch (cache.absence(id)) {
+            case DROPPED -> new Refused(HttpStatus.GONE_410, "This picture's inspection is no longer kept (the server keeps"
+                    + " the last " + cache.capacity() + ")" + again);
+            case UNKNOWN -> new Refused(HttpStatus.NOT_FOUND_404, "No picture has id " + id + ": this server never gave it"
+                    + " (was it restarted?)" + again);
+            case UNKNOWN_OR_DROPPED -> new Refused(HttpStatus.NOT_FOUND_404, "No picture with id " + id + " is here: the id"
+                    + " is unknown or no longer kept (the server keeps the last " + cache.capacity() + ")" + again);
+        };
+    }
+
+    /**
+     * Starts reading an upload; its answer is sent when the body has come (a thread then decodes
+     * and explores it) or when it is refused. No thread waits for the body meanwhile.
+     */
+    private boolean receive(Request request, Response response, Callback callback) {
         long length = request.getLength();
-        if (length > maxUploadBytes) {
-            throw new Refused(HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(name, length));
+        if (length > limits.maxBytes()) {
+            String name = PictureUpload.fileName(PictureUpload.decoded(request.getHeaders().get("X-File-Name")));
+            throw new Refused(HttpStatus.PAYLOAD_TOO_LARGE_413, "Picture " + name + " is " + UploadReader.megabytes(length)
+                    + "; this server takes pictures of at most " + UploadReader.megabytes(limits.maxBytes())
+                    + " (cnnsee serve --max-upload-mb)");
         }
-        long start = System.nanoTime();
-        byte[] bytes;
-        try (InputStream in = Request.asInputStream(request)) {
-            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxUploadBytes + 1));
-        }
-        if (bytes.length > maxUploadBytes) {
-            throw new Refused(HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(name, -1));
-        }
+        String from = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
+        new UploadReader(request, budget, limits, new UploadReader.Listener() {
+            @Override
+            public void arrived(UploadReader.Body body) {
+                answer(request, response, callback, () -> {
+                    try (body) {
+                        return explored(request, response, callback, body);
+                    }
+                });
+            }
+
+            @Override
+            public void refused(Refused why) {
+                // The rest of the body is not read: the connection ends with the answer.
+                LOG.info("Upload from {} refused: {}", from, why.getMessage());
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                Replies.refused(response, callback, why);
+            }
+
+            @Override
+            public void gone(String why) {
+                // The client's doing, not the server's: one line, and no answer to a closed connection.
+                LOG.info("Upload from {} ended early: {}", from, why);
+                callback.failed(new EofException("The client went away: " + why));
+            }
+        }).start();
+        return true;
+    }
+
+    /** Decodes the upload (within the pixel limit) and explores it. */
+    private boolean explored(Request request, Response response, Callback callback, UploadReader.Body body)
+            throws IOException, InterruptedException {
+        PictureUpload upload = PictureUpload.of(request.getHeaders().get(HttpHeader.CONTENT_TYPE),
+                request.getHeaders().get("X-File-Name"), body);
+        String name = upload.name();
+        pixels.check(upload.stream(), name);
         long[] times = new long[3];
-        times[0] = System.nanoTime() - start;
-        Exploration e = withPass(() -> {
+        times[0] = System.nanoTime() - request.getBeginNanoTime();
+        Exploration e = passes.run(() -> {
             long t0 = System.nanoTime();
-            BufferedImage image = loader.read(new ByteArrayInputStream(bytes), name);
+            BufferedImage image;
+            try (body) {
+                image = loader.read(upload.stream(), name);
+            }
             long t1 = System.nanoTime();
             Exploration explored = explorer.explore(image, name);
             times[1] = t1 - t0;
             times[2] = System.nanoTime() - t1;
             return explored;
         });
-        timing.append(String.format(Locale.ROOT, "read;dur=%.1f, decode;dur=%.1f, pass;dur=%.1f, ",
-                times[0] / 1e6, times[1] / 1e6, times[2] / 1e6));
         cache.put(e);
-        LOG.info("Explored {} ({} bytes) as {}", name, bytes.length, e.id());
+        LOG.info("Explored {} ({} bytes) as {}", name, upload.size(), e.id());
         ahead.execute(() -> {
             for (int i = 1; i < e.layerCount() && cache.get(e.id()).isPresent(); i++) {
                 e.layer(i);
             }
         });
-        return e;
+        long explored = System.nanoTime();
+        String summary = e.json();
+        // The first layer comes with the answer: one round trip less before the page shows tiles,
+        // and the page has it even if other uploads push this one out of the cache meanwhile.
+        String first = e.layer(0).jsonWithLevels(0);
+        // What the page waited for, for the browser's developer tools and the latency benchmark.
+        response.getHeaders().put("Server-Timing", String.format(Locale.ROOT,
+                "read;dur=%.1f, decode;dur=%.1f, pass;dur=%.1f, layer;dur=%.1f", times[0] / 1e6, times[1] / 1e6,
+                times[2] / 1e6, (System.nanoTime() - explored) / 1e6));
+        return Replies.json(response, callback, HttpStatus.CREATED_201, summary.substring(0, summary.length() - 1)
+                + ",\"firstLayer\":" + first + "}");
     }
 
     /** Stops making views ahead. */
@@ -208,85 +267,9 @@ final class ExplorerHandler extends Handler.Abstract {
         ahead.shutdownNow();
     }
 
-    private String tooLarge(String name, long length) {
-        return "Picture " + name + " is " + (length < 0 ? "larger than " + megabytes(maxUploadBytes) : megabytes(length))
-                + "; this server takes pictures of at most " + megabytes(maxUploadBytes)
-                + " (cnnsee serve --max-upload-mb)";
-    }
-
-    private static String megabytes(long bytes) {
-        return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
-    }
-
-    /** The name the page sent, for messages and the report only: its last path part, printable, at most 120 characters. */
-    static String fileName(String header) {
-        if (header == null || header.isBlank()) {
-            return "upload";
-        }
-        String name;
-        try {
-            name = URLDecoder.decode(header, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            name = header;
-        }
-        name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1)
-                .replaceAll("\\p{Cntrl}", "").strip();
-        if (name.isEmpty()) {
-            return "upload";
-        }
-        return name.length() > 120 ? name.substring(0, 120) : name;
-    }
-
-    private <T> T withPass(Pass<T> pass) throws IOException, InterruptedException {
-        passes.acquire();
-        try {
-            return pass.run();
-        } finally {
-            passes.release();
-        }
-    }
-
-    private interface Pass<T> {
-        T run() throws IOException;
-    }
-
-    private static int number(String value, String what) {
-        if (value == null || !value.matches("\\d{1,6}")) {
-            throw new IllegalArgumentException("The " + what + " must be a number, was " + (value == null ? "missing" : "'" + value + "'"));
-        }
-        return Integer.parseInt(value);
-    }
-
     private static void requireMethod(String method, String expected) {
         if (!method.equals(expected)) {
             throw new Refused(HttpStatus.METHOD_NOT_ALLOWED_405, method + " is not allowed here; use " + expected);
-        }
-    }
-
-    private static boolean json(Response response, Callback callback, int status, String json) {
-        return send(response, callback, status, "application/json; charset=utf-8", json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static boolean error(Response response, Callback callback, int status, String message) {
-        return json(response, callback, status, new Json().object().name("error").value(message).end().toString());
-    }
-
-    private static boolean send(Response response, Callback callback, int status, String type, byte[] body) {
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-        response.write(true, ByteBuffer.wrap(body), callback);
-        return true;
-    }
-
-    /** A request refused with its own status. */
-    private static final class Refused extends RuntimeException {
-        private final int status;
-
-        Refused(int status, String message) {
-            super(message);
-            this.status = status;
         }
     }
 }

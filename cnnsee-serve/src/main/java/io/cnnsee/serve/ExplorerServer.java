@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -29,11 +30,14 @@ import java.util.Objects;
 public final class ExplorerServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExplorerServer.class);
+    /** A connection with nothing to send or read for 30 s is closed; a request's body has its own, shorter limits ({@link UploadLimits}). */
+    static final long IDLE_TIMEOUT_MS = 30_000;
 
     private final Server server;
     private final ServerConnector connector;
     private final String host;
     private final ExplorerHandler handler;
+    private final UploadBudget budget;
 
     private ExplorerServer(Builder b) throws Exception {
         Explorer explorer = Explorer.of(b.model, b.rankers);
@@ -45,10 +49,15 @@ public final class ExplorerServer implements AutoCloseable {
         this.host = b.host;
         connector.setHost(b.host);
         connector.setPort(b.port);
+        connector.setIdleTimeout(IDLE_TIMEOUT_MS);
         server.addConnector(connector);
-        this.handler = new ExplorerHandler(explorer, new ExplorationCache(b.keep), b.loader, b.maxUploadBytes,
-                b.concurrentPasses);
-        server.setHandler(handler);
+        this.budget = new UploadBudget(b.uploadBudgetBytes > 0 ? b.uploadBudgetBytes
+                : Builder.DEFAULT_BUDGET_UPLOADS * b.maxUploadBytes);
+        UploadLimits limits = new UploadLimits(b.maxUploadBytes, b.stall, b.grace, b.minBytesPerSecond);
+        // Half the threads may wait for the model; the other half serve the page, layers and uploads arriving.
+        this.handler = new ExplorerHandler(explorer, new ExplorationCache(b.keep), b.loader, limits, budget,
+                new Passes(b.concurrentPasses, Math.max(1, b.threads / 2)));
+        server.setHandler(new HostCheck(b.host, b.allowedHosts, handler));
         server.setStopTimeout(2_000);
         try {
             server.start();
@@ -77,6 +86,11 @@ public final class ExplorerServer implements AutoCloseable {
     public URI uri() {
         String shown = host.contains(":") ? "[" + host + "]" : host;
         return URI.create("http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : shown) + ":" + port() + "/");
+    }
+
+    /** The bytes that uploads in flight hold, against their budget: for tests. */
+    UploadBudget uploadBudget() {
+        return budget;
     }
 
     /** Blocks until the server stops. */
@@ -110,12 +124,25 @@ public final class ExplorerServer implements AutoCloseable {
         public static final long DEFAULT_MAX_UPLOAD_BYTES = 32_000_000L;
         /** Explorations kept, by default. */
         public static final int DEFAULT_KEEP = 8;
+        /**
+         * Pixels of one upload, by default: 50 million (a 48-megapixel phone photo, 8000 x 6000). The
+         * library's loader takes 100 million, but one such picture costs the explorer about 4 s and
+         * 300 MB to decode, convert and resize, and it is shown at 512 pixels a side.
+         */
+        public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
+        /** Uploads of the largest size that may be held at once, by default: the budget of bytes in flight is this many times the upload limit. */
+        public static final int DEFAULT_BUDGET_UPLOADS = 8;
 
         private final InspectableModel model;
         private String host = "127.0.0.1";
         private int port = 8080;
         private long maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
-        private ImageLoader loader = ImageLoader.defaults();
+        private ImageLoader loader = ImageLoader.withMaxPixels(DEFAULT_MAX_PIXELS);
+        private long uploadBudgetBytes;
+        private Duration stall = UploadLimits.DEFAULT_STALL;
+        private Duration grace = UploadLimits.DEFAULT_GRACE;
+        private long minBytesPerSecond = UploadLimits.DEFAULT_MIN_BYTES_PER_SECOND;
+        private final List<String> allowedHosts = new ArrayList<>();
         private int keep = DEFAULT_KEEP;
         private int concurrentPasses = Math.max(2, Runtime.getRuntime().availableProcessors());
         private int threads = 64;
@@ -149,7 +176,37 @@ public final class ExplorerServer implements AutoCloseable {
             return this;
         }
 
-        /** The loader uploads are decoded with, and so its pixel limit. */
+        /**
+         * The bytes all uploads in flight may hold together (arriving, or waiting to be decoded);
+         * past it, uploads are refused with 503 and Retry-After. By default {@value #DEFAULT_BUDGET_UPLOADS}
+         * times {@link #maxUploadBytes}.
+         */
+        public Builder uploadBudgetBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("The upload budget must be at least 1 byte, was " + bytes);
+            }
+            this.uploadBudgetBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Another name the server answers to besides its own addresses (a proxy's, an alias in
+         * /etc/hosts); requests naming any other host get 421, against DNS rebinding.
+         */
+        public Builder allowHost(String name) {
+            allowedHosts.add(Objects.requireNonNull(name, "name"));
+            return this;
+        }
+
+        /** How long a body may stall, and the rate it must keep after a grace: shorter in tests. */
+        Builder uploadTimeouts(Duration stall, Duration grace, long minBytesPerSecond) {
+            this.stall = stall;
+            this.grace = grace;
+            this.minBytesPerSecond = minBytesPerSecond;
+            return this;
+        }
+
+        /** The loader uploads are decoded with, and so its pixel limit ({@value #DEFAULT_MAX_PIXELS} by default). */
         public Builder loader(ImageLoader loader) {
             this.loader = Objects.requireNonNull(loader, "loader");
             return this;

@@ -165,8 +165,60 @@ class ExplorerServerTest {
         HttpResponse<byte[]> unknown = get("api/explorations/" + id + "/gradcam?class=2&method=occlusion");
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(text(unknown)).contains("Unknown CAM method 'occlusion': choose one of [gradcam, gradcam++,");
-        assertThat(text(get("api/explorations/" + id + "/gradcam?class=7&layer=0"))).contains("No class 7: Colours has classes 0 to 2");
-        assertThat(text(get("api/explorations/" + id + "/gradcam?class=x"))).contains("The class must be a number, was 'x'");
+        assertThat(text(get("api/explorations/" + id + "/gradcam?class=7&layer=0"))).contains("Class 7 is out of range: it is not one of 0..2 (Colours has 3 classes)");
+        assertThat(text(get("api/explorations/" + id + "/gradcam?class=x"))).contains("Class must be a whole number, one of 0..2; was 'x'");
+    }
+
+    @Test
+    void numbersOutOfRangeAreSaidToBe() throws Exception {
+        String id = id(post(server, png(ColourNetwork.picture()), "halves.png"));
+        HttpResponse<byte[]> bigClass = get("api/explorations/" + id + "/gradcam?class=1000000&layer=0");
+        assertThat(bigClass.statusCode()).isEqualTo(400);
+        assertThat(text(bigClass)).contains("Class 1000000 is out of range: it is not one of 0..2 (Colours has 3 classes)");
+        for (String layer : List.of("2", "9999", "2147483648", "99999999999999999999")) {
+            HttpResponse<byte[]> r = get("api/explorations/" + id + "/layers/" + layer);
+            assertThat(r.statusCode()).as(layer).isEqualTo(400);
+            assertThat(text(r)).as(layer).contains("Layer " + layer + " is out of range: it is not one of 0..1"
+                    + " (the picture was explored at 2 layers)");
+        }
+        assertThat(text(get("api/explorations/" + id + "/gradcam?class=2&layer=2147483648")))
+                .contains("Layer 2147483648 is out of range: it is not one of 0..1");
+        HttpResponse<byte[]> channel = get("api/explorations/" + id + "/layers/0/channels/4294967296");
+        assertThat(channel.statusCode()).isEqualTo(400);
+        assertThat(text(channel)).contains("Channel 4294967296 is out of range: it is not one of 0..2 (layer colour has 3 channels)");
+    }
+
+    @Test
+    void anIdNeverGivenIsUnknownNotDropped() throws Exception {
+        HttpResponse<byte[]> r = get("api/explorations/0123456789abcdef0123456789abcdef/layers/0");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(text(r)).contains("No picture has id 0123456789abcdef0123456789abcdef: this server never gave it")
+                .doesNotContain("no longer kept");
+    }
+
+    @Test
+    void aFormUploadIsAPictureToo() throws Exception {
+        // As curl -F file=@halves.png sends it, and an HTML form.
+        String boundary = "------------------------cnnsee" + System.nanoTime();
+        java.io.ByteArrayOutputStream form = new java.io.ByteArrayOutputStream();
+        form.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"halves.png\"\r\n"
+                + "Content-Type: image/png\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        form.writeBytes(png(ColourNetwork.picture()));
+        form.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(server.uri().resolve("api/explorations"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(form.toByteArray())).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).as(text(r)).isEqualTo(201);
+        assertThat(text(r)).contains("\"source\":\"halves.png\"").contains("\"width\":16,\"height\":16");
+        assertThat(numbers(text(r), "max")).containsExactly(new double[] {1, 0, ColourNetwork.BLUE / 255.0}, within(1e-6));
+
+        String empty = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n--" + boundary + "--\r\n";
+        HttpResponse<byte[]> noFile = HTTP.send(HttpRequest.newBuilder(server.uri().resolve("api/explorations"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(empty)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(noFile.statusCode()).isEqualTo(400);
+        assertThat(text(noFile)).contains("The form has no file: send the picture in a field called 'file' (curl -F file=@picture.jpg)");
     }
 
     @Test
@@ -212,9 +264,24 @@ class ExplorerServerTest {
         }
         try (ExplorerServer few = ExplorerServer.builder(model).port(0).loader(ImageLoader.withMaxPixels(255)).start()) {
             HttpResponse<byte[]> r = post(few, good, "halves.png");
-            assertThat(r.statusCode()).isEqualTo(400);
-            assertThat(text(r)).contains("Cannot read picture halves.png: it is 16 x 16 pixels, more than the limit of 255 pixels");
+            assertThat(r.statusCode()).isEqualTo(413);
+            assertThat(text(r)).contains("Picture halves.png is 16 x 16 pixels (0.0 million); this server decodes at most"
+                    + " 0.0 million pixels. Make it smaller");
         }
+    }
+
+    @Test
+    void aSmallPngOfManyPixelsIsRefusedFromItsHeader() throws Exception {
+        // 12 KB that decode to 10000 x 10000: within the library's limit, beyond the explorer's.
+        byte[] bomb = png(new BufferedImage(10_000, 10_000, BufferedImage.TYPE_BYTE_BINARY));
+        assertThat(bomb.length).isLessThan(20_000);
+        long start = System.nanoTime();
+        HttpResponse<byte[]> r = post(server, bomb, "bomb.png");
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertThat(r.statusCode()).as(text(r)).isEqualTo(413);
+        assertThat(text(r)).contains("Picture bomb.png is 10000 x 10000 pixels (100.0 million); this server decodes at most"
+                + " 50.0 million pixels");
+        assertThat(ms).as("refused from the header, not decoded").isLessThan(1_000);
     }
 
     @Test
@@ -227,8 +294,8 @@ class ExplorerServerTest {
             assertThat(r.statusCode()).as(path).isIn(400, 404);
             assertThat(text(r)).as(path).startsWith("{\"error\":");
         }
-        assertThat(text(get("/api/explorations/" + id + "/layers/9"))).contains("No layer 9: the picture was explored at 2 layers, 0 to 1");
-        assertThat(text(get("/api/explorations/" + id + "/layers/0/channels/3"))).contains("Layer colour has channels 0 to 2, not 3");
+        assertThat(text(get("/api/explorations/" + id + "/layers/9"))).contains("Layer 9 is out of range: it is not one of 0..1");
+        assertThat(text(get("/api/explorations/" + id + "/layers/0/channels/3"))).contains("Channel 3 is out of range: it is not one of 0..2");
         HttpResponse<byte[]> delete = HTTP.send(HttpRequest.newBuilder(server.uri().resolve("api/explorations/" + id + "/layers/0"))
                 .DELETE().build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(delete.statusCode()).isEqualTo(405);
@@ -242,7 +309,7 @@ class ExplorerServerTest {
             String second = id(post(one, good, "b.png"));
             HttpResponse<byte[]> gone = HTTP.send(HttpRequest.newBuilder(one.uri().resolve("api/explorations/" + first + "/layers/0"))
                     .build(), HttpResponse.BodyHandlers.ofByteArray());
-            assertThat(gone.statusCode()).isEqualTo(404);
+            assertThat(gone.statusCode()).isEqualTo(410);
             assertThat(text(gone)).contains("This picture's inspection is no longer kept (the server keeps the last 1)");
             assertThat(HTTP.send(HttpRequest.newBuilder(one.uri().resolve("api/explorations/" + second + "/layers/0")).build(),
                     HttpResponse.BodyHandlers.ofByteArray()).statusCode()).isEqualTo(200);
