@@ -15,6 +15,7 @@ import io.cnnsee.render.Resize;
 import io.cnnsee.report.Html;
 import io.cnnsee.report.ReportWriter;
 
+import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -146,15 +147,17 @@ public final class AtlasWriter {
             }
             BufferedImage view = model.inputView(picture);
             List<FeatureMap> maps = model.forward(picture, taps);
-            BufferedImage overlayBase = Resize.fit(view, OVERLAY);
+            BufferedImage overlayBase = Resize.enlarged(view, OVERLAY);
             for (int[] w : e.getValue()) {
                 Tap tap = taps.get(w[0]);
                 Example ex = atlas.channels(tap.layerName()).get(w[1]).examples().get(w[2]);
                 Path folder = Files.createDirectories(dir.resolve(folderOf(tap)));
-                BufferedImage patch = patch(view, input, tap, ex,
+                Rectangle bounds = patchBounds(view, input, ex,
                         model.capability(ReceptiveFields.class).flatMap(r -> r.receptiveField(tap)));
-                AtomicFiles.write(folder.resolve(w[1] + "-" + w[2] + ".png"), Png.encode(Resize.fit(patch, PATCH)));
+                BufferedImage patch = ImageLoader.copyRgb(view.getSubimage(bounds.x, bounds.y, bounds.width, bounds.height));
+                AtomicFiles.write(folder.resolve(w[1] + "-" + w[2] + ".png"), Png.encode(Resize.enlarged(patch, PATCH)));
                 BufferedImage overlay = Overlay.blend(overlayBase, maps.get(w[0]).channel(w[1]), Colormap.VIRIDIS, 0.5);
+                outline(overlay, bounds, (double) overlay.getWidth() / view.getWidth(), (double) overlay.getHeight() / view.getHeight());
                 AtomicFiles.write(folder.resolve(w[1] + "-" + w[2] + "-map.png"), Png.encode(overlay));
             }
         }
@@ -180,12 +183,12 @@ public final class AtlasWriter {
     }
 
     /**
-     * The part of the (viewed) picture that the example's unit sees: its receptive field in the
-     * network's input, scaled to the view; the whole view when the model does not say.
+     * Where in the (viewed) picture the example's unit looks: its receptive field in the network's
+     * input, scaled to the view; the whole view when the model does not say.
      */
-    static BufferedImage patch(BufferedImage view, MapShape input, Tap tap, Example ex, Optional<ReceptiveField> field) {
+    static Rectangle patchBounds(BufferedImage view, MapShape input, Example ex, Optional<ReceptiveField> field) {
         if (field.isEmpty()) {
-            return view;
+            return new Rectangle(0, 0, view.getWidth(), view.getHeight());
         }
         ReceptiveField rf = field.get();
         double sy = (double) view.getHeight() / input.height();
@@ -198,7 +201,40 @@ public final class AtlasWriter {
         int py = (int) Math.floor(y0 * sy);
         int pw = Math.max(1, Math.min(view.getWidth() - px, (int) Math.ceil((x1 - x0) * sx)));
         int ph = Math.max(1, Math.min(view.getHeight() - py, (int) Math.ceil((y1 - y0) * sy)));
-        return ImageLoader.copyRgb(view.getSubimage(px, py, pw, ph));
+        return new Rectangle(px, py, pw, ph);
+    }
+
+    /** The patch's place on the map: a white frame just outside it, a black one inside, seen on any colour. */
+    private static void outline(BufferedImage map, Rectangle patch, double sx, double sy) {
+        int x0 = (int) Math.floor(patch.x * sx);
+        int y0 = (int) Math.floor(patch.y * sy);
+        int x1 = Math.min(map.getWidth(), (int) Math.ceil((patch.x + patch.width) * sx));
+        int y1 = Math.min(map.getHeight(), (int) Math.ceil((patch.y + patch.height) * sy));
+        frame(map, x0 - 1, y0 - 1, x1 + 1, y1 + 1, 0xFFFFFF);
+        frame(map, x0, y0, x1, y1, 0x000000);
+    }
+
+    /** The border pixels of [x0, x1) x [y0, y1) that lie in the picture. */
+    private static void frame(BufferedImage image, int x0, int y0, int x1, int y1, int rgb) {
+        for (int x = x0; x < x1; x++) {
+            dot(image, x, y0, rgb);
+            dot(image, x, y1 - 1, rgb);
+        }
+        for (int y = y0; y < y1; y++) {
+            dot(image, x0, y, rgb);
+            dot(image, x1 - 1, y, rgb);
+        }
+    }
+
+    private static void dot(BufferedImage image, int x, int y, int rgb) {
+        if (x >= 0 && y >= 0 && x < image.getWidth() && y < image.getHeight()) {
+            image.setRGB(x, y, rgb);
+        }
+    }
+
+    /** {@code text} starting with a capital, as a sentence of its own ("weights from ..." becomes "Weights from ..."). */
+    static String sentence(String text) {
+        return text.isEmpty() ? text : text.substring(0, 1).toUpperCase(Locale.ROOT) + text.substring(1);
     }
 
     private static String folderOf(Tap tap) {
@@ -226,7 +262,7 @@ public final class AtlasWriter {
         h.append(randomNote(model));
         h.append("<p>").append(atlas.pictures()).append(" pictures, each channel shown by the ").append(atlas.k())
                 .append(" that excite it most by its ").append(Html.escape(atlas.statistic()))
-                .append(", each as the patch its strongest unit sees. ").append(Html.escape(model.weights().source()))
+                .append(", each as the patch its strongest unit sees. ").append(Html.escape(sentence(model.weights().source())))
                 .append(".</p>\n");
         if (faithfulness != null) {
             h.append(FaithfulnessPage.section(faithfulness));
@@ -290,7 +326,7 @@ public final class AtlasWriter {
                     .append(", Fourier parameterisation, random views)").append(model.weights().random()
                             ? ": with random weights, coloured noise." : ".").append(" Below, the pictures of the collection that do.</p>\n");
         }
-        h.append("<table>\n<tr><th>patch</th><th>where it fires</th><th>picture</th><th>").append(Html.escape(atlas.statistic()))
+        h.append("<table>\n<tr><th>patch (enlarged)</th><th>where it fires, the patch framed</th><th>picture</th><th>").append(Html.escape(atlas.statistic()))
                 .append("</th><th>strongest unit</th></tr>\n");
         List<Example> examples = s.examples();
         for (int r = 0; r < examples.size(); r++) {

@@ -35,6 +35,33 @@ public final class Resize {
     }
 
     /**
+     * {@code picture} at about {@code side} pixels on its longer side: a small one enlarged by the
+     * largest whole factor that fits, each pixel a square block (nearest neighbour, so a unit's few
+     * pixels stay sharp rather than blur), a large one as {@link #fit}.
+     */
+    public static BufferedImage enlarged(BufferedImage picture, int side) {
+        Objects.requireNonNull(picture, "picture");
+        int w = picture.getWidth();
+        int h = picture.getHeight();
+        int factor = side / Math.max(w, h);
+        if (factor <= 1) {
+            return fit(picture, side);
+        }
+        BufferedImage rgb = ImageLoader.toRgb(picture);
+        BufferedImage out = new BufferedImage(w * factor, h * factor, BufferedImage.TYPE_INT_RGB);
+        int[] row = new int[w * factor];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                java.util.Arrays.fill(row, x * factor, (x + 1) * factor, rgb.getRGB(x, y));
+            }
+            for (int k = 0; k < factor; k++) {
+                out.setRGB(0, y * factor + k, w * factor, 1, row, 0, w * factor);
+            }
+        }
+        return out;
+    }
+
+    /**
      * {@code source} (8-bit RGB, at least as large as the target either way) averaged down to
      * {@code targetW} x {@code targetH}. Positions are counted in fractions of a source pixel, 1 /
      * {@code targetW} across and 1 / {@code targetH} down, so every weight is a whole number: output

@@ -167,10 +167,28 @@ public class AtlasTest {
         assertThat(html).contains("What excites MultiLayerNetwork&#39;s channels", "colour", "pooled", "Skipped pictures", "empty.png");
         String page = Files.readString(out.resolve("colour").resolve("channel-0.html"));
         assertThat(page).contains("p0.png", "row 1, column 2");
-        // The patch of the best redness is the one pixel its unit sees; of the pool's, the 2 x 2 it pools.
-        assertThat(ImageIO.read(out.resolve("colour").resolve("0-0.png").toFile()).getWidth()).isEqualTo(1);
-        assertThat(ImageIO.read(out.resolve("pooled").resolve("0-0.png").toFile()).getWidth()).isEqualTo(2);
+        assertThat(html).containsPattern("its strongest unit sees\\. [A-Z]");
+        // The patch of the best redness is the one pixel its unit sees, enlarged to 96 x 96 as one block of its colour;
+        // of the pool's, the 2 x 2 it pools, as four blocks of 48.
+        int seen = ImageIO.read(dir.resolve("p0.png").toFile()).getRGB(2, 1);
+        BufferedImage redness = ImageIO.read(out.resolve("colour").resolve("0-0.png").toFile());
+        assertThat(redness.getWidth()).isEqualTo(96);
+        assertThat(redness.getRGB(0, 0, 96, 96, null, 0, 96)).containsOnly(seen);
+        BufferedImage pooled = ImageIO.read(out.resolve("pooled").resolve("0-0.png").toFile());
+        assertThat(pooled.getWidth()).isEqualTo(96);
+        assertThat(pooled.getRGB(47, 47)).isEqualTo(pooled.getRGB(0, 0));
+        assertThat(pooled.getRGB(95, 95)).isEqualTo(pooled.getRGB(48, 48));
         assertThat(out.resolve("pooled").resolve("1-2-map.png")).exists();
+        // On the map, enlarged 24 times to 192, the unit's pixel (row 1, column 2) framed: white outside, black inside.
+        BufferedImage map = ImageIO.read(out.resolve("colour").resolve("0-0-map.png").toFile());
+        assertThat(map.getWidth()).isEqualTo(192);
+        for (int[] white : new int[][] {{47, 23}, {60, 23}, {72, 48}, {47, 36}, {72, 36}}) {
+            assertThat(map.getRGB(white[0], white[1]) & 0xFFFFFF).as("white at %s", java.util.Arrays.toString(white)).isEqualTo(0xFFFFFF);
+        }
+        for (int[] black : new int[][] {{48, 24}, {60, 24}, {71, 47}, {48, 36}, {71, 36}}) {
+            assertThat(map.getRGB(black[0], black[1]) & 0xFFFFFF).as("black at %s", java.util.Arrays.toString(black)).isZero();
+        }
+        assertThat(map.getRGB(60, 36) & 0xFFFFFF).isNotIn(0, 0xFFFFFF);
         assertThat(page).doesNotContain("What it looks for");
         // Written again over itself, with what redness looks for: replaced whole, no part folder left.
         List<io.cnnsee.visualize.Visualization> looks = io.cnnsee.visualize.FeatureVisualizer.builder(model).layer("colour")
