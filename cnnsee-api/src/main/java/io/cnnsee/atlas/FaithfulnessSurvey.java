@@ -30,7 +30,8 @@ import java.util.function.Supplier;
 public final class FaithfulnessSurvey {
 
     /** The methods scored when none are named: those that need one backward pass and no perturbation. */
-    public static final List<CamMethod> DEFAULT_METHODS = CamMethod.builtIns().stream().filter(m -> !m.perturbs()).toList();
+    public static final List<CamMethod> DEFAULT_METHODS = CamMethod.builtIns().stream().filter(m -> !m.perturbs() && !m.ablates())
+            .toList();
 
     private final FeatureMapInspector inspector;
     private final Tap layer;

@@ -78,6 +78,12 @@ class FaithfulnessSummaryTest {
     }
 
     @Test
+    void byDefaultTheMethodsWithoutExtraPassesAreScored() {
+        assertThat(FaithfulnessSurvey.DEFAULT_METHODS).extracting(io.cnnsee.CamMethod::name).containsExactly("Grad-CAM",
+                "Grad-CAM++", "XGrad-CAM", "HiResCAM", "LayerCAM", "Eigen-CAM", "EigenGrad-CAM");
+    }
+
+    @Test
     void summariesOfAnotherLayerDoNotMerge() {
         assertThatThrownBy(() -> first().merge(new FaithfulnessSummary("other", 8)))
                 .hasMessage("Faithfulness summaries of another layer or number of steps do not merge");

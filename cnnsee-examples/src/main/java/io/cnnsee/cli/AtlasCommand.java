@@ -135,7 +135,8 @@ final class AtlasCommand implements Callable<Integer> {
         List<String> pictures = new java.util.ArrayList<>();
         try {
             List<Path> files = images.stream().filter(i -> !i.contains("://")).map(Path::of).toList();
-            PictureFiles.expand(files, recursive).forEach(p -> pictures.add(p.toString()));
+            // absolute, as executors work in folders of their own
+            PictureFiles.expand(files, recursive).forEach(p -> pictures.add(p.toAbsolutePath().normalize().toString()));
             images.stream().filter(i -> i.contains("://")).forEach(pictures::add);
         } catch (IllegalArgumentException e) {
             err.println("cnnsee: " + e.getMessage().replace("\n", "\ncnnsee: "));

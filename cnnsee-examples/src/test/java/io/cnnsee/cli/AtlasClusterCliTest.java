@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code cnnsee atlas --master spark://...} as a user runs it, on a standalone cluster of separate
- * JVMs on 127.0.0.1: the model named by a path relative to the driver's working folder, which the
- * executors (working elsewhere) must find too; the progress never counting past the pictures; the
+ * JVMs on 127.0.0.1: the model and the pictures named by paths relative to the driver's working
+ * folder, which the executors (working elsewhere) must find too; the progress never counting past the pictures; the
  * faithfulness survey on the executors.
  */
 class AtlasClusterCliTest {
@@ -30,12 +30,17 @@ class AtlasClusterCliTest {
     Path dir;
 
     @Test
-    void aRelativeModelPathIsFoundByTheExecutors() throws Exception {
+    void relativePathsAreFoundByTheExecutors() throws Exception {
         Path cwd = Path.of("").toAbsolutePath();
         Path mine = Files.createDirectories(cwd.resolve("target").resolve("cluster-cli-test"));
         Path model = Files.copy(ModelChoiceCliTest.saveModelTo(dir), mine.resolve("mine.zip"), StandardCopyOption.REPLACE_EXISTING);
         String relative = cwd.relativize(model).toString();
-        Path photos = Files.createDirectories(dir.resolve("photos"));
+        Path photos = Files.createDirectories(mine.resolve("photos"));
+        try (var old = Files.list(photos)) {
+            for (Path p : old.toList()) {
+                Files.delete(p);
+            }
+        }
         BufferedImage cat = ImageIO.read(CHELSEA.toFile());
         for (int i = 0; i < 6; i++) {
             ImageIO.write(cat.getSubimage(20 * i, 10 * i, 200, 150), "png", photos.resolve("cat" + i + ".png").toFile());
@@ -49,7 +54,7 @@ class AtlasClusterCliTest {
             settings.forEach(System::setProperty);
             CnnseeCliTest.Run run;
             try {
-                run = cnnsee("atlas", photos.toString(), "--model", relative, "--input", "unit", "--input-size", "32",
+                run = cnnsee("atlas", cwd.relativize(photos).toString(), "--model", relative, "--input", "unit", "--input-size", "32",
                         "--labels", ModelChoiceCliTest.labelsIn(dir).toString(), "--top", "1", "--no-reports",
                         "--out", dir.resolve("atlas").toString(), "--master", cluster.url(), "--faithfulness", "2",
                         "--cam", "gradcam");
