@@ -24,6 +24,8 @@ public final class VisualizationReport {
 
     /** Tiles to a row in the grid. */
     private static final int COLUMNS = 8;
+    /** The side small pictures are shown at, about. */
+    private static final int SHOWN = 192;
 
     private VisualizationReport() {
     }
@@ -57,6 +59,7 @@ public final class VisualizationReport {
                 .append(title).append("</title>\n<style>body{font-family:system-ui,sans-serif;"
                         + "max-width:72rem;margin:2rem auto;padding:0 1rem}img{image-rendering:auto;border:1px solid #ddd}"
                         + "figure{display:inline-block;margin:.3rem;text-align:center}.note{background:#fff3cd;padding:.6rem 1rem}"
+                        + "figure img{image-rendering:pixelated}"
                         + "</style>\n</head>\n<body>\n<h1>").append(title).append("</h1>\n");
         if (!note.isEmpty()) {
             md.append("> **Random weights.** ").append(note).append("\n\n");
@@ -72,13 +75,18 @@ public final class VisualizationReport {
             md.append(String.format(Locale.ROOT, "| %d | %.4g | %.4g |%n", v.channel(), v.first(), v.last()));
             html.append(String.format(Locale.ROOT, "<figure><img src=\"channel-%d.png\" alt=\"channel %d\" width=\"%d\">"
                     + "<figcaption>#%d: %.4g → %.4g</figcaption></figure>%n", v.channel(), v.channel(),
-                    Math.min(224, v.image().getWidth()), v.channel(), v.first(), v.last()));
+                    shownWidth(v.image().getWidth()), v.channel(), v.first(), v.last()));
         }
         html.append("</body>\n</html>\n");
         AtomicFiles.write(dir.resolve("visualize.md"), md.toString().getBytes(StandardCharsets.UTF_8));
         Path page = dir.resolve("visualize.html");
         AtomicFiles.write(page, html.toString().getBytes(StandardCharsets.UTF_8));
         return page;
+    }
+
+    /** A small picture shown enlarged by a whole factor to about 192 pixels (sharp, as pixelated), a large one as it is. */
+    static int shownWidth(int width) {
+        return width * Math.max(1, SHOWN / width);
     }
 
     private static String describe(Visualization v) {

@@ -39,4 +39,29 @@ public record Visualization(Tap tap, int channel, Objective objective, BufferedI
     public double last() {
         return history[history.length - 1];
     }
+
+    /**
+     * The picture's total variation as {@link FeatureVisualizer.Builder#totalVariation} penalises
+     * it: the sum over colours and pixels of the squared differences (0..1) with the right and the
+     * lower neighbour. Times the weight, what the penalty took from the objective at the end.
+     */
+    public double totalVariation() {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        double tv = 0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int p = image.getRGB(x, y);
+                int right = x + 1 < w ? image.getRGB(x + 1, y) : p;
+                int below = y + 1 < h ? image.getRGB(x, y + 1) : p;
+                for (int shift = 0; shift <= 16; shift += 8) {
+                    double v = (p >> shift & 0xFF) / 255.0;
+                    double r = (right >> shift & 0xFF) / 255.0 - v;
+                    double b = (below >> shift & 0xFF) / 255.0 - v;
+                    tv += r * r + b * b;
+                }
+            }
+        }
+        return tv;
+    }
 }

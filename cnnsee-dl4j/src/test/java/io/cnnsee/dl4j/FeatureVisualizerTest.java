@@ -103,6 +103,48 @@ class FeatureVisualizerTest {
         assertThat(horizontalOverVertical(v.get(1).image())).as("channel 1: vertical stripes").isLessThan(1 / 3.0);
     }
 
+    /**
+     * The weight {@link FeatureVisualizer#gentleTotalVariation} suggests smooths the horizontal-edge
+     * channel's picture and keeps its stripes; a hundred times more (still small-looking, as
+     * 0.05 is) flattens it: the penalty, a sum over the picture, then outweighs the channel's mean.
+     */
+    @Test
+    void aGentleTotalVariationSmoothsTheStripesAndAHeavyOneFlattensThem() {
+        Dl4jModel model = edges();
+        FeatureVisualizer.Builder options = FeatureVisualizer.builder(model).layer("edges").channels(0).steps(48).seed(3);
+        Visualization free = options.build().run().get(0);
+        double gentle = FeatureVisualizer.gentleTotalVariation(free.last(), 32);
+        Visualization smooth = options.totalVariation(gentle).build().run().get(0);
+        Visualization flat = options.totalVariation(100 * gentle).build().run().get(0);
+        String seen = String.format(java.util.Locale.ROOT, "objective %.3f / %.3f / %.3f, weight %.2e, total variation %.1f / %.1f"
+                + " / %.1f, contrast %.1f / %.1f / %.1f, stripes %.1f / %.1f", free.last(), smooth.last(), flat.last(), gentle,
+                free.totalVariation(), smooth.totalVariation(), flat.totalVariation(), contrast(free.image()),
+                contrast(smooth.image()), contrast(flat.image()), horizontalOverVertical(smooth.image()),
+                horizontalOverVertical(flat.image()));
+        assertThat(smooth.totalVariation()).as(seen).isLessThan(free.totalVariation());
+        assertThat(gentle * smooth.totalVariation()).as(seen).isLessThan(0.2 * smooth.last());
+        assertThat(horizontalOverVertical(smooth.image())).as(seen).isGreaterThan(3);
+        assertThat(contrast(smooth.image())).as(seen).isGreaterThan(0.5 * contrast(free.image()));
+        assertThat(contrast(flat.image())).as(seen).isLessThan(0.5 * contrast(free.image()));
+    }
+
+    /** The standard deviation of the luminance, 0..255. */
+    static double contrast(BufferedImage image) {
+        double sum = 0;
+        double squares = 0;
+        int n = image.getWidth() * image.getHeight();
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int rgb = image.getRGB(x, y);
+                double l = 0.299 * (rgb >> 16 & 0xFF) + 0.587 * (rgb >> 8 & 0xFF) + 0.114 * (rgb & 0xFF);
+                sum += l;
+                squares += l * l;
+            }
+        }
+        double mean = sum / n;
+        return Math.sqrt(Math.max(0, squares / n - mean * mean));
+    }
+
     @Test
     void theSameSeedGivesTheSamePictureBitForBit() {
         Dl4jModel model = edges();

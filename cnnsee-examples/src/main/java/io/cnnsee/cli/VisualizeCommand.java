@@ -46,7 +46,8 @@ final class VisualizeCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--tv", paramLabel = "WEIGHT", defaultValue = "0",
-            description = "Total-variation penalty, for smoother pictures (default: ${DEFAULT-VALUE}).")
+            description = "Total-variation penalty, for smoother pictures (default: ${DEFAULT-VALUE}); a sum over the "
+                    + "picture against a channel's mean: about objective / (3 x pixels) smooths, ten times that flattens.")
     double totalVariation;
 
     @Option(names = "--l2", paramLabel = "WEIGHT", defaultValue = "0",
@@ -115,6 +116,11 @@ final class VisualizeCommand implements Callable<Integer> {
                     done.add(v);
                     err.printf(Locale.ROOT, "[%d/%d] %s #%d: objective %.4g -> %.4g in %.1f s%n", i + 1, chosen.size(), layer,
                             v.channel(), v.first(), v.last(), (System.nanoTime() - start) / 1e9);
+                    double gentle = FeatureVisualizer.gentleTotalVariation(v.last(), v.image().getWidth());
+                    if (totalVariation > 10 * gentle) {
+                        err.printf(Locale.ROOT, "  --tv %s is %.0f times what suits this channel's objective: its picture may be "
+                                + "flattened; try --tv %.2g (docs/visualize.md)%n", totalVariation, totalVariation / gentle, gentle);
+                    }
                     err.flush();
                 }
                 Path page = VisualizationReport.write(done, loaded.name(), loaded.weights(), settings,

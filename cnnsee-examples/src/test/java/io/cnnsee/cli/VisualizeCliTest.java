@@ -24,7 +24,7 @@ class VisualizeCliTest {
         CnnseeCliTest.Run run = cnnsee("visualize", "--model", zip.toString(), "--input", "unit",
                 "--input-size", "32", "--taps", "conv_a,conv_b", "--channels", "0-2", "--steps", "4", "--out", out.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.err()).contains("[1/3] conv_a #0: objective", "[3/3] conv_b #2: objective");
+        assertThat(run.err()).contains("[1/3] conv_a #0: objective", "[3/3] conv_b #2: objective").doesNotContain("--tv");
         for (String layer : List.of("conv_a", "conv_b")) {
             Path dir = out.resolve(layer);
             for (int c = 0; c < 3; c++) {
@@ -36,6 +36,19 @@ class VisualizeCliTest {
                     "channel-2.png").doesNotContain("Random weights");
             assertThat(run.out()).contains(dir.resolve("visualize.html").toString());
         }
+    }
+
+    /** A total variation far above what the objective can bear is said, with a weight that suits it. */
+    @Test
+    void aHeavyTotalVariationIsSaid() throws Exception {
+        Path zip = ModelChoiceCliTest.saveModelTo(dir);
+        CnnseeCliTest.Run run = cnnsee("visualize", "--model", zip.toString(), "--input", "unit", "--input-size", "32",
+                "--taps", "conv_a", "--channels", "0", "--steps", "4", "--tv", "5", "--out", dir.resolve("tv").toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).containsPattern("  --tv 5\\.0 is \\d+ times what suits this channel's objective: its picture "
+                + "may be flattened; try --tv \\S+ \\(docs/visualize.md\\)");
+        String html = Files.readString(dir.resolve("tv").resolve("conv_a").resolve("visualize.html"));
+        assertThat(html).contains("width=\"192\"", "image-rendering:pixelated");
     }
 
     @Test
