@@ -229,10 +229,14 @@
     });
   }
 
+  // The grid's pixel under a click is clamped to the grid: chromium paints the grid from the pixel nearest its
+  // layout position, so a click on its first row or column may fall a fraction of a pixel above or left of its box.
   function gridClick(event) {
     if (!state.layer) return;
-    const g = state.grid, box = $("grid").getBoundingClientRect();
-    const col = Math.floor((event.clientX - box.left) / g.pitchX), row = Math.floor((event.clientY - box.top) / g.pitchY);
+    const g = state.grid, canvas = $("grid"), box = canvas.getBoundingClientRect();
+    const at = (client, start, size, pixels) => Math.min(pixels - 1, Math.max(0, Math.floor((client - start) / size * pixels)));
+    const col = Math.floor(at(event.clientX, box.left, box.width, canvas.width) / g.pitchX);
+    const row = Math.floor(at(event.clientY, box.top, box.height, canvas.height) / g.pitchY);
     const rank = row * g.columns + col;
     if (col < g.columns && rank < state.order.length) selectChannel(state.order[rank]);
   }

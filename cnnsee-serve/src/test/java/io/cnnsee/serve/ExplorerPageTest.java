@@ -1,0 +1,88 @@
+package io.cnnsee.serve;
+
+import io.cnnsee.dl4j.Dl4jModel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The explorer page's layout and controls in a real browser, on a network of twelve layers: clicks
+ * on the edges of tiles.
+ */
+class ExplorerPageTest {
+
+    @TempDir
+    static Path dir;
+    static Dl4jModel model;
+    static ExplorerServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        model = DeepNetwork.model();
+        server = ExplorerServer.builder(model).port(0).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+        model.close();
+    }
+
+    @Test
+    void everyPixelOfATileOpensItsChannel() throws Exception {
+        try (Browser b = Browser.start()) {
+            explore(b);
+            int columns = ((Number) b.script("return window.cnnsee.state.grid.columns")).intValue();
+            assertThat(columns).isLessThan(DeepNetwork.CHANNELS); // two rows of tiles
+            // The grid 0.4 px past a pixel, as fonts and zoom may place it: clicks on its first row and
+            // column then land a fraction of a pixel above or left of it.
+            b.script("const t = document.getElementById('tiles'), r = document.getElementById('grid').getBoundingClientRect();"
+                    + "const past = (v) => (((0.4 - v) % 1) + 1) % 1;"
+                    + "t.style.paddingTop = past(r.top) + 'px'; t.style.paddingLeft = past(r.left) + 'px';");
+            List<Integer> order = b.tileOrder();
+            int first = order.get(0);
+            int second = order.get(1);
+            int below = order.get(columns);
+            int last = order.get(order.size() - 1);
+            int[] box = b.tileBox(first);
+            int w = box[2];
+            int h = box[3];
+            assertClickOpens(b, box[0], box[1], first); // the tile's top left pixel
+            assertClickOpens(b, box[0] + w - 1, box[1] + h - 1, first); // its bottom right pixel
+            int[] next = b.tileBox(second);
+            assertClickOpens(b, next[0] + w / 2, 0, second); // the grid's top row, above a tile
+            int[] row2 = b.tileBox(below);
+            assertClickOpens(b, 0, row2[1] + h / 2, below); // the grid's left column, beside the second row's first tile
+            int[] end = b.tileBox(last);
+            assertClickOpens(b, end[0], end[1], last);
+            assertClickOpens(b, end[0] + w - 1, end[1] + h - 1, last);
+        }
+    }
+
+    private static void explore(Browser b) throws Exception {
+        b.driver.get(server.uri().toString());
+        b.byId("file").sendKeys(ColourNetwork.pictureFile(dir).toString());
+        waitReady(b);
+    }
+
+    private static void waitReady(Browser b) {
+        b.waiting().until(d -> "ready".equals(b.script("return document.body.dataset.state")));
+    }
+
+    /** Clicks pixel (x, y) of the grid and checks that channel {@code c} of the first layer opens, with its numbers. */
+    private static void assertClickOpens(Browser b, int x, int y, int c) {
+        b.script("document.getElementById('detail-title').textContent = ''");
+        b.clickGridPixel(x, y);
+        b.waiting().until(d -> !b.byId("detail-title").getText().isEmpty());
+        assertThat(b.byId("detail-title").getText()).as("a click at %d, %d of the grid", x, y).isEqualTo("conv1, channel " + c);
+        assertThat(b.byId("stats").getText()).doesNotContain("NaN").doesNotContain("undefined");
+    }
+}
