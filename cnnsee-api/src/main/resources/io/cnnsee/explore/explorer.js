@@ -331,17 +331,25 @@
     const layers = $("layers");
     layers.replaceChildren(...e.layers.map((l) => {
       const li = document.createElement("li");
+      li.dataset.layer = l.index;
+      const number = document.createElement("span");
+      number.className = "number";
+      number.textContent = l.index + 1;
       const b = document.createElement("button");
       b.type = "button";
-      b.dataset.layer = l.index;
-      b.innerHTML = "<span></span> <span class=\"shape\"></span>";
+      b.innerHTML = "<span class=\"name\"></span> <span class=\"shape\"></span>";
       b.firstChild.textContent = l.name;
-      if (l.default) b.firstChild.className = "default";
+      if (l.default) {
+        b.className = "default";
+        b.title = $("default-layer").textContent;
+        b.setAttribute("aria-describedby", "layers-legend");
+      }
       b.lastChild.textContent = l.channels + " × " + l.height + " × " + l.width;
       b.addEventListener("click", () => selectLayer(l.index).catch((err) => showError(err.message)));
-      li.append(b);
+      li.append(number, b);
       return li;
     }));
+    $("layers-legend").hidden = !e.layers.some((l) => l.default);
     $("layers-section").hidden = false;
     const report = $("report");
     report.href = source.reportUrl(e);
@@ -425,8 +433,8 @@
     state.layer = layer;
     state.channel = -1;
     $("detail").hidden = true;
-    for (const b of $("layers").querySelectorAll("li")) {
-      b.classList.toggle("selected", +b.firstChild.dataset.layer === i);
+    for (const li of $("layers").querySelectorAll("li")) {
+      li.classList.toggle("selected", +li.dataset.layer === i);
     }
     const m = layer.meta;
     $("layer-title").textContent = m.name + (m.displayName !== m.name ? " (" + m.displayName + ")" : "")

@@ -5,15 +5,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The explorer page's layout and controls in a real browser, on a network of twelve layers: clicks
- * on the edges of tiles.
+ * The explorer page's layout and controls in a real browser, on a network of twelve layers: the
+ * numbers and marks of the layer list, and clicks on the edges of tiles.
  */
 class ExplorerPageTest {
 
@@ -34,6 +37,33 @@ class ExplorerPageTest {
             server.close();
         }
         model.close();
+    }
+
+    @Test
+    void layerNumbersFitAndTheMarkIsExplained() throws Exception {
+        try (Browser b = Browser.start()) {
+            explore(b);
+            List<WebElement> numbers = b.driver.findElements(By.cssSelector("#layers .number"));
+            assertThat(numbers).extracting(WebElement::getText)
+                    .containsExactlyElementsOf(IntStream.rangeClosed(1, DeepNetwork.LAYERS).mapToObj(Integer::toString).toList());
+            // Each number's text whole inside the side bar, which clips what overflows it, and before its layer's button.
+            @SuppressWarnings("unchecked")
+            List<String> outside = (List<String>) b.script("const side = document.getElementById('side').getBoundingClientRect();"
+                    + "return [...document.querySelectorAll('#layers .number')].filter((n) => {"
+                    + "  const range = document.createRange(); range.selectNodeContents(n);"
+                    + "  const t = range.getBoundingClientRect(), button = n.parentElement.querySelector('button').getBoundingClientRect();"
+                    + "  return t.width === 0 || t.left < side.left || t.right > button.left; }).map((n) => n.textContent);");
+            assertThat(outside).isEmpty();
+
+            // The dot beside the layers a report shows by default says what it is, over the layer and under the list.
+            List<WebElement> marked = b.driver.findElements(By.cssSelector("#layers button.default"));
+            assertThat(marked).extracting(WebElement::getText).containsExactly("conv5 12 × 16 × 16", "conv10 12 × 8 × 8");
+            assertThat(marked).extracting(m -> m.getDomAttribute("title")).containsOnly("A layer reports show by default: the last"
+                    + " at each size, where a block ends");
+            assertThat(b.byId("layers-legend").getText()).isEqualTo("● A layer reports show by default: the last at each"
+                    + " size, where a block ends.");
+            assertThat(b.driver.findElements(By.cssSelector("#layers button[title]"))).hasSize(2);
+        }
     }
 
     @Test
