@@ -381,11 +381,17 @@
     const classes = init.model.classes;
     section.hidden = classes.length === 0;
     if (classes.length === 0) return;
-    $("gradcam-help").textContent = "Which parts of the picture made the network choose a class, at the selected layer,"
+    $("gradcam-help").textContent = "Which parts of the picture made the network choose a class, at the layer chosen,"
       + " by the method chosen (docs/explanations.md).";
     const methods = $("gradcam-method");
     if (methods.options.length === 0) {
       methods.append(...(init.model.cams || []).map((m) => { const o = document.createElement("option"); o.value = m.key; o.textContent = m.name; return o; }));
+    }
+    // Every picture has the model's layers: they are listed once, so a layer chosen stays chosen for the next picture.
+    const layer = $("gradcam-layer");
+    if (layer.options.length === 0) {
+      layer.append(...e.layers.map((l) => new Option(l.name, l.index)));
+      layer.value = gradCamLayer(e.layers);
     }
     const select = $("gradcam-class");
     const predicted = document.createElement("optgroup");
@@ -394,6 +400,15 @@
     // The list of every class is made once, before any picture: 1000 options are not made again per upload.
     allClasses = allClasses || classGroup();
     select.replaceChildren(predicted, allClasses);
+  }
+
+  // Where Grad-CAM starts, as the library's does: the last layer reports show by default (the model's last default
+  // tap), else the last with a map of more than one pixel. Not the layer the page opens at, the first, whose
+  // map says little about classes.
+  function gradCamLayer(layers) {
+    const spatial = layers.filter((l) => l.height * l.width > 1);
+    const chosen = layers.filter((l) => l.default).pop() || spatial.pop() || layers[layers.length - 1];
+    return chosen.index;
   }
 
   let allClasses = null;
@@ -411,12 +426,16 @@
     const method = $("gradcam-method").value || "gradcam";
     $("gradcam-caption").textContent = "Computing…";
     try {
-      const g = await source.gradCam(e, cls, state.layerIndex, method);
+      const g = await source.gradCam(e, cls, $("gradcam-layer").value, method);
       if (e !== state.exploration) return;
-      $("gradcam").src = g.png;
-      $("gradcam").hidden = false;
+      const img = $("gradcam");
+      img.src = g.png;
+      img.hidden = false;
       $("gradcam-caption").textContent = g.method + ": " + g.label + " (" + (100 * g.probability).toFixed(1) + " %) at " + g.layer;
-      $("gradcam").dataset.classIndex = g.classIndex;
+      img.dataset.classIndex = g.classIndex;
+      // The map lies below the side bar's fold on a short screen: brought into view once it has its size.
+      await img.decode().catch(() => { /* a picture that does not decode shows as broken, in view all the same */ });
+      if (e === state.exploration) $("gradcam-figure").scrollIntoView({ block: "nearest" });
     } catch (err) {
       $("gradcam-caption").textContent = "";
       showError(err.message);

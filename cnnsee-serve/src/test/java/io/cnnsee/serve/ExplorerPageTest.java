@@ -6,7 +6,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The explorer page's layout and controls in a real browser, on a network of twelve layers: the
- * numbers and marks of the layer list, and clicks on the edges of tiles.
+ * numbers and marks of the layer list, clicks on the edges of tiles, and where Grad-CAM starts and
+ * shows.
  */
 class ExplorerPageTest {
 
@@ -61,7 +64,7 @@ class ExplorerPageTest {
             assertThat(marked).extracting(m -> m.getDomAttribute("title")).containsOnly("A layer reports show by default: the last"
                     + " at each size, where a block ends");
             assertThat(b.byId("layers-legend").getText()).isEqualTo("● A layer reports show by default: the last at each"
-                    + " size, where a block ends.");
+                    + " size, where a block ends. Grad-CAM starts at the last of them.");
             assertThat(b.driver.findElements(By.cssSelector("#layers button[title]"))).hasSize(2);
         }
     }
@@ -94,6 +97,31 @@ class ExplorerPageTest {
             int[] end = b.tileBox(last);
             assertClickOpens(b, end[0], end[1], last);
             assertClickOpens(b, end[0] + w - 1, end[1] + h - 1, last);
+        }
+    }
+
+    @Test
+    void gradCamStartsAtTheLastDefaultLayerAndComesIntoView() throws Exception {
+        try (Browser b = Browser.start()) {
+            // A short window: the side bar's Grad-CAM lies below its fold.
+            b.driver.manage().window().setSize(new Dimension(1000, 500));
+            explore(b);
+            assertThat(b.driver.findElement(By.cssSelector("#layers li.selected button")).getText()).startsWith("conv1 ");
+            Select layer = new Select(b.byId("gradcam-layer"));
+            assertThat(layer.getOptions()).hasSize(DeepNetwork.LAYERS);
+            assertThat(layer.getFirstSelectedOption().getText()).isEqualTo("conv10");
+
+            b.byId("gradcam-run").click();
+            b.waiting().until(d -> b.byId("gradcam-caption").getText().startsWith("Grad-CAM: "));
+            assertThat(b.byId("gradcam-caption").getText()).endsWith(" at conv10");
+            b.waiting().until(d -> b.script("const img = document.getElementById('gradcam'), r = img.getBoundingClientRect();"
+                    + "return !img.hidden && img.complete && r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight"
+                    + " && document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === img") == Boolean.TRUE);
+
+            // Another layer chosen for Grad-CAM is the one it is computed at.
+            layer.selectByVisibleText("pool1");
+            b.byId("gradcam-run").click();
+            b.waiting().until(d -> b.byId("gradcam-caption").getText().endsWith(" at pool1"));
         }
     }
 
