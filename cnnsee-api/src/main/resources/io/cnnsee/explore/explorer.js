@@ -48,7 +48,9 @@
       pictureUrl: (e) => api(e, "/picture.png"),
       gradCam: async (e, cls, layer, method) => answer(await fetch(api(e, "/gradcam?class=" + cls + "&layer=" + layer
           + "&method=" + encodeURIComponent(method)))),
-      reportUrl: (e) => api(e, "/report.zip")
+      reportUrl: (e) => api(e, "/report.zip"),
+      // The server's sample picture, uploaded as a file chosen would be.
+      sample: async () => new File([await bytes(await fetch("sample.jpg"))], "chelsea.jpg", { type: "image/jpeg" })
     };
   }
 
@@ -351,6 +353,7 @@
     }));
     $("layers-legend").hidden = !e.layers.some((l) => l.default);
     $("layers-section").hidden = false;
+    $("intro").hidden = true;
     const report = $("report");
     report.href = source.reportUrl(e);
     report.textContent = init.mode === "offline" ? "Back to the report" : "Download the report (zip)";
@@ -575,9 +578,11 @@
 
   if (init.mode === "offline") {
     $("upload").hidden = true;
+    $("intro").hidden = true;
     show(init.exploration).then(() => { document.body.dataset.state = "ready"; }, (err) => showError(err.message));
   } else {
     $("file").addEventListener("change", (ev) => { if (ev.target.files.length) upload(ev.target.files[0]); });
+    $("sample").addEventListener("click", () => source.sample().then(upload, (err) => showError(err.message)));
     const drop = $("drop");
     drop.addEventListener("dragover", (ev) => { ev.preventDefault(); drop.classList.add("over"); });
     drop.addEventListener("dragleave", () => drop.classList.remove("over"));

@@ -7,7 +7,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 
 import java.nio.file.Path;
@@ -18,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The explorer page's layout and controls in a real browser, on a network of twelve layers: the
- * numbers and marks of the layer list, clicks on the edges of tiles, and where Grad-CAM starts and
- * shows.
+ * start page and its sample picture, the numbers and marks of the layer list, clicks on the edges
+ * of tiles, and where Grad-CAM starts and shows.
  */
 class ExplorerPageTest {
 
@@ -40,6 +42,26 @@ class ExplorerPageTest {
             server.close();
         }
         model.close();
+    }
+
+    @Test
+    void startPageExploresASamplePictureInOneClick() throws Exception {
+        try (Browser b = Browser.start()) {
+            b.driver.get(server.uri().toString());
+            assertThat(b.byId("intro").isDisplayed()).isTrue();
+            // The file input is out of sight behind its label, which looks like a button, and still takes the keyboard.
+            assertThat(b.byId("file").getRect().getWidth()).isLessThanOrEqualTo(1);
+            assertThat(b.byId("drop").getText()).contains("Choose a picture");
+            new Actions(b.driver).sendKeys(Keys.TAB).perform();
+            assertThat(b.script("return document.activeElement.id")).isEqualTo("file");
+
+            b.byId("sample").click();
+            waitReady(b);
+            assertThat(b.byId("picture-caption").getText()).isEqualTo("chelsea.jpg (224 × 149)");
+            assertThat(b.tileCount()).isEqualTo(DeepNetwork.CHANNELS);
+            assertThat(b.byId("intro").isDisplayed()).isFalse();
+            assertThat(b.byId("error").isDisplayed()).isFalse();
+        }
     }
 
     @Test
