@@ -48,7 +48,9 @@
       pictureUrl: (e) => api(e, "/picture.png"),
       gradCam: async (e, cls, layer, method) => answer(await fetch(api(e, "/gradcam?class=" + cls + "&layer=" + layer
           + "&method=" + encodeURIComponent(method)))),
-      reportUrl: (e) => api(e, "/report.zip")
+      reportUrl: (e) => api(e, "/report.zip"),
+      // The server's sample picture, uploaded as a file chosen would be.
+      sample: async () => new File([await bytes(await fetch("sample.jpg"))], "chelsea.jpg", { type: "image/jpeg" })
     };
   }
 
@@ -229,10 +231,14 @@
     });
   }
 
+  // The grid's pixel under a click is clamped to the grid: chromium paints the grid from the pixel nearest its
+  // layout position, so a click on its first row or column may fall a fraction of a pixel above or left of its box.
   function gridClick(event) {
     if (!state.layer) return;
-    const g = state.grid, box = $("grid").getBoundingClientRect();
-    const col = Math.floor((event.clientX - box.left) / g.pitchX), row = Math.floor((event.clientY - box.top) / g.pitchY);
+    const g = state.grid, canvas = $("grid"), box = canvas.getBoundingClientRect();
+    const at = (client, start, size, pixels) => Math.min(pixels - 1, Math.max(0, Math.floor((client - start) / size * pixels)));
+    const col = Math.floor(at(event.clientX, box.left, box.width, canvas.width) / g.pitchX);
+    const row = Math.floor(at(event.clientY, box.top, box.height, canvas.height) / g.pitchY);
     const rank = row * g.columns + col;
     if (col < g.columns && rank < state.order.length) selectChannel(state.order[rank]);
   }
@@ -327,18 +333,27 @@
     const layers = $("layers");
     layers.replaceChildren(...e.layers.map((l) => {
       const li = document.createElement("li");
+      li.dataset.layer = l.index;
+      const number = document.createElement("span");
+      number.className = "number";
+      number.textContent = l.index + 1;
       const b = document.createElement("button");
       b.type = "button";
-      b.dataset.layer = l.index;
-      b.innerHTML = "<span></span> <span class=\"shape\"></span>";
+      b.innerHTML = "<span class=\"name\"></span> <span class=\"shape\"></span>";
       b.firstChild.textContent = l.name;
-      if (l.default) b.firstChild.className = "default";
+      if (l.default) {
+        b.className = "default";
+        b.title = $("default-layer").textContent;
+        b.setAttribute("aria-describedby", "layers-legend");
+      }
       b.lastChild.textContent = l.channels + " × " + l.height + " × " + l.width;
       b.addEventListener("click", () => selectLayer(l.index).catch((err) => showError(err.message)));
-      li.append(b);
+      li.append(number, b);
       return li;
     }));
+    $("layers-legend").hidden = !e.layers.some((l) => l.default);
     $("layers-section").hidden = false;
+    $("intro").hidden = true;
     const report = $("report");
     report.href = source.reportUrl(e);
     report.textContent = init.mode === "offline" ? "Back to the report" : "Download the report (zip)";
@@ -369,11 +384,17 @@
     const classes = init.model.classes;
     section.hidden = classes.length === 0;
     if (classes.length === 0) return;
-    $("gradcam-help").textContent = "Which parts of the picture made the network choose a class, at the selected layer,"
+    $("gradcam-help").textContent = "Which parts of the picture made the network choose a class, at the layer chosen,"
       + " by the method chosen (docs/explanations.md).";
     const methods = $("gradcam-method");
     if (methods.options.length === 0) {
       methods.append(...(init.model.cams || []).map((m) => { const o = document.createElement("option"); o.value = m.key; o.textContent = m.name; return o; }));
+    }
+    // Every picture has the model's layers: they are listed once, so a layer chosen stays chosen for the next picture.
+    const layer = $("gradcam-layer");
+    if (layer.options.length === 0) {
+      layer.append(...e.layers.map((l) => new Option(l.name, l.index)));
+      layer.value = gradCamLayer(e.layers);
     }
     const select = $("gradcam-class");
     const predicted = document.createElement("optgroup");
@@ -382,6 +403,15 @@
     // The list of every class is made once, before any picture: 1000 options are not made again per upload.
     allClasses = allClasses || classGroup();
     select.replaceChildren(predicted, allClasses);
+  }
+
+  // Where Grad-CAM starts, as the library's does: the last layer reports show by default (the model's last default
+  // tap), else the last with a map of more than one pixel. Not the layer the page opens at, the first, whose
+  // map says little about classes.
+  function gradCamLayer(layers) {
+    const spatial = layers.filter((l) => l.height * l.width > 1);
+    const chosen = layers.filter((l) => l.default).pop() || spatial.pop() || layers[layers.length - 1];
+    return chosen.index;
   }
 
   let allClasses = null;
@@ -399,12 +429,16 @@
     const method = $("gradcam-method").value || "gradcam";
     $("gradcam-caption").textContent = "Computing…";
     try {
-      const g = await source.gradCam(e, cls, state.layerIndex, method);
+      const g = await source.gradCam(e, cls, $("gradcam-layer").value, method);
       if (e !== state.exploration) return;
-      $("gradcam").src = g.png;
-      $("gradcam").hidden = false;
+      const img = $("gradcam");
+      img.src = g.png;
+      img.hidden = false;
       $("gradcam-caption").textContent = g.method + ": " + g.label + " (" + (100 * g.probability).toFixed(1) + " %) at " + g.layer;
-      $("gradcam").dataset.classIndex = g.classIndex;
+      img.dataset.classIndex = g.classIndex;
+      // The map lies below the side bar's fold on a short screen: brought into view once it has its size.
+      await img.decode().catch(() => { /* a picture that does not decode shows as broken, in view all the same */ });
+      if (e === state.exploration) $("gradcam-figure").scrollIntoView({ block: "nearest" });
     } catch (err) {
       $("gradcam-caption").textContent = "";
       showError(err.message);
@@ -421,8 +455,8 @@
     state.layer = layer;
     state.channel = -1;
     $("detail").hidden = true;
-    for (const b of $("layers").querySelectorAll("li")) {
-      b.classList.toggle("selected", +b.firstChild.dataset.layer === i);
+    for (const li of $("layers").querySelectorAll("li")) {
+      li.classList.toggle("selected", +li.dataset.layer === i);
     }
     const m = layer.meta;
     $("layer-title").textContent = m.name + (m.displayName !== m.name ? " (" + m.displayName + ")" : "")
@@ -544,9 +578,11 @@
 
   if (init.mode === "offline") {
     $("upload").hidden = true;
+    $("intro").hidden = true;
     show(init.exploration).then(() => { document.body.dataset.state = "ready"; }, (err) => showError(err.message));
   } else {
     $("file").addEventListener("change", (ev) => { if (ev.target.files.length) upload(ev.target.files[0]); });
+    $("sample").addEventListener("click", () => source.sample().then(upload, (err) => showError(err.message)));
     const drop = $("drop");
     drop.addEventListener("dragover", (ev) => { ev.preventDefault(); drop.classList.add("over"); });
     drop.addEventListener("dragleave", () => drop.classList.remove("over"));

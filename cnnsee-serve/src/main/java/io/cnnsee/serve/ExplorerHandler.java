@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +44,8 @@ final class ExplorerHandler extends Handler.Abstract {
     /** Pages are inline and data is per picture: nothing may load from elsewhere. */
     private static final String CONTENT_SECURITY = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline';"
             + " img-src 'self' data: blob:; connect-src 'self' data:; base-uri 'none'; form-action 'none'";
+    /** The picture the start page offers to show what the explorer does: Chelsea the cat, CC0 (README.md beside it). */
+    private static final byte[] SAMPLE = sample();
 
     private final Explorer explorer;
     private final ExplorationCache cache;
@@ -110,6 +114,10 @@ final class ExplorerHandler extends Handler.Abstract {
             requireMethod(method, "GET");
             response.getHeaders().put("Content-Security-Policy", CONTENT_SECURITY);
             return Replies.send(response, callback, HttpStatus.OK_200, "text/html; charset=utf-8", page);
+        }
+        if (path.equals("/sample.jpg")) {
+            requireMethod(method, "GET");
+            return Replies.send(response, callback, HttpStatus.OK_200, "image/jpeg", SAMPLE);
         }
         if (path.equals("/api/model")) {
             requireMethod(method, "GET");
@@ -265,6 +273,17 @@ final class ExplorerHandler extends Handler.Abstract {
     /** Stops making views ahead. */
     void close() {
         ahead.shutdownNow();
+    }
+
+    private static byte[] sample() {
+        try (InputStream in = ExplorerHandler.class.getResourceAsStream("sample.jpg")) {
+            if (in == null) {
+                throw new IllegalStateException("The explorer's sample.jpg is missing from cnnsee-serve's jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the explorer's sample.jpg", e);
+        }
     }
 
     private static void requireMethod(String method, String expected) {

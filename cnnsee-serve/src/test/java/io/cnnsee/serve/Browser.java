@@ -120,8 +120,24 @@ public final class Browser implements AutoCloseable {
                 .click().perform();
     }
 
+    /**
+     * Clicks the screen pixel that shows pixel ({@code x}, {@code y}) of the grid, in CSS pixels
+     * from its top left. Chromium paints the grid from the pixel nearest its layout position, which
+     * may fall between pixels, and a click on its first row or column may then land a fraction of a
+     * pixel above or left of it.
+     */
+    public void clickGridPixel(int x, int y) {
+        @SuppressWarnings("unchecked")
+        List<Number> at = (List<Number>) script("const g = document.getElementById('grid');"
+                + "window.scrollBy(0, g.getBoundingClientRect().top + arguments[1] - 100);"
+                + "const r = g.getBoundingClientRect(); return [Math.round(r.left) + arguments[0], Math.round(r.top) + arguments[1]];",
+                x, y);
+        new org.openqa.selenium.interactions.Actions(driver).moveToLocation(at.get(0).intValue(), at.get(1).intValue())
+                .click().perform();
+    }
+
     /** x, y, width, height of channel {@code c}'s tile in the grid, in CSS pixels. */
-    private int[] tileBox(int c) {
+    int[] tileBox(int c) {
         @SuppressWarnings("unchecked")
         java.util.Map<String, Number> box = (java.util.Map<String, Number>) script("return window.cnnsee.tileBox(arguments[0])", c);
         return new int[] {box.get("x").intValue(), box.get("y").intValue(), box.get("width").intValue(), box.get("height").intValue()};

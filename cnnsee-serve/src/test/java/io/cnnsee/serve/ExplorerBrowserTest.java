@@ -111,6 +111,9 @@ class ExplorerBrowserTest {
             assertThat(b.script("return window.cnnsee.state.layerLoads")).isEqualTo(2L);
 
             // Grad-CAM of "blue" at the pooled layer: hot over the blue columns, cold over the red ones.
+            Select camLayer = new Select(b.byId("gradcam-layer"));
+            assertThat(camLayer.getFirstSelectedOption().getText()).isEqualTo("colour"); // the model's last default tap
+            camLayer.selectByVisibleText("pooled");
             new Select(b.byId("gradcam-class")).selectByValue("2");
             b.byId("gradcam-run").click();
             b.waiting().until(d -> b.byId("gradcam-caption").getText().startsWith("Grad-CAM: blue"));

@@ -102,6 +102,21 @@ class ExplorerServerTest {
     }
 
     @Test
+    void servesTheSamplePictureThePageOffers() throws Exception {
+        HttpResponse<byte[]> sample = get("/sample.jpg");
+        assertThat(sample.statusCode()).isEqualTo(200);
+        assertThat(sample.headers().firstValue("Content-Type").orElseThrow()).isEqualTo("image/jpeg");
+        BufferedImage cat = ImageIO.read(new ByteArrayInputStream(sample.body()));
+        assertThat(cat.getWidth()).isEqualTo(224);
+        assertThat(cat.getHeight()).isEqualTo(149);
+        HttpResponse<byte[]> explored = post(server, sample.body(), "chelsea.jpg");
+        assertThat(explored.statusCode()).as(text(explored)).isEqualTo(201);
+        assertThat(HTTP.send(HttpRequest.newBuilder(server.uri().resolve("/sample.jpg"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                .isEqualTo(405);
+    }
+
+    @Test
     void uploadGivesPredictionsAndEveryLayer() throws Exception {
         HttpResponse<byte[]> r = post(server, png(ColourNetwork.picture()), "halves.png");
         assertThat(r.statusCode()).as(text(r)).isEqualTo(201);
