@@ -108,6 +108,16 @@ public final class Explorer {
         return taps;
     }
 
+    /**
+     * The layer class activation maps read unless told: the model's last default tap, as the
+     * inspector's Grad-CAM; the last layer when the model's taps are not among the explored ones.
+     */
+    public int defaultCamLayer() {
+        List<Tap> defaults = model.taps();
+        int at = taps.indexOf(defaults.get(defaults.size() - 1));
+        return at >= 0 ? at : taps.size() - 1;
+    }
+
     public List<ChannelRanker> rankers() {
         return rankers;
     }

@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code cnnsee serve}: the explorer, a page in the browser over every channel of every layer. */
@@ -40,6 +41,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest picture accepted, in megabytes (default: ${DEFAULT-VALUE}).")
     int maxUploadMb;
 
+    @Option(names = "--allow-host", paramLabel = "NAME", split = ",",
+            description = "Other host names the server answers to (a proxy's, an alias); requests naming any other host "
+                    + "are refused, against DNS rebinding (docs/explorer.md).")
+    List<String> allowedHosts = List.of();
+
     @CommandLine.Mixin
     ModelOptions models = new ModelOptions();
 
@@ -69,8 +75,10 @@ final class ServeCommand implements Callable<Integer> {
         try (model) {
             ExplorerServer server;
             try {
-                server = ExplorerServer.builder(model).host(host).port(port).keep(keep)
-                        .maxUploadBytes(maxUploadMb * 1_000_000L).start();
+                ExplorerServer.Builder builder = ExplorerServer.builder(model).host(host).port(port).keep(keep)
+                        .maxUploadBytes(maxUploadMb * 1_000_000L);
+                allowedHosts.forEach(builder::allowHost);
+                server = builder.start();
             } catch (IOException e) {
                 err.println("cnnsee: cannot listen on " + host + ":" + port + " (" + e.getMessage() + "): is another "
                         + "program using it? Choose another port with --port");

@@ -38,7 +38,7 @@ class ServeCliTest {
         cli.setErr(new PrintWriter(err, true));
         String labels = ModelChoiceCliTest.labelsIn(dir).toString();
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("--model", zip.toString(), "--input", "unit", "--input-size", "32x32",
-                "--labels", labels, "--port", "0"));
+                "--labels", labels, "--port", "0", "--allow-host", "cnnsee.local"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (command.started == null && !exit.isDone() && System.nanoTime() < deadline) {
             Thread.sleep(50);
@@ -57,11 +57,23 @@ class ServeCliTest {
             assertThat(explored.statusCode()).as(explored.body()).isEqualTo(201);
             assertThat(explored.body()).contains("\"name\":\"conv_a\"", "\"name\":\"pool_a\"", "\"name\":\"conv_b\"",
                     "\"width\":40,\"height\":30");
+            assertThat(statusFor(uri, "cnnsee.local:" + uri.getPort())).isEqualTo("HTTP/1.1 200 OK");
+            assertThat(statusFor(uri, "evil.example")).startsWith("HTTP/1.1 421");
         } finally {
             command.started.close();
         }
         assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
         assertThat(out.toString()).contains("Explorer of mine.zip at http://127.0.0.1:");
+    }
+
+    /** The status line of GET / naming {@code host}, which java.net.http does not let a caller set. */
+    static String statusFor(URI uri, String host) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+        }
     }
 
     @Test

@@ -144,7 +144,7 @@ final class ExplorerHandler extends Handler.Abstract {
             int classIndex = explorer.classCount() == 0 ? 0 : Indices.of(query.getValue("class"), "Class",
                     explorer.classCount(), explorer.model().name() + " has " + explorer.classCount() + " classes");
             String layer = query.getValue("layer");
-            int layerIndex = layer == null ? e.layerCount() - 1 : layer(e, layer);
+            int layerIndex = layer == null ? explorer.defaultCamLayer() : layer(e, layer);
             String camName = query.getValue("method");
             CamMethod cam = camName == null ? CamMethod.GRAD_CAM : CamMethod.builtIn(camName);
             return Replies.json(response, callback, HttpStatus.OK_200,

@@ -36,6 +36,18 @@ class ExplorerPageTest {
         server = ExplorerServer.builder(model).port(0).start();
     }
 
+    /** Over HTTP as on the page: a map asked without a layer is at the last default layer, conv10, not the last layer. */
+    @Test
+    void aMapAskedWithoutALayerIsAtTheLastDefaultLayer() throws Exception {
+        java.awt.image.BufferedImage picture = new java.awt.image.BufferedImage(16, 16, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        String id = ExplorerServerTest.id(ExplorerServerTest.post(server, ExplorerServerTest.png(picture), "black.png"));
+        java.net.http.HttpResponse<byte[]> map = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(server.uri().resolve("api/explorations/" + id + "/gradcam?class=0")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(map.statusCode()).isEqualTo(200);
+        assertThat(ExplorerServerTest.text(map)).contains("\"layer\":\"conv10\"");
+    }
+
     @AfterAll
     static void stop() {
         if (server != null) {
