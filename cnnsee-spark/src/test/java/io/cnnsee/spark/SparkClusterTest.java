@@ -96,15 +96,18 @@ class SparkClusterTest {
             assertSame(local, spread);
             assertThat(cluster.executors()).as("executors in JVMs of their own").hasSizeGreaterThanOrEqualTo(2);
 
+            PicturesDone done = new PicturesDone();
+            sc.sc().register(done, "pictures");
             CompletableFuture<AtlasSummary> run = CompletableFuture.supplyAsync(() ->
                     SparkAtlas.builder(SparkClusterTest::slow, "slow").taps(List.of("colour", "pooled")).top(5)
-                            .partitions(12).build().run(sc, files));
+                            .partitions(12).build().run(sc, files, done));
             Thread.sleep(3000);
             ProcessHandle victim = cluster.executors().get(0);
             victim.destroyForcibly();
             AtlasSummary survived = run.get(5, TimeUnit.MINUTES);
             assertThat(victim.isAlive()).isFalse();
             assertSame(local, survived);
+            assertThat(done.value()).as("pictures done, each counted once though tasks ran again").isEqualTo(files.size());
         }
     }
 
