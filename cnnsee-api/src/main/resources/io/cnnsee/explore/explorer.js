@@ -554,8 +554,7 @@
   if (init.model.weights.random) {
     const note = $("weights-note");
     const said = init.model.weights.source;
-    note.textContent = said.charAt(0).toUpperCase() + said.slice(1) + ". These maps show what an untrained "
-      + init.model.name + " computes, not what a trained one learned.";
+    note.textContent = said.charAt(0).toUpperCase() + said.slice(1) + ".";
     note.hidden = false;
   }
   for (const r of init.model.rankers) $("ranker").append(new Option(r, r));
