@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * once while 70 others hold connections sending a byte every 5 s, and 30 clients send 4 MB of junk
  * at once. Normal uploads must be answered within 3 times their time on the idle server, measured
  * first in the same test, and the bytes held by uploads in flight (the server's own account: the
- * JVM's resident memory is shared with the other tests) must stay within a stated bound.
+ * JVM's resident memory is shared with the other tests) must stay within a stated bound, and the JVM's peak
+ * resident memory below {@link #PEAK_RESIDENT_KB}.
  */
 class ExplorerLoadTest {
 
@@ -183,10 +184,25 @@ class ExplorerLoadTest {
                     server.uploadBudget().limit(), peakResident());
             assertThat(peak).isLessThanOrEqualTo(8 * 4_000_000L);
             ExplorerAbuseTest.await(() -> server.uploadBudget().held() == 0);
+            // The whole test JVM's peak, every earlier test included: 0.4 to 0.6 GB measured; unbounded uploads took 4.1 GB.
+            peakResidentKb().ifPresent(kb -> assertThat(kb).as("peak resident memory, kB").isLessThan(PEAK_RESIDENT_KB));
         }
     }
 
-    /** The process's peak resident memory, for the log: shared with every other test of the JVM, so not asserted. */
+    /** The bound on the process's peak resident memory (VmHWM), generous as the JVM is shared with the module's other tests. */
+    static final long PEAK_RESIDENT_KB = 1_500_000;
+
+    /** The process's peak resident memory in kB, where /proc says it. */
+    static java.util.OptionalLong peakResidentKb() {
+        try {
+            return java.nio.file.Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM:"))
+                    .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst();
+        } catch (java.io.IOException | NumberFormatException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
+    /** The process's peak resident memory, for the log. */
     static String peakResident() {
         try {
             return java.nio.file.Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM"))
