@@ -41,6 +41,16 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest picture accepted, in megabytes (default: ${DEFAULT-VALUE}).")
     int maxUploadMb;
 
+    @Option(names = "--max-megapixels", paramLabel = "N", defaultValue = "50",
+            description = "Largest picture accepted, in millions of pixels, read from its header before decoding "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxMegapixels;
+
+    @Option(names = "--upload-budget-mb", paramLabel = "MB",
+            description = "Megabytes all uploads in flight may hold together; more are refused with 503 and Retry-After "
+                    + "(default: 8 times --max-upload-mb).")
+    Integer uploadBudgetMb;
+
     @Option(names = "--allow-host", paramLabel = "NAME", split = ",",
             description = "Other host names the server answers to (a proxy's, an alias); requests naming any other host "
                     + "are refused, against DNS rebinding (docs/explorer.md).")
@@ -59,8 +69,9 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0 to 65535, was " + port);
         }
-        if (keep < 1 || maxUploadMb < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--keep and --max-upload-mb must be at least 1");
+        if (keep < 1 || maxUploadMb < 1 || maxMegapixels < 1 || uploadBudgetMb != null && uploadBudgetMb < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--keep, --max-upload-mb, --max-megapixels and --upload-budget-mb must be at least 1");
         }
         ModelChoice choice = models.choice(spec.commandLine());
         InspectableModel model;
@@ -76,7 +87,11 @@ final class ServeCommand implements Callable<Integer> {
             ExplorerServer server;
             try {
                 ExplorerServer.Builder builder = ExplorerServer.builder(model).host(host).port(port).keep(keep)
-                        .maxUploadBytes(maxUploadMb * 1_000_000L);
+                        .maxUploadBytes(maxUploadMb * 1_000_000L)
+                        .loader(io.cnnsee.ImageLoader.withMaxPixels(maxMegapixels * 1_000_000L));
+                if (uploadBudgetMb != null) {
+                    builder.uploadBudgetBytes(uploadBudgetMb * 1_000_000L);
+                }
                 allowedHosts.forEach(builder::allowHost);
                 server = builder.start();
             } catch (IOException e) {

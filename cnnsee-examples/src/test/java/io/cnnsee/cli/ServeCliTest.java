@@ -38,7 +38,7 @@ class ServeCliTest {
         cli.setErr(new PrintWriter(err, true));
         String labels = ModelChoiceCliTest.labelsIn(dir).toString();
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("--model", zip.toString(), "--input", "unit", "--input-size", "32x32",
-                "--labels", labels, "--port", "0", "--allow-host", "cnnsee.local"));
+                "--labels", labels, "--port", "0", "--allow-host", "cnnsee.local", "--max-megapixels", "1"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (command.started == null && !exit.isDone() && System.nanoTime() < deadline) {
             Thread.sleep(50);
@@ -57,6 +57,12 @@ class ServeCliTest {
             assertThat(explored.statusCode()).as(explored.body()).isEqualTo(201);
             assertThat(explored.body()).contains("\"name\":\"conv_a\"", "\"name\":\"pool_a\"", "\"name\":\"conv_b\"",
                     "\"width\":40,\"height\":30");
+            ByteArrayOutputStream large = new ByteArrayOutputStream();
+            ImageIO.write(new BufferedImage(1001, 1000, BufferedImage.TYPE_BYTE_BINARY), "png", large);
+            HttpResponse<String> tooLarge = http.send(HttpRequest.newBuilder(uri.resolve("api/explorations"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(large.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(tooLarge.statusCode()).as(tooLarge.body()).isEqualTo(413);
+            assertThat(tooLarge.body()).contains("1001 x 1000");
             assertThat(statusFor(uri, "cnnsee.local:" + uri.getPort())).isEqualTo("HTTP/1.1 200 OK");
             assertThat(statusFor(uri, "evil.example")).startsWith("HTTP/1.1 421");
         } finally {
