@@ -4,6 +4,7 @@ import io.cnnsee.ChannelRanker;
 import io.cnnsee.ImageLoader;
 import io.cnnsee.InspectableModel;
 import io.cnnsee.explore.Explorer;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -51,6 +52,8 @@ public final class ExplorerServer implements AutoCloseable {
         connector.setPort(b.port);
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
         server.addConnector(connector);
+        // Past it Jetty stops accepting until one closes: clients that send nothing hold no more than this.
+        server.addBean(new NetworkConnectionLimit(b.maxConnections, connector));
         this.budget = new UploadBudget(b.uploadBudgetBytes > 0 ? b.uploadBudgetBytes
                 : Builder.DEFAULT_BUDGET_UPLOADS * b.maxUploadBytes);
         UploadLimits limits = new UploadLimits(b.maxUploadBytes, b.stall, b.grace, b.minBytesPerSecond);
@@ -130,6 +133,8 @@ public final class ExplorerServer implements AutoCloseable {
          * 300 MB to decode, convert and resize, and it is shown at 512 pixels a side.
          */
         public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
+        /** Open connections at most, by default: far above a lab's clients, far below a process's file limit. */
+        public static final int DEFAULT_MAX_CONNECTIONS = 512;
         /** Uploads of the largest size that may be held at once, by default: the budget of bytes in flight is this many times the upload limit. */
         public static final int DEFAULT_BUDGET_UPLOADS = 8;
 
@@ -138,6 +143,7 @@ public final class ExplorerServer implements AutoCloseable {
         private int port = 8080;
         private long maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
         private ImageLoader loader = ImageLoader.withMaxPixels(DEFAULT_MAX_PIXELS);
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private long uploadBudgetBytes;
         private Duration stall = UploadLimits.DEFAULT_STALL;
         private Duration grace = UploadLimits.DEFAULT_GRACE;
@@ -203,6 +209,18 @@ public final class ExplorerServer implements AutoCloseable {
             this.stall = stall;
             this.grace = grace;
             this.minBytesPerSecond = minBytesPerSecond;
+            return this;
+        }
+
+        /**
+         * Open connections at most ({@value #DEFAULT_MAX_CONNECTIONS} by default): past it, new ones
+         * wait in the system's queue until one closes, and idle ones close after the idle timeout.
+         */
+        public Builder maxConnections(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("At least 1 connection, was " + n);
+            }
+            this.maxConnections = n;
             return this;
         }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The explorer against clients that misbehave, on bare sockets against the real server: bodies
@@ -69,6 +70,32 @@ class ExplorerAbuseTest {
                     .contains("INFO").contains("refused: The upload stopped");
             assertQuiet(log);
         }
+    }
+
+    /** Past its connections the server stops accepting until one closes: clients that send nothing hold no more. */
+    @Test
+    void pastItsConnectionsTheServerWaitsForOneToClose() throws Exception {
+        try (ExplorerServer server = ExplorerServer.builder(model).port(0).maxConnections(3).start()) {
+            java.util.List<RawHttp> silent = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    silent.add(new RawHttp(server.port()));
+                }
+                Thread.sleep(500); // accepted by then
+                try (RawHttp fourth = new RawHttp(server.port())) {
+                    fourth.send(RawHttp.head("GET / HTTP/1.1", "Host: 127.0.0.1:" + server.port(), "Connection: close"));
+                    assertThat(fourth.answer(Duration.ofSeconds(1))).as("not accepted while 3 are open").isEmpty();
+                    silent.remove(0).close();
+                    String answer = fourth.answer(Duration.ofSeconds(10));
+                    assertThat(RawHttp.status(answer)).as(answer).isEqualTo(200);
+                }
+            } finally {
+                for (RawHttp r : silent) {
+                    r.close();
+                }
+            }
+        }
+        assertThatThrownBy(() -> ExplorerServer.builder(model).maxConnections(0)).hasMessage("At least 1 connection, was 0");
     }
 
     @Test
