@@ -8,7 +8,8 @@ import java.util.Objects;
  * FullGrad (Srinivas and Fleuret 2019): the input times its gradient, plus, for every layer with a
  * bias over a map, the bias times the gradient at that layer, each made absolute, scaled to 0..1,
  * resized to the input and summed; the sum scaled to 0..1. Where the input-gradient alone misses
- * what the biases contribute, FullGrad counts it: the two parts add up to the score.
+ * what the biases contribute, FullGrad counts it: in a ReLU network the parts add up to the score,
+ * less the dense layers' biases, which it leaves out as pytorch-grad-cam does.
  *
  * <p>{@link #of} follows pytorch-grad-cam's {@code FullGrad}: every channel scaled on its own, then
  * resized bilinearly with pixel centres aligned (OpenCV's and {@link Overlay#upsample}'s way).

@@ -35,12 +35,15 @@ import static org.assertj.core.api.Assertions.within;
  * FullGrad through the engine, on networks built so the answer is known. A ReLU network with
  * biases is piecewise linear, so its score is exactly the input times its gradient plus every
  * bias times the gradient at its layer (FullGrad's completeness): a gradient taken after the
- * activation instead of before, or a bias missed, breaks the sum.
+ * activation instead of before, or a convolution's or batch normalisation's bias missed, breaks
+ * the sum.
  *
  * <p>The first network: "colour" = ReLU(red - 0.2, blue - 0.2) by a 1 x 1 convolution, "mix" =
- * channel 0 - channel 1 + 0.1, a global mean, class 0 reading it. The picture is red (1) in
- * columns 0-3 of rows 1-7 (28 pixels) and blue 0.6 in columns 4-7 of rows 1-3 (12 pixels):
- * score (28 x 0.8 - 12 x 0.4) / 64 + 0.1 = 0.375.
+ * channel 0 - channel 1 + 0.1, a global mean, class 0 reading it with a bias of 0.25. The picture
+ * is red (1) in columns 0-3 of rows 1-7 (28 pixels) and blue 0.6 in columns 4-7 of rows 1-3 (12
+ * pixels): score (28 x 0.8 - 12 x 0.4) / 64 + 0.1 + 0.25 = 0.625. The dense layer's bias is not
+ * a bias over a map, which FullGrad (as pytorch-grad-cam) leaves out: the parts add up to the
+ * score less 0.25.
  */
 class FullGradKnownAnswerTest {
 
@@ -76,7 +79,7 @@ class FullGradKnownAnswerTest {
         net.getLayer(mix).setParam("W", Nd4j.create(new float[] {1, -1}, new long[] {1, 2, 1, 1}, 'c'));
         net.getLayer(mix).setParam("b", Nd4j.create(new float[] {0.1f}, new long[] {1, 1}, 'c'));
         net.getLayer(mix + 2).setParam("W", Nd4j.create(new float[] {1, 0}, new long[] {1, 2}, 'c'));
-        net.getLayer(mix + 2).setParam("b", Nd4j.zeros(DataType.FLOAT, 1, 2));
+        net.getLayer(mix + 2).setParam("b", Nd4j.create(new float[] {0.25f, 0}, new long[] {1, 2}, 'c'));
         return net;
     }
 
@@ -107,7 +110,7 @@ class FullGradKnownAnswerTest {
         try (Dl4jModel model = Dl4jModels.of(colourMix(false), ImageInput.unit(SIDE))) {
             FullGradient g = model.fullGradient(picture(), 0);
             assertThat(g.classIndex()).isZero();
-            assertThat((double) g.score()).isCloseTo(0.375, within(1e-6));
+            assertThat((double) g.score()).isCloseTo(0.625, within(1e-6));
             assertThat(g.biases()).extracting(FullGradient.Bias::layer).containsExactly("colour", "mix");
             assertThat(g.biases().get(0).values()).containsExactly(-0.2f, -0.2f);
             assertThat(g.biases().get(1).values()).containsExactly(0.1f);
@@ -121,7 +124,7 @@ class FullGradKnownAnswerTest {
                     assertThat(g.input().get(2, y, x)).as("input, blue" + at).isCloseTo(blue(y, x) ? 0.6f : 0, within(1e-6f));
                 }
             }
-            assertThat(completeness(g)).isCloseTo(0.375, within(1e-6));
+            assertThat(completeness(g)).isCloseTo(0.625 - 0.25, within(1e-6));
         }
     }
 
@@ -163,9 +166,9 @@ class FullGradKnownAnswerTest {
             double red = Math.max(0, s0 * (0.8 - 0.1) + 0.5);
             double blue = Math.max(0, s1 * (0.4 - 0.2) - 0.1);
             double offRed = Math.max(0, s0 * (-0.2 - 0.1) + 0.5);
-            double score = (28 * red + 36 * offRed - 12 * blue) / N + 0.1;
+            double score = (28 * red + 36 * offRed - 12 * blue) / N + 0.1 + 0.25;
             assertThat((double) g.score()).isCloseTo(score, within(1e-6));
-            assertThat(completeness(g)).isCloseTo(score, within(1e-6));
+            assertThat(completeness(g)).isCloseTo(score - 0.25, within(1e-6));
         }
     }
 

@@ -69,6 +69,10 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0 to 65535, was " + port);
         }
+        if (maxUploadMb * 1_000_000L > ExplorerServer.Builder.MAX_UPLOAD_BYTES) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-upload-mb must be at most "
+                    + ExplorerServer.Builder.MAX_UPLOAD_BYTES / 1_000_000 + ", was " + maxUploadMb);
+        }
         if (keep < 1 || maxUploadMb < 1 || maxMegapixels < 1 || uploadBudgetMb != null && uploadBudgetMb < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--keep, --max-upload-mb, --max-megapixels and --upload-budget-mb must be at least 1");

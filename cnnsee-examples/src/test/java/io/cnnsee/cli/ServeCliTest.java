@@ -98,5 +98,8 @@ class ServeCliTest {
         CnnseeCliTest.Run run = cnnsee("serve", "--port", "70000");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--port must be 0 to 65535, was 70000");
+        CnnseeCliTest.Run huge = cnnsee("serve", "--max-upload-mb", "3000");
+        assertThat(huge.exitCode()).isEqualTo(2);
+        assertThat(huge.err()).contains("--max-upload-mb must be at most 2147, was 3000");
     }
 }

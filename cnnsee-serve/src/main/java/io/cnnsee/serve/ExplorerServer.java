@@ -133,6 +133,8 @@ public final class ExplorerServer implements AutoCloseable {
          * 300 MB to decode, convert and resize, and it is shown at 512 pixels a side.
          */
         public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
+        /** The largest upload limit: an upload is held in one array. */
+        public static final long MAX_UPLOAD_BYTES = Integer.MAX_VALUE - 8;
         /** Open connections at most, by default: far above a lab's clients, far below a process's file limit. */
         public static final int DEFAULT_MAX_CONNECTIONS = 512;
         /** Uploads of the largest size that may be held at once, by default: the budget of bytes in flight is this many times the upload limit. */
@@ -175,8 +177,9 @@ public final class ExplorerServer implements AutoCloseable {
 
         /** The largest upload accepted, in bytes; larger ones are refused with 413 and a message. */
         public Builder maxUploadBytes(long bytes) {
-            if (bytes < 1) {
-                throw new IllegalArgumentException("The upload limit must be at least 1 byte, was " + bytes);
+            if (bytes < 1 || bytes > MAX_UPLOAD_BYTES) {
+                throw new IllegalArgumentException("The upload limit must be 1 byte to " + MAX_UPLOAD_BYTES / 1_000_000
+                        + " MB (an upload is held as one array), was " + bytes);
             }
             this.maxUploadBytes = bytes;
             return this;

@@ -31,6 +31,8 @@ final class HostCheck extends Handler.Wrapper {
 
     private final Set<String> names = new TreeSet<>();
     private final boolean anyAddress;
+    /** The host a refused request is told to open: the one bound, or 127.0.0.1 for every address. */
+    private final String shown;
 
     /**
      * @param bound the address listened on
@@ -41,8 +43,20 @@ final class HostCheck extends Handler.Wrapper {
         names.addAll(Set.of("localhost", "127.0.0.1", "[::1]"));
         extra.forEach(n -> names.add(normalise(n)));
         this.anyAddress = !ExplorerServer.isLoopback(bound);
-        if (anyAddress) {
+        // the name or address bound, and what it resolves to: a loopback such as 127.0.1.1 or this machine's name too
+        boolean wildcard = bound.equals("0.0.0.0") || bound.equals("::");
+        if (!wildcard) {
             names.add(normalise(bound));
+            try {
+                for (InetAddress a : InetAddress.getAllByName(bound)) {
+                    names.add(normalise(a.getHostAddress()));
+                }
+            } catch (UnknownHostException e) {
+                // bound, so it resolved; nothing more to add
+            }
+        }
+        this.shown = wildcard ? "127.0.0.1" : normalise(bound);
+        if (anyAddress) {
             try {
                 InetAddress self = InetAddress.getLocalHost();
                 names.add(normalise(self.getHostName()));
@@ -62,7 +76,7 @@ final class HostCheck extends Handler.Wrapper {
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
         return Replies.error(response, callback, HttpStatus.MISDIRECTED_REQUEST_421, "This explorer answers only to "
                 + (anyAddress ? "its IP addresses and " : "") + String.join(", ", names) + ", not to "
-                + (host == null ? "a request without a Host header" : "'" + host + "'") + ": open it as http://127.0.0.1:"
+                + (host == null ? "a request without a Host header" : "'" + host + "'") + ": open it as http://" + shown + ":"
                 + Request.getLocalPort(request) + "/ on this machine. A page of another site must not reach it (DNS"
                 + " rebinding); to use another name, see docs/explorer.md");
     }

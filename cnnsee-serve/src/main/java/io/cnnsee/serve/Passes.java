@@ -43,6 +43,11 @@ final class Passes {
         }
     }
 
+    /** Whether a pass is waiting for its turn: for tests. */
+    boolean anyWaiting() {
+        return running.hasQueuedThreads();
+    }
+
     /** Work on the model. */
     interface Pass<T> {
         T run() throws IOException;

@@ -173,16 +173,20 @@ class ExplorerLoadTest {
                         }
                     }));
                 }
+                List<Integer> answered = new ArrayList<>();
                 for (Future<Integer> s : statuses) {
-                    assertThat(s.get()).isIn(0, 400, 503);
+                    answered.add(s.get());
                 }
+                assertThat(answered).allMatch(code -> code == 0 || code == 400 || code == 503)
+                        .as("some refused for the budget (503, or cut while sending)").anyMatch(code -> code == 0 || code == 503);
             } finally {
                 clients.shutdownNow();
             }
             long peak = server.uploadBudget().peak();
             System.out.printf("30 junk uploads of 4 MB: peak held %d bytes (budget %d); resident peak %s%n", peak,
                     server.uploadBudget().limit(), peakResident());
-            assertThat(peak).isLessThanOrEqualTo(8 * 4_000_000L);
+            assertThat(peak).as("the budget was reached, not only respected").isGreaterThan(4 * 4_000_000L)
+                    .isLessThanOrEqualTo(8 * 4_000_000L);
             ExplorerAbuseTest.await(() -> server.uploadBudget().held() == 0);
             // The whole test JVM's peak, every earlier test included: 0.4 to 0.6 GB measured; unbounded uploads took 4.1 GB.
             peakResidentKb().ifPresent(kb -> assertThat(kb).as("peak resident memory, kB").isLessThan(PEAK_RESIDENT_KB));

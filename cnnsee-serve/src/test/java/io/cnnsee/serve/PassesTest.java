@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class PassesTest {
 
     @Test
+    @org.junit.jupiter.api.Timeout(30)
     void pastTheQueueAPassIsRefusedAtOnceWithRetryAfter() throws Exception {
         Passes passes = new Passes(1, 1);
         CountDownLatch running = new CountDownLatch(1);
@@ -32,7 +33,11 @@ class PassesTest {
             }));
             assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
             Future<String> second = threads.submit(() -> passes.run(() -> "second"));
-            Thread.sleep(100); // the second is waiting its turn
+            long waited = System.nanoTime();
+            while (!passes.anyWaiting()) { // the second is waiting its turn
+                assertThat((System.nanoTime() - waited) / 1e9).as("the second pass queued").isLessThan(5);
+                Thread.sleep(5);
+            }
             long start = System.nanoTime();
             Refused third = catchThrowableOfType(Refused.class, () -> passes.run(() -> "third"));
             assertThat((System.nanoTime() - start) / 1e6).isLessThan(100);

@@ -21,8 +21,12 @@ final class RawHttp implements AutoCloseable {
     private final OutputStream out;
 
     RawHttp(int port) throws IOException {
+        this(InetAddress.getLoopbackAddress(), port);
+    }
+
+    RawHttp(InetAddress address, int port) throws IOException {
         socket = new Socket();
-        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+        socket.connect(new InetSocketAddress(address, port), 5_000);
         out = socket.getOutputStream();
     }
 

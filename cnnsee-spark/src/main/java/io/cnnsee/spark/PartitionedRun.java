@@ -34,6 +34,9 @@ final class PartitionedRun {
      */
     static <S extends Serializable> S run(JavaSparkContext sc, List<String> pictures, int partitions, PicturesDone done,
                                           Work<S> work) {
+        if (pictures.isEmpty()) {
+            return work.empty();
+        }
         int slices = partitions > 0 ? partitions : Math.max(1, Math.min(pictures.size(), 4 * sc.defaultParallelism()));
         JavaRDD<String> rdd = sc.parallelize(pictures, slices);
         JavaRDD<S> parts = rdd.mapPartitions(names -> {
@@ -49,9 +52,6 @@ final class PartitionedRun {
             }
             return List.of(summary).iterator();
         });
-        if (parts.isEmpty()) {
-            return work.empty();
-        }
         return parts.treeReduce((a, b) -> {
             work.merge(a, b);
             return a;
