@@ -4,6 +4,8 @@ import io.cnnsee.ChannelRanker;
 import io.cnnsee.ImageLoader;
 import io.cnnsee.InspectableModel;
 import io.cnnsee.explore.Explorer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -46,7 +48,9 @@ public final class ExplorerServer implements AutoCloseable {
         threads.setName("cnnsee-serve");
         threads.setDaemon(true);
         this.server = new Server(threads);
-        this.connector = new ServerConnector(server);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false); // a version in every answer only helps whoever looks for a known flaw
+        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
         this.host = b.host;
         connector.setHost(b.host);
         connector.setPort(b.port);

@@ -99,6 +99,7 @@ class ExplorerServerTest {
         // No script, style or font from anywhere else.
         assertThat(html).doesNotContainPattern("(src|href)=\"(https?:)?//");
         assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'none'");
+        assertThat(page.headers().firstValue("Server")).as("no server name or version").isEmpty();
     }
 
     @Test
