@@ -165,14 +165,19 @@ final class CompiledRuns implements AutoCloseable {
      * the classifier's scores before softmax are not a node of the graph.
      */
     Optional<ClassScore> classScore(float[] values, int classifier, int classIndex, int[] taps) {
+        return classScore(values, classifier, classIndex, taps, taps);
+    }
+
+    /** {@link #classScore}, reading the outputs of {@code read} and differentiating at {@code wanted}. */
+    private Optional<ClassScore> classScore(float[] values, int classifier, int classIndex, int[] read, int[] wanted) {
         Integer logits = front.logits().get(classifier);
         if (logits == null) {
             return Optional.empty();
         }
-        Set<Integer> reads = setOf(taps);
+        Set<Integer> reads = setOf(read);
         reads.add(classifier);
         reads.add(logits);
-        Plan plan = network.gradients(1, reads, Set.of(logits), setOf(taps));
+        Plan plan = network.gradients(1, reads, Set.of(logits), setOf(wanted));
         plan.input(0, values);
         plan.forward();
         float[] probabilities = new float[size(classifier)];
@@ -185,12 +190,12 @@ final class CompiledRuns implements AutoCloseable {
         plan.clearSeeds();
         plan.seed(logits, 0, seed);
         plan.backward();
-        float[][] gradients = new float[taps.length][];
-        for (int i = 0; i < taps.length; i++) {
-            gradients[i] = new float[size(taps[i])];
-            plan.gradient(taps[i], 0, gradients[i]);
+        float[][] gradients = new float[wanted.length][];
+        for (int i = 0; i < wanted.length; i++) {
+            gradients[i] = new float[size(wanted[i])];
+            plan.gradient(wanted[i], 0, gradients[i]);
         }
-        return Optional.of(new ClassScore(chosen, scores[chosen], probabilities, read(plan, 0, taps), gradients));
+        return Optional.of(new ClassScore(chosen, scores[chosen], probabilities, read(plan, 0, read), gradients));
     }
 
     /**
@@ -208,26 +213,29 @@ final class CompiledRuns implements AutoCloseable {
         }
         Graph g = front.graph();
         Set<Integer> needed = g.ancestors(List.of(logits));
-        List<Node> biased = new ArrayList<>();
+        Map<Node, float[]> biased = new java.util.LinkedHashMap<>();
         for (Node n : g.nodes()) {
-            if (needed.contains(n.id()) && !n.shape().flat() && bias(n, g) != null) {
-                biased.add(n);
+            float[] bias = needed.contains(n.id()) && !n.shape().flat() ? bias(n, g) : null;
+            if (bias != null) {
+                biased.put(n, bias);
             }
         }
-        int[] nodes = new int[biased.size() + 1];
-        for (int i = 0; i < biased.size(); i++) {
-            nodes[i] = biased.get(i).id();
+        List<Node> nodes = List.copyOf(biased.keySet());
+        int[] wanted = new int[nodes.size() + 1];
+        for (int i = 0; i < nodes.size(); i++) {
+            wanted[i] = nodes.get(i).id();
         }
-        nodes[biased.size()] = input;
-        return classScore(values, classifier, classIndex, nodes).map(s -> {
-            List<FullGradient.Bias> biases = new ArrayList<>(biased.size());
-            for (int i = 0; i < biased.size(); i++) {
-                Node n = biased.get(i);
-                biases.add(new FullGradient.Bias(bias(n, g), FeatureMap.copyOf(tap(n.name(), n.shape()), s.gradients()[i])));
+        wanted[nodes.size()] = input;
+        // nothing read but the scores: the gradients are all FullGrad takes, and the input is the values given
+        return classScore(values, classifier, classIndex, new int[0], wanted).map(s -> {
+            List<FullGradient.Bias> biases = new ArrayList<>(nodes.size());
+            for (int i = 0; i < nodes.size(); i++) {
+                Node n = nodes.get(i);
+                biases.add(new FullGradient.Bias(biased.get(n), FeatureMap.copyOf(tap(n.name(), n.shape()), s.gradients()[i])));
             }
             Tap in = tap("input", g.node(input).shape());
-            return new FullGradient(s.chosen(), s.score(), s.probabilities()[s.chosen()],
-                    FeatureMap.copyOf(in, s.activations()[biased.size()]), FeatureMap.copyOf(in, s.gradients()[biased.size()]), biases);
+            return new FullGradient(s.chosen(), s.score(), s.probabilities()[s.chosen()], FeatureMap.copyOf(in, values),
+                    FeatureMap.copyOf(in, s.gradients()[nodes.size()]), biases);
         });
     }
 

@@ -327,10 +327,7 @@ public final class Dl4jModel extends EngineModel {
         if (taps.isEmpty()) {
             throw new IllegalArgumentException("Name at least one layer to differentiate");
         }
-        int classes = classifierTap.shape().channels();
-        if (classIndex != ClassGradient.MOST_PROBABLE_CLASS && (classIndex < 0 || classIndex >= classes)) {
-            throw new IllegalArgumentException("Class " + classIndex + " is not one of " + name + "'s classes 0 to " + (classes - 1));
-        }
+        int chosenOrMost = checkClass(classIndex);
         for (Tap t : taps) {
             if (layers.spatial(t.layerName()).isEmpty()) {
                 throw new IllegalArgumentException("Grad-CAM needs a convolutional layer; " + t.layerName()
@@ -350,7 +347,7 @@ public final class Dl4jModel extends EngineModel {
             checkOpen();
             CompiledRuns onednn = onOnednn ? compiled() : null;
             var compiledScore = onednn == null ? Optional.<CompiledRuns.ClassScore>empty()
-                    : onednn.classScore(values, classifierIndex, classIndex == ClassGradient.MOST_PROBABLE_CLASS ? -1 : classIndex, vertices);
+                    : onednn.classScore(values, classifierIndex, chosenOrMost, vertices);
             if (compiledScore.isPresent()) {
                 CompiledRuns.ClassScore s = compiledScore.get();
                 List<FeatureMap> activations = new ArrayList<>(taps.size());

@@ -290,10 +290,7 @@ public final class GraphModel extends EngineModel {
         Objects.requireNonNull(image, "image must not be null");
         Tap classes = classes().orElseThrow(() -> new UnsupportedOperationException(name + " does not end in a "
                 + "softmax over classes, so it has no class score to explain (Grad-CAM needs one)"));
-        int count = classes.shape().channels();
-        if (classIndex != ClassGradient.MOST_PROBABLE_CLASS && (classIndex < 0 || classIndex >= count)) {
-            throw new IllegalArgumentException("Class " + classIndex + " is not one of " + name + "'s classes 0 to " + (count - 1));
-        }
+        int chosen = checkClass(classIndex);
         for (Tap t : Objects.requireNonNull(taps, "taps")) {
             if (layer(t.layerName()) == null || layer(t.layerName()).shape().flat()) {
                 throw new IllegalArgumentException("Grad-CAM needs a convolutional layer; " + t.layerName()
@@ -304,7 +301,7 @@ public final class GraphModel extends EngineModel {
         float[] values = input.toChannelsFirst(image);
         synchronized (this) {
             CompiledRuns.ClassScore s = compiled().classScore(values, layers.get(classes.layerName()).node(),
-                    classIndex == ClassGradient.MOST_PROBABLE_CLASS ? -1 : classIndex, nodes).orElseThrow();
+                    chosen, nodes).orElseThrow();
             List<FeatureMap> activations = new ArrayList<>(taps.size());
             List<FeatureMap> grads = new ArrayList<>(taps.size());
             for (int i = 0; i < taps.size(); i++) {

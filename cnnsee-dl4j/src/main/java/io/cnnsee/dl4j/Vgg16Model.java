@@ -191,10 +191,7 @@ public final class Vgg16Model extends EngineModel {
         if (taps.isEmpty()) {
             throw new IllegalArgumentException("Name at least one layer to differentiate");
         }
-        if (classIndex != ClassGradient.MOST_PROBABLE_CLASS && (classIndex < 0 || classIndex >= architecture.classes())) {
-            throw new IllegalArgumentException("Class " + classIndex + " is not one of " + name() + "'s classes 0 to "
-                    + (architecture.classes() - 1));
-        }
+        checkClass(classIndex);
         checkTaps(taps);
         for (Tap t : taps) {
             if (architecture.indexOf(t.layerName()) >= architecture.firstDenseIndex()) {
