@@ -80,14 +80,10 @@ public final class Atlas {
      * {@code summary}, or counts it as skipped with why.
      */
     public void add(AtlasSummary summary, String name, java.util.function.Supplier<BufferedImage> reader) {
-        BufferedImage picture;
-        try {
-            picture = reader.get();
-        } catch (RuntimeException e) {
-            summary.skip(name, e.getMessage() == null ? e.toString() : e.getMessage());
-            return;
+        BufferedImage picture = summary.skippedPictures().read(name, reader);
+        if (picture != null) {
+            summary.add(name, model.forward(picture, taps), ranker);
         }
-        summary.add(name, model.forward(picture, taps), ranker);
     }
 
     /** How this atlas reads pictures (its limits), for readers of other file systems. */

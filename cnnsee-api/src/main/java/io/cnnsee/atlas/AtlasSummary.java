@@ -28,8 +28,7 @@ public final class AtlasSummary implements Serializable {
     private final String statistic;
     private final LinkedHashMap<String, ChannelSummary[]> taps = new LinkedHashMap<>();
     private long pictures;
-    private long skipped;
-    private final LinkedHashMap<String, String> skippedReasons = new LinkedHashMap<>();
+    private final SkippedPictures skipped = new SkippedPictures();
 
     /**
      * @param taps      the taps collected, in order (layer name and shape)
@@ -82,12 +81,14 @@ public final class AtlasSummary implements Serializable {
         return best;
     }
 
+    /** The pictures skipped, for the atlas to count a picture it cannot read. */
+    SkippedPictures skippedPictures() {
+        return skipped;
+    }
+
     /** Counts a picture that could not be used, with the reason. */
     public void skip(String picture, String reason) {
-        skipped++;
-        if (skippedReasons.size() < SKIPPED_KEPT) {
-            skippedReasons.put(picture, reason);
-        }
+        skipped.add(picture, reason);
     }
 
     /** Adds what {@code other} (of other pictures) collected. */
@@ -103,12 +104,7 @@ public final class AtlasSummary implements Serializable {
             }
         }
         pictures += other.pictures;
-        skipped += other.skipped;
-        for (var s : other.skippedReasons.entrySet()) {
-            if (skippedReasons.size() < SKIPPED_KEPT) {
-                skippedReasons.put(s.getKey(), s.getValue());
-            }
-        }
+        skipped.merge(other.skipped);
     }
 
     public List<String> layers() {
@@ -138,12 +134,12 @@ public final class AtlasSummary implements Serializable {
     }
 
     public long skipped() {
-        return skipped;
+        return skipped.count();
     }
 
     /** The first skipped pictures, by name, with why. */
     public Map<String, String> skippedReasons() {
-        return new LinkedHashMap<>(skippedReasons);
+        return new LinkedHashMap<>(skipped.reasons());
     }
 
     /** Every picture named among any channel's examples. */

@@ -69,8 +69,7 @@ public final class FaithfulnessSummary implements Serializable {
     private final String layer;
     private final LinkedHashMap<String, Totals> methods = new LinkedHashMap<>();
     private long pictures;
-    private long skipped;
-    private final LinkedHashMap<String, String> skippedReasons = new LinkedHashMap<>();
+    private final SkippedPictures skipped = new SkippedPictures();
 
     /**
      * @param layer the layer the class activation maps read, for the pages
@@ -113,10 +112,12 @@ public final class FaithfulnessSummary implements Serializable {
 
     /** Counts a picture that could not be used, with the reason. */
     public void skip(String picture, String reason) {
-        skipped++;
-        if (skippedReasons.size() < AtlasSummary.SKIPPED_KEPT) {
-            skippedReasons.put(picture, reason);
-        }
+        skipped.add(picture, reason);
+    }
+
+    /** The pictures skipped, for the survey to count a picture it cannot read. */
+    SkippedPictures skippedPictures() {
+        return skipped;
     }
 
     /** Adds what {@code other} (of other pictures, the same layer and steps) collected. */
@@ -126,12 +127,7 @@ public final class FaithfulnessSummary implements Serializable {
         }
         other.methods.forEach((m, t) -> methods.computeIfAbsent(m, k -> new Totals()).merge(t));
         pictures += other.pictures;
-        skipped += other.skipped;
-        for (var s : other.skippedReasons.entrySet()) {
-            if (skippedReasons.size() < AtlasSummary.SKIPPED_KEPT) {
-                skippedReasons.put(s.getKey(), s.getValue());
-            }
-        }
+        skipped.merge(other.skipped);
     }
 
     /** Each method's means, the most faithful first (highest mean insertion - deletion). */
@@ -162,11 +158,11 @@ public final class FaithfulnessSummary implements Serializable {
     }
 
     public long skipped() {
-        return skipped;
+        return skipped.count();
     }
 
     /** Skipped pictures and why, the first {@link AtlasSummary#SKIPPED_KEPT}. */
     public Map<String, String> skippedReasons() {
-        return java.util.Collections.unmodifiableMap(skippedReasons);
+        return skipped.reasons();
     }
 }

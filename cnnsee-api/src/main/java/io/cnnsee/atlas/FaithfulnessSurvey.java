@@ -74,14 +74,10 @@ public final class FaithfulnessSurvey {
 
     /** Scores the picture called {@code name}, read by {@code reader}, into {@code summary}, or counts it as skipped with why. */
     public void add(FaithfulnessSummary summary, String name, Supplier<BufferedImage> reader) {
-        BufferedImage picture;
-        try {
-            picture = reader.get();
-        } catch (RuntimeException e) {
-            summary.skip(name, e.getMessage() == null ? e.toString() : e.getMessage());
-            return;
+        BufferedImage picture = summary.skippedPictures().read(name, reader);
+        if (picture != null) {
+            summary.add(inspector.run(picture, name).faithfulness());
         }
-        summary.add(inspector.run(picture, name).faithfulness());
     }
 
     /** How this survey reads pictures (its limits), for readers of other file systems. */

@@ -235,21 +235,18 @@ final class AtlasCommand implements Callable<Integer> {
     /** The faithfulness job, its options checked against the loaded model on the driver first. */
     private SparkFaithfulness faithfulnessJob(CliModelFactory f, InspectableModel loaded) {
         SparkFaithfulness.Builder b = SparkFaithfulness.builder(f, f.key()).steps(faithfulness).road(road);
-        io.cnnsee.atlas.FaithfulnessSurvey.Builder check = io.cnnsee.atlas.FaithfulnessSurvey.builder(loaded).steps(faithfulness);
         if (cams != null) {
             b.cams(cams);
-            check.cams(cams.stream().map(io.cnnsee.CamMethod::builtIn).toList());
         }
         if (saliency != null) {
             b.saliency(saliency);
-            check.saliency(io.cnnsee.SaliencyMethod.named(saliency));
         }
         if (camLayer != null) {
             b.layer(camLayer);
-            check.layer(camLayer);
         }
-        check.build();
-        return b.build();
+        SparkFaithfulness job = b.build();
+        job.checkOn(loaded);
+        return job;
     }
 
     /** Runs {@code job} with an accumulator of the pictures done, told every second until it ends. */

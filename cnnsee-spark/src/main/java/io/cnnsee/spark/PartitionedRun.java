@@ -1,16 +1,21 @@
 package io.cnnsee.spark;
 
+import io.cnnsee.ImageLoader;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 
+import java.awt.image.BufferedImage;
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * What the jobs of this module share: the pictures' names shared out in partitions, each task
- * adding its pictures to a summary of its own on its executor, only the summaries travelling back,
- * merged by a tree reduction so that the driver's memory does not grow with the pictures.
+ * What the jobs of this module share: the pictures' names (paths, or URIs Hadoop's file systems
+ * read) shared out in partitions, each task reading its pictures and adding them to a summary of
+ * its own on its executor, only the summaries travelling back, merged by a tree reduction so that
+ * the driver's memory does not grow with the pictures.
  */
 final class PartitionedRun {
 
@@ -22,8 +27,11 @@ final class PartitionedRun {
         /** An empty summary, made where it is used (on the executor, or on the driver for no pictures). */
         S empty();
 
-        /** Adds the picture called {@code name} (a path, or a URI Hadoop reads), or counts it as skipped. */
-        void add(S summary, String name);
+        /** How pictures are read (their limits), by path or through Hadoop's file systems. */
+        ImageLoader loader();
+
+        /** Adds the picture called {@code name}, read by {@code picture}, or counts it as skipped. */
+        void add(S summary, String name, Supplier<BufferedImage> picture);
 
         void merge(S into, S from);
     }
@@ -44,8 +52,11 @@ final class PartitionedRun {
                 return Collections.emptyIterator();
             }
             S summary = work.empty();
+            ImageLoader loader = work.loader();
             while (names.hasNext()) {
-                work.add(summary, names.next());
+                String name = names.next();
+                work.add(summary, name, name.contains("://") ? () -> HadoopFiles.read(name, loader)
+                        : () -> loader.read(Path.of(name)));
                 if (done != null) {
                     done.add(1L);
                 }

@@ -1,15 +1,17 @@
 package io.cnnsee.spark;
 
 import io.cnnsee.ChannelRanker;
+import io.cnnsee.ImageLoader;
 import io.cnnsee.InspectableModel;
 import io.cnnsee.atlas.Atlas;
 import io.cnnsee.atlas.AtlasSummary;
 import org.apache.spark.api.java.JavaSparkContext;
 
+import java.awt.image.BufferedImage;
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The atlas ({@link Atlas}) on Apache Spark: the pictures' paths are shared out in partitions;
@@ -129,13 +131,13 @@ public final class SparkAtlas implements Serializable {
         }
 
         @Override
-        public void add(AtlasSummary summary, String name) {
-            Atlas a = atlas();
-            if (name.contains("://")) {
-                a.add(summary, name, () -> HadoopFiles.read(name, a.loader()));
-            } else {
-                a.add(summary, Path.of(name));
-            }
+        public ImageLoader loader() {
+            return atlas().loader();
+        }
+
+        @Override
+        public void add(AtlasSummary summary, String name, Supplier<BufferedImage> picture) {
+            atlas().add(summary, name, picture);
         }
 
         @Override

@@ -1,15 +1,17 @@
 package io.cnnsee.spark;
 
 import io.cnnsee.CamMethod;
+import io.cnnsee.ImageLoader;
 import io.cnnsee.SaliencyMethod;
 import io.cnnsee.atlas.FaithfulnessSummary;
 import io.cnnsee.atlas.FaithfulnessSurvey;
 import org.apache.spark.api.java.JavaSparkContext;
 
+import java.awt.image.BufferedImage;
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Which explanation method to trust, over a collection on Apache Spark ({@link FaithfulnessSurvey}
@@ -52,9 +54,24 @@ public final class SparkFaithfulness implements Serializable {
         return new Builder(Objects.requireNonNull(factory, "factory"), Objects.requireNonNull(key, "key"));
     }
 
-    /** The survey as this JVM runs it: on the driver to check the options, and in each task. */
+    /** The survey as this JVM runs it, in each task. */
     FaithfulnessSurvey survey() {
-        FaithfulnessSurvey.Builder b = FaithfulnessSurvey.builder(JvmModels.get(key, factory)).steps(steps).road(road);
+        return surveyOf(JvmModels.get(key, factory));
+    }
+
+    /**
+     * Checks these options against {@code model}, the driver's own, before a job: a layer it does
+     * not have, a method it cannot run.
+     *
+     * @throws IllegalArgumentException            naming what there is instead
+     * @throws io.cnnsee.UnsupportedCapabilityException naming what the model lacks
+     */
+    public void checkOn(io.cnnsee.InspectableModel model) {
+        surveyOf(model);
+    }
+
+    private FaithfulnessSurvey surveyOf(io.cnnsee.InspectableModel model) {
+        FaithfulnessSurvey.Builder b = FaithfulnessSurvey.builder(model).steps(steps).road(road);
         if (cams != null) {
             b.cams(cams.stream().map(CamMethod::builtIn).toList());
         }
@@ -100,13 +117,13 @@ public final class SparkFaithfulness implements Serializable {
         }
 
         @Override
-        public void add(FaithfulnessSummary summary, String name) {
-            FaithfulnessSurvey s = survey();
-            if (name.contains("://")) {
-                s.add(summary, name, () -> HadoopFiles.read(name, s.loader()));
-            } else {
-                s.add(summary, Path.of(name));
-            }
+        public ImageLoader loader() {
+            return survey().loader();
+        }
+
+        @Override
+        public void add(FaithfulnessSummary summary, String name, Supplier<BufferedImage> picture) {
+            survey().add(summary, name, picture);
         }
 
         @Override
