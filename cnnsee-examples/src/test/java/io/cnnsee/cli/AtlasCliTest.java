@@ -18,15 +18,20 @@ class AtlasCliTest {
     @TempDir
     Path dir;
 
-    @Test
-    void aFoldersAtlasIsWrittenWithItsUnreadablePicturesListed() throws Exception {
-        Path zip = ModelChoiceCliTest.saveModelTo(dir);
-        Path photos = Files.createDirectories(dir.resolve("photos"));
+    /** {@code cats} crops of the sample cat, cat0.png ..., and broken.jpg, which is not a picture, into {@code photos}. */
+    static Path catsAndABrokenFile(Path photos, int cats) throws Exception {
         BufferedImage cat = ImageIO.read(CHELSEA.toFile());
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < cats; i++) {
             ImageIO.write(cat.getSubimage(40 * i, 20 * i, 200, 150), "png", photos.resolve("cat" + i + ".png").toFile());
         }
         Files.writeString(photos.resolve("broken.jpg"), "not a picture");
+        return photos;
+    }
+
+    @Test
+    void aFoldersAtlasIsWrittenWithItsUnreadablePicturesListed() throws Exception {
+        Path zip = ModelChoiceCliTest.saveModelTo(dir);
+        Path photos = catsAndABrokenFile(Files.createDirectories(dir.resolve("photos")), 3);
         Path out = dir.resolve("atlas");
         CnnseeCliTest.Run run = cnnsee("atlas", photos.toString(), "--model", zip.toString(), "--input", "unit",
                 "--input-size", "32", "--top", "2", "--by", "mean", "--out", out.toString(), "--visualize", "1,7",
@@ -53,12 +58,7 @@ class AtlasCliTest {
     @Test
     void faithfulnessScoresTheMethodsOverTheFolder() throws Exception {
         Path zip = ModelChoiceCliTest.saveModelTo(dir);
-        Path photos = Files.createDirectories(dir.resolve("photos"));
-        BufferedImage cat = ImageIO.read(CHELSEA.toFile());
-        for (int i = 0; i < 3; i++) {
-            ImageIO.write(cat.getSubimage(40 * i, 20 * i, 200, 150), "png", photos.resolve("cat" + i + ".png").toFile());
-        }
-        Files.writeString(photos.resolve("broken.jpg"), "not a picture");
+        Path photos = catsAndABrokenFile(Files.createDirectories(dir.resolve("photos")), 3);
         Path out = dir.resolve("atlas");
         CnnseeCliTest.Run run = cnnsee("atlas", photos.toString(), "--model", zip.toString(), "--input", "unit",
                 "--input-size", "32", "--labels", ModelChoiceCliTest.labelsIn(dir).toString(), "--top", "1", "--no-reports",

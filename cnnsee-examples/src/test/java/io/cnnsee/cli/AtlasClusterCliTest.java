@@ -4,8 +4,6 @@ import io.cnnsee.spark.StandaloneCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,7 +12,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static io.cnnsee.cli.CnnseeCliTest.CHELSEA;
 import static io.cnnsee.cli.CnnseeCliTest.cnnsee;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,11 +38,7 @@ class AtlasClusterCliTest {
                 Files.delete(p);
             }
         }
-        BufferedImage cat = ImageIO.read(CHELSEA.toFile());
-        for (int i = 0; i < 6; i++) {
-            ImageIO.write(cat.getSubimage(20 * i, 10 * i, 200, 150), "png", photos.resolve("cat" + i + ".png").toFile());
-        }
-        Files.writeString(photos.resolve("broken.jpg"), "not a picture");
+        AtlasCliTest.catsAndABrokenFile(photos, 6);
         String opens = System.getProperty("cnnsee.spark.opens", "");
         Map<String, String> settings = Map.of("spark.executor.extraClassPath", System.getProperty("java.class.path"),
                 "spark.executor.extraJavaOptions", opens, "spark.cores.max", "2", "spark.executor.cores", "1",
